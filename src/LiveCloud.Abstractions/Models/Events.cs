@@ -1,0 +1,104 @@
+using System.Collections.ObjectModel;
+
+namespace LiveCloud;
+
+/// <summary>What happened to a stream.</summary>
+public enum StreamEventKind
+{
+    /// <summary>A broadcaster started pushing (or asks to: nginx-rtmp's <c>on_publish</c> is decided by the handler).</summary>
+    Published,
+
+    /// <summary>The push ended.</summary>
+    Unpublished,
+
+    /// <summary>A player asks to play (nginx-rtmp's <c>on_play</c>).</summary>
+    PlayRequested,
+
+    /// <summary>A recorded file is ready; <see cref="StreamEvent.Recording"/> describes it.</summary>
+    RecordingReady,
+
+    /// <summary>A snapshot image is ready; <see cref="StreamEvent.SnapshotUrl"/> points at it.</summary>
+    SnapshotReady,
+}
+
+/// <summary>A verified, parsed vendor callback.</summary>
+/// <param name="Provider">The provider that parsed it.</param>
+/// <param name="Kind">What happened.</param>
+/// <param name="Stream">The stream it happened to.</param>
+/// <param name="OccurredAt">When, by the vendor's clock where it says, else when it was received.</param>
+/// <param name="EventId">
+/// A key that is equal for redeliveries of the same event (vendors retry callbacks) and different for
+/// different events: use it to make handling idempotent.
+/// </param>
+public sealed record StreamEvent(string Provider, StreamEventKind Kind, StreamId Stream, DateTimeOffset OccurredAt, string EventId)
+{
+    /// <summary>The broadcaster's or player's address, where the vendor says.</summary>
+    public string? ClientAddress { get; init; }
+
+    /// <summary>The recorded file, for <see cref="StreamEventKind.RecordingReady"/>.</summary>
+    public RecordedFile? Recording { get; init; }
+
+    /// <summary>The snapshot image, for <see cref="StreamEventKind.SnapshotReady"/>.</summary>
+    public Uri? SnapshotUrl { get; init; }
+}
+
+/// <summary>
+/// An incoming vendor callback as the web framework received it, before verification. Kept free of
+/// ASP.NET Core types so that handlers are plain .NET and testable without a server.
+/// </summary>
+public sealed record CallbackRequest
+{
+    private static readonly IReadOnlyDictionary<string, string> Empty = ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>The HTTP method (<c>GET</c> for Aliyun ingest callbacks, <c>POST</c> for most others).</summary>
+    public string Method { get; init; } = "POST";
+
+    /// <summary>The query string parameters.</summary>
+    public IReadOnlyDictionary<string, string> Query { get; init; } = Empty;
+
+    /// <summary>The headers (look-ups should ignore case; <see cref="Header"/> does).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = Empty;
+
+    /// <summary>The media type of <see cref="Body"/>, e.g. <c>application/json</c>.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>The raw body as text (JSON or form-encoded).</summary>
+    public string Body { get; init; } = string.Empty;
+
+    /// <summary>A header's value, matched without regard to case; <see langword="null"/> when absent.</summary>
+    public string? Header(string name)
+    {
+        if (Headers.TryGetValue(name, out string? value))
+        {
+            return value;
+        }
+
+        foreach (KeyValuePair<string, string> pair in Headers)
+        {
+            if (string.Equals(pair.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return pair.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses a form-encoded <see cref="Body"/> (nginx-rtmp hooks) into fields; later duplicates win.</summary>
+    public IReadOnlyDictionary<string, string> ReadForm()
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string pair in Body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            string key = Uri.UnescapeDataString((eq < 0 ? pair : pair[..eq]).Replace('+', ' '));
+            string value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+            fields[key] = value;
+        }
+
+        return fields;
+    }
+
+    /// <summary>Lists the headers' names only: callbacks carry signatures, which must not reach logs.</summary>
+    public override string ToString() => $"CallbackRequest {{ Method = {Method}, ContentType = {ContentType}, Headers = [{string.Join(", ", Headers.Keys)}], BodyLength = {Body.Length} }}";
+}

@@ -1,0 +1,270 @@
+using System.Runtime.CompilerServices;
+
+namespace LiveCloud;
+
+/// <summary>
+/// The base of every provider. Its public members check arguments and capabilities once, for all
+/// providers, then call the protected <c>…Core</c> members a provider overrides. A <c>…Core</c> member
+/// that is not overridden throws <see cref="NotSupportedException"/> naming provider and capability.
+/// </summary>
+public abstract class StreamProviderBase : IStreamProvider
+{
+    /// <summary>Creates the base.</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    protected StreamProviderBase(string name, TimeProvider? timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public abstract ProviderCapabilities Capabilities { get; }
+
+    /// <summary>The clock every time check reads.</summary>
+    protected TimeProvider TimeProvider { get; }
+
+    /// <inheritdoc />
+    public PushUrl CreatePushUrl(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol = StreamProtocol.Rtmp)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Require(ProviderFeatures.PushUrls);
+        if (!Capabilities.CanPush(protocol))
+        {
+            throw NotSupported($"{protocol} push");
+        }
+
+        RequireFuture(expiresAt, nameof(expiresAt));
+        return CreatePushUrlCore(stream, expiresAt, protocol);
+    }
+
+    /// <inheritdoc />
+    public PlayUrlSet CreatePlayUrls(StreamId stream, DateTimeOffset expiresAt, PlayUrlOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Require(ProviderFeatures.PlayUrls);
+        RequireFuture(expiresAt, nameof(expiresAt));
+        options ??= DefaultPlayOptions;
+        if (options.Protocols is { } wanted)
+        {
+            foreach (StreamProtocol protocol in wanted)
+            {
+                if (!Capabilities.CanPlay(protocol))
+                {
+                    throw NotSupported($"{protocol} play");
+                }
+            }
+        }
+
+        if (options.Rendition is { } rendition && !StreamId.IsValidPart(rendition))
+        {
+            throw new ArgumentException($"Rendition '{rendition}' may hold only letters, digits, '_', '-', '.' and '='.", nameof(options));
+        }
+
+        IReadOnlyList<StreamProtocol> protocols = PlayOrder.Select(options.Protocols ?? Capabilities.PlayProtocols, options.Client);
+        return CreatePlayUrlsCore(stream, expiresAt, protocols, options.Rendition);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<LiveDomain> ListDomainsAsync(CancellationToken cancellationToken = default)
+    {
+        Require(ProviderFeatures.Domains);
+        return ListDomainsCoreAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<DomainStatus> GetDomainStatusAsync(string domain, CancellationToken cancellationToken = default)
+    {
+        HostName.Validate(domain, nameof(domain));
+        Require(ProviderFeatures.Domains);
+        return GetDomainStatusCoreAsync(HostName.Normalize(domain), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<RecordingTask> StartRecordingAsync(StreamId stream, RecordingOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Require(ProviderFeatures.Recording);
+        options ??= new RecordingOptions();
+        if (options.StopAt is { } stopAt)
+        {
+            RequireFuture(stopAt, nameof(options));
+        }
+
+        return StartRecordingCoreAsync(stream, options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task StopRecordingAsync(RecordingTask task, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        Require(ProviderFeatures.Recording);
+        return StopRecordingCoreAsync(task, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<RecordedFile> ListRecordingsAsync(StreamId stream, DateTimeOffset? since = null, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Require(ProviderFeatures.Recording);
+        if (since is { } s && until is { } u && u < s)
+        {
+            throw new ArgumentException($"'until' ({u:O}) is before 'since' ({s:O}).", nameof(until));
+        }
+
+        return ListRecordingsCoreAsync(stream, since, until, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<StreamState> ListOnlineStreamsAsync(CancellationToken cancellationToken = default)
+    {
+        Require(ProviderFeatures.StreamState);
+        return ListOnlineStreamsCoreAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<StreamState> GetStreamStateAsync(StreamId stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Require(ProviderFeatures.StreamState);
+        return GetStreamStateCoreAsync(stream, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ForbidStreamAsync(StreamId stream, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Require(ProviderFeatures.StreamControl);
+        if (until is { } u)
+        {
+            RequireFuture(u, nameof(until));
+        }
+
+        return ForbidStreamCoreAsync(stream, until, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ResumeStreamAsync(StreamId stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Require(ProviderFeatures.StreamControl);
+        return ResumeStreamCoreAsync(stream, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DropStreamAsync(StreamId stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Require(ProviderFeatures.StreamControl);
+        return DropStreamCoreAsync(stream, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StreamEvent> ParseCallbackAsync(CallbackRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Require(ProviderFeatures.Callbacks);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ParseCallbackCoreAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public CostEstimate EstimateCost(UsageProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        Require(ProviderFeatures.CostEstimate);
+        return EstimateCostCore(profile);
+    }
+
+    /// <inheritdoc />
+    public virtual object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{GetType().Name} {{ Name = {Name} }}";
+
+    /// <summary>Signs one push URL; arguments are already checked.</summary>
+    protected virtual PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol) => throw NotSupported("push URLs");
+
+    /// <summary>Signs play URLs for <paramref name="protocols"/>, in that order; arguments are already checked.</summary>
+    protected virtual PlayUrlSet CreatePlayUrlsCore(StreamId stream, DateTimeOffset expiresAt, IReadOnlyList<StreamProtocol> protocols, string? rendition) => throw NotSupported("play URLs");
+
+    /// <summary>Lists domains.</summary>
+    protected virtual IAsyncEnumerable<LiveDomain> ListDomainsCoreAsync(CancellationToken cancellationToken) => throw NotSupported("domains");
+
+    /// <summary>Gets a domain's status; <paramref name="domain"/> is a valid, lower-case host name.</summary>
+    protected virtual Task<DomainStatus> GetDomainStatusCoreAsync(string domain, CancellationToken cancellationToken) => throw NotSupported("domains");
+
+    /// <summary>Starts recording.</summary>
+    protected virtual Task<RecordingTask> StartRecordingCoreAsync(StreamId stream, RecordingOptions options, CancellationToken cancellationToken) => throw NotSupported("recording");
+
+    /// <summary>Stops recording.</summary>
+    protected virtual Task StopRecordingCoreAsync(RecordingTask task, CancellationToken cancellationToken) => throw NotSupported("recording");
+
+    /// <summary>Lists recordings.</summary>
+    protected virtual IAsyncEnumerable<RecordedFile> ListRecordingsCoreAsync(StreamId stream, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken) => throw NotSupported("recording");
+
+    /// <summary>Lists online streams.</summary>
+    protected virtual IAsyncEnumerable<StreamState> ListOnlineStreamsCoreAsync(CancellationToken cancellationToken) => throw NotSupported("stream state");
+
+    /// <summary>Gets one stream's state.</summary>
+    protected virtual Task<StreamState> GetStreamStateCoreAsync(StreamId stream, CancellationToken cancellationToken) => throw NotSupported("stream state");
+
+    /// <summary>Forbids a stream.</summary>
+    protected virtual Task ForbidStreamCoreAsync(StreamId stream, DateTimeOffset? until, CancellationToken cancellationToken) => throw NotSupported("stream control");
+
+    /// <summary>Resumes a stream.</summary>
+    protected virtual Task ResumeStreamCoreAsync(StreamId stream, CancellationToken cancellationToken) => throw NotSupported("stream control");
+
+    /// <summary>Drops a stream's publisher.</summary>
+    protected virtual Task DropStreamCoreAsync(StreamId stream, CancellationToken cancellationToken) => throw NotSupported("stream control");
+
+    /// <summary>Verifies and parses a callback.</summary>
+    protected virtual ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken) => throw NotSupported("callbacks");
+
+    /// <summary>Estimates cost.</summary>
+    protected virtual CostEstimate EstimateCostCore(UsageProfile profile) => throw NotSupported("cost estimates");
+
+    /// <summary>The exception for a capability this provider lacks.</summary>
+    protected NotSupportedException NotSupported(string capability) =>
+        new($"The {Name} provider does not support {capability}.");
+
+    private static readonly PlayUrlOptions DefaultPlayOptions = new();
+
+    private void Require(ProviderFeatures feature, [CallerMemberName] string? member = null)
+    {
+        if (!Capabilities.Supports(feature))
+        {
+            throw NotSupported($"{FeatureName(feature)} ({member})");
+        }
+    }
+
+    private static string FeatureName(ProviderFeatures feature) => feature switch
+    {
+        ProviderFeatures.PushUrls => "push URLs",
+        ProviderFeatures.PlayUrls => "play URLs",
+        ProviderFeatures.Domains => "domains",
+        ProviderFeatures.Recording => "recording",
+        ProviderFeatures.StreamState => "stream state",
+        ProviderFeatures.StreamControl => "stream control",
+        ProviderFeatures.Callbacks => "callbacks",
+        ProviderFeatures.CostEstimate => "cost estimates",
+        _ => feature.ToString(),
+    };
+
+    private void RequireFuture(DateTimeOffset value, string parameterName)
+    {
+        DateTimeOffset now = TimeProvider.GetUtcNow();
+        if (value <= now)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value, $"{parameterName} {value:O} is not in the future (now is {now:O}).");
+        }
+    }
+}
