@@ -1,0 +1,231 @@
+using FluentAssertions;
+using Xunit;
+
+namespace LiveCloud.Testing;
+
+/// <summary>
+/// The provider conformance suite, written once. A provider's tests run it with a two-line subclass:
+/// <code>public sealed class TencentConformance(TencentFixture f) : StreamProviderConformanceTests&lt;TencentStreamProvider&gt;(f), IClassFixture&lt;TencentFixture&gt;;</code>
+/// Behaviour that only one provider has belongs in that provider's own tests.
+/// </summary>
+/// <typeparam name="TProvider">The provider covered.</typeparam>
+public abstract class StreamProviderConformanceTests<TProvider>(StreamProviderFixture<TProvider> fixture)
+    where TProvider : class, IStreamProvider
+{
+    private static readonly CancellationToken Cancelled = new(canceled: true);
+
+    /// <summary>The fixture.</summary>
+    protected StreamProviderFixture<TProvider> Fixture { get; } = fixture;
+
+    private IStreamProvider Provider => Fixture.Provider;
+
+    private DateTimeOffset InAnHour => Fixture.Clock.GetUtcNow().AddHours(1);
+
+    /// <summary>The provider names itself and declares coherent capabilities.</summary>
+    [Fact]
+    public void Capabilities_are_coherent()
+    {
+        Provider.Name.Should().NotBeNullOrWhiteSpace();
+        ProviderCapabilities caps = Provider.Capabilities;
+        caps.Supports(ProviderFeatures.PushUrls).Should().Be(caps.PushProtocols.Count > 0, "push protocols are listed exactly when push URLs are supported");
+        caps.Supports(ProviderFeatures.PlayUrls).Should().Be(caps.PlayProtocols.Count > 0, "play protocols are listed exactly when play URLs are supported");
+        caps.PushProtocols.Should().OnlyHaveUniqueItems();
+        caps.PlayProtocols.Should().OnlyHaveUniqueItems();
+    }
+
+    /// <summary>Every push protocol gives an absolute URL of its scheme naming the stream, expiring when asked.</summary>
+    [Fact]
+    public void Push_urls_round_trip_for_every_protocol()
+    {
+        foreach (StreamProtocol protocol in Provider.Capabilities.PushProtocols)
+        {
+            PushUrl url = Provider.CreatePushUrl(Fixture.SampleStream, InAnHour, protocol);
+            url.Protocol.Should().Be(protocol);
+            url.ExpiresAt.Should().Be(InAnHour);
+            Uri.TryCreate(url.Url, UriKind.Absolute, out Uri? parsed).Should().BeTrue($"{protocol} push URL '{url.Url}' is absolute");
+            parsed!.Scheme.Should().Be(SchemeOf(protocol));
+            url.Url.Should().Contain(Fixture.SampleStream.Name);
+            Provider.CreatePushUrl(Fixture.SampleStream, InAnHour, protocol).Should().Be(url, "signing is a pure function of its inputs");
+            if (protocol == StreamProtocol.Rtmp)
+            {
+                (url.Server + url.StreamKey).Should().Be(url.Url, "OBS's server and stream key put together are the push URL");
+                url.Server.Should().EndWith(Fixture.SampleStream.App + "/");
+                url.StreamKey.Should().StartWith(Fixture.SampleStream.Name);
+            }
+        }
+    }
+
+    /// <summary>A signed URL changes with its expiry and with its stream.</summary>
+    [Fact]
+    public void Push_url_signature_depends_on_expiry_and_stream()
+    {
+        if (!Fixture.SignsUrls || !Provider.Capabilities.Supports(ProviderFeatures.PushUrls))
+        {
+            return;
+        }
+
+        StreamProtocol protocol = Provider.Capabilities.PushProtocols[0];
+        string url = Provider.CreatePushUrl(Fixture.SampleStream, InAnHour, protocol).Url;
+        Provider.CreatePushUrl(Fixture.SampleStream, InAnHour.AddSeconds(1), protocol).Url.Should().NotBe(url);
+        var other = new StreamId(Fixture.SampleStream.App, Fixture.SampleStream.Name + "x");
+        string otherUrl = Provider.CreatePushUrl(other, InAnHour, protocol).Url;
+        otherUrl.Should().NotBe(url);
+        QueryOf(otherUrl).Should().NotBe(QueryOf(url), "the signature covers the stream name");
+    }
+
+    /// <summary>An expiry now or in the past is refused, naming the parameter and the value, before anything else.</summary>
+    [Fact]
+    public void Expiry_in_the_past_is_refused()
+    {
+        DateTimeOffset past = Fixture.Clock.GetUtcNow().AddSeconds(-1);
+        if (Provider.Capabilities.Supports(ProviderFeatures.PushUrls))
+        {
+            Action push = () => Provider.CreatePushUrl(Fixture.SampleStream, past);
+            push.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "expiresAt" && e.Message.Contains(past.ToString("O")));
+        }
+
+        if (Provider.Capabilities.Supports(ProviderFeatures.PlayUrls))
+        {
+            Action play = () => Provider.CreatePlayUrls(Fixture.SampleStream, Fixture.Clock.GetUtcNow());
+            play.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "expiresAt");
+        }
+    }
+
+    /// <summary>Play URLs: one per playable protocol by default, ordered and filtered per player, renditions named.</summary>
+    [Fact]
+    public void Play_urls_cover_protocols_clients_and_renditions()
+    {
+        if (!Provider.Capabilities.Supports(ProviderFeatures.PlayUrls))
+        {
+            return;
+        }
+
+        PlayUrlSet all = Provider.CreatePlayUrls(Fixture.SampleStream, InAnHour);
+        all.ExpiresAt.Should().Be(InAnHour);
+        all.Stream.Should().Be(Fixture.SampleStream);
+        all.Urls.Select(u => u.Protocol).Should().BeEquivalentTo(Provider.Capabilities.PlayProtocols);
+        foreach (PlayUrl url in all.Urls)
+        {
+            Uri.TryCreate(url.Url, UriKind.Absolute, out Uri? parsed).Should().BeTrue($"{url.Protocol} play URL '{url.Url}' is absolute");
+            parsed!.Scheme.Should().BeOneOf(SchemeOf(url.Protocol), url.Protocol is StreamProtocol.Hls or StreamProtocol.HttpFlv ? "https" : SchemeOf(url.Protocol));
+            url.Url.Should().Contain(Fixture.SampleStream.Name);
+            all[url.Protocol].Should().Be(url.Url);
+        }
+
+        PlayUrlSet mini = Provider.CreatePlayUrls(Fixture.SampleStream, InAnHour, new PlayUrlOptions { Client = PlayClient.MiniProgram });
+        mini.Urls.Select(u => u.Protocol).Should().OnlyContain(p => p == StreamProtocol.Rtmp || p == StreamProtocol.HttpFlv, "<live-player> plays RTMP and FLV only");
+        PlayUrlSet web = Provider.CreatePlayUrls(Fixture.SampleStream, InAnHour, new PlayUrlOptions { Client = PlayClient.Web });
+        web.Urls.Select(u => u.Protocol).Should().NotContain(StreamProtocol.Rtmp, "browsers do not play RTMP");
+
+        StreamProtocol first = Provider.Capabilities.PlayProtocols[0];
+        PlayUrlSet rendition = Provider.CreatePlayUrls(Fixture.SampleStream, InAnHour, new PlayUrlOptions { Protocols = [first], Rendition = "hd" });
+        rendition.Urls.Should().ContainSingle().Which.Url.Should().Contain(Fixture.SampleStream.Name + "_hd");
+    }
+
+    /// <summary>What the provider cannot do fails with <see cref="NotSupportedException"/> naming provider and capability.</summary>
+    [Fact]
+    public async Task Unsupported_calls_name_provider_and_capability()
+    {
+        foreach (StreamProtocol protocol in Enum.GetValues<StreamProtocol>().Except(Provider.Capabilities.PushProtocols))
+        {
+            Action push = () => Provider.CreatePushUrl(Fixture.SampleStream, InAnHour, protocol);
+            push.Should().Throw<NotSupportedException>().Where(e => e.Message.Contains(Provider.Name) && e.Message.Contains(protocol.ToString()));
+        }
+
+        foreach (StreamProtocol protocol in Enum.GetValues<StreamProtocol>().Except(Provider.Capabilities.PlayProtocols))
+        {
+            Action play = () => Provider.CreatePlayUrls(Fixture.SampleStream, InAnHour, new PlayUrlOptions { Protocols = [protocol] });
+            play.Should().Throw<NotSupportedException>().Where(e => e.Message.Contains(Provider.Name) && e.Message.Contains(protocol.ToString()));
+        }
+
+        foreach ((ProviderFeatures feature, Func<Task> call) in FeatureCalls(CancellationToken.None))
+        {
+            if (!Provider.Capabilities.Supports(feature))
+            {
+                (await call.Should().ThrowAsync<NotSupportedException>($"{feature} is not in the capabilities"))
+                    .Where(e => e.Message.Contains(Provider.Name));
+            }
+        }
+    }
+
+    /// <summary>Every supported asynchronous call gives up at once on a cancelled token.</summary>
+    [Fact]
+    public async Task Cancellation_is_respected()
+    {
+        foreach ((ProviderFeatures feature, Func<Task> call) in FeatureCalls(Cancelled))
+        {
+            if (Provider.Capabilities.Supports(feature) && feature != ProviderFeatures.CostEstimate)
+            {
+                await call.Should().ThrowAsync<OperationCanceledException>($"{feature} was called with a cancelled token");
+            }
+        }
+    }
+
+    /// <summary>A callback that carries no valid signature or token is refused.</summary>
+    [Fact]
+    public async Task Unsigned_callback_is_refused()
+    {
+        if (!Provider.Capabilities.Supports(ProviderFeatures.Callbacks))
+        {
+            return;
+        }
+
+        var forged = new CallbackRequest
+        {
+            Method = "POST",
+            ContentType = "application/x-www-form-urlencoded",
+            Body = $"call=publish&app={Fixture.SampleStream.App}&name={Fixture.SampleStream.Name}",
+        };
+        Func<Task> parse = async () => await Provider.ParseCallbackAsync(forged);
+        await parse.Should().ThrowAsync<CallbackVerificationException>();
+    }
+
+    /// <summary>A cost estimate is dated, sourced, non-negative and its lines add up.</summary>
+    [Fact]
+    public void Cost_estimate_adds_up()
+    {
+        if (!Provider.Capabilities.Supports(ProviderFeatures.CostEstimate))
+        {
+            return;
+        }
+
+        CostEstimate estimate = Provider.EstimateCost(new UsageProfile { PeakViewers = 100, BitrateKbps = 1500, HoursPerDay = 2 });
+        estimate.Provider.Should().Be(Provider.Name);
+        estimate.Currency.Should().MatchRegex("^[A-Z]{3}$");
+        estimate.PriceTableSource.Should().NotBeNullOrWhiteSpace();
+        estimate.Total.Should().BePositive();
+        estimate.LineItems.Sum(l => l.Total).Should().Be(estimate.Total);
+        estimate.TotalsByBillingMode.Should().ContainKey(estimate.BillingMode).WhoseValue.Should().Be(estimate.Total);
+        estimate.TotalsByBillingMode.Values.Should().OnlyContain(t => t >= estimate.Total, "the cheapest billing mode is chosen");
+    }
+
+    private IEnumerable<(ProviderFeatures Feature, Func<Task> Call)> FeatureCalls(CancellationToken token)
+    {
+        StreamId s = Fixture.SampleStream;
+        var task = new RecordingTask("conformance-task", s, Fixture.Clock.GetUtcNow());
+        yield return (ProviderFeatures.Domains, async () => await Provider.ListDomainsAsync(token).ToListAsync(token));
+        yield return (ProviderFeatures.Domains, () => Provider.GetDomainStatusAsync("play.example.com", token));
+        yield return (ProviderFeatures.Recording, () => Provider.StartRecordingAsync(s, null, token));
+        yield return (ProviderFeatures.Recording, () => Provider.StopRecordingAsync(task, token));
+        yield return (ProviderFeatures.Recording, async () => await Provider.ListRecordingsAsync(s, null, null, token).ToListAsync(token));
+        yield return (ProviderFeatures.StreamState, async () => await Provider.ListOnlineStreamsAsync(token).ToListAsync(token));
+        yield return (ProviderFeatures.StreamState, () => Provider.GetStreamStateAsync(s, token));
+        yield return (ProviderFeatures.StreamControl, () => Provider.ForbidStreamAsync(s, null, token));
+        yield return (ProviderFeatures.StreamControl, () => Provider.ResumeStreamAsync(s, token));
+        yield return (ProviderFeatures.StreamControl, () => Provider.DropStreamAsync(s, token));
+        yield return (ProviderFeatures.Callbacks, async () => await Provider.ParseCallbackAsync(new CallbackRequest(), token));
+        yield return (ProviderFeatures.CostEstimate, () => Task.FromResult(Provider.EstimateCost(new UsageProfile { PeakViewers = 1, BitrateKbps = 1, HoursPerDay = 1 })));
+    }
+
+    private static string SchemeOf(StreamProtocol protocol) => protocol switch
+    {
+        StreamProtocol.Rtmp => "rtmp",
+        StreamProtocol.HttpFlv or StreamProtocol.Hls => "http",
+        StreamProtocol.WebRtc => "webrtc",
+        StreamProtocol.Srt => "srt",
+        StreamProtocol.Artc => "artc",
+        _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
+    };
+
+    private static string QueryOf(string url) => url.Contains('?', StringComparison.Ordinal) ? url[url.IndexOf('?', StringComparison.Ordinal)..] : string.Empty;
+}
