@@ -32,7 +32,7 @@ public static class LiveCloudServiceCollectionExtensions
         services.TryAddSingleton(sp => new StreamProviders(
             sp,
             sp.GetServices<ProviderRegistration>(),
-            sp.GetRequiredService<IOptions<LiveCloudOptions>>().Value.Provider));
+            () => sp.GetRequiredService<IOptions<LiveCloudOptions>>().Value.Provider));
         services.TryAddSingleton(sp => sp.GetRequiredService<StreamProviders>().Default);
 
         // Keys in another letter case ("tencent") reach the registered one ("Tencent") through here.

@@ -7,9 +7,9 @@ public sealed class StreamProviders
 {
     private readonly IServiceProvider _services;
     private readonly Dictionary<string, ProviderRegistration> _registrations;
-    private readonly string? _defaultName;
+    private readonly Func<string?> _defaultName;
 
-    internal StreamProviders(IServiceProvider services, IEnumerable<ProviderRegistration> registrations, string? defaultName)
+    internal StreamProviders(IServiceProvider services, IEnumerable<ProviderRegistration> registrations, Func<string?> defaultName)
     {
         _services = services;
         _registrations = new Dictionary<string, ProviderRegistration>(StringComparer.OrdinalIgnoreCase);
@@ -26,7 +26,7 @@ public sealed class StreamProviders
 
     /// <summary>The provider <c>LiveCloud:Provider</c> selects.</summary>
     /// <exception cref="LiveCloudConfigurationException">No provider is selected or the selected one is not configured.</exception>
-    public IStreamProvider Default => Get(ResolveDefaultName(_defaultName, Names));
+    public IStreamProvider Default => Get(ResolveDefaultName(_defaultName(), Names));
 
     /// <summary>Every configured provider.</summary>
     public IEnumerable<IStreamProvider> All => Names.Select(Get);

@@ -118,7 +118,12 @@ public sealed partial class VendorHttpPipeline
         {
             // The path only: queries carry signatures (Qiniu, Aliyun RPC).
             Uri? uri = request.RequestUri;
-            string? endpoint = uri is null ? null : uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString.Split('?')[0];
+            if (uri is { IsAbsoluteUri: false } && _httpClient.BaseAddress is { } baseAddress)
+            {
+                uri = new Uri(baseAddress, uri);
+            }
+
+            string? endpoint = uri?.GetLeftPart(UriPartial.Path);
             LogAttempt(_logger, Provider, operation.Name, request.Method.Method, endpoint);
         }
 

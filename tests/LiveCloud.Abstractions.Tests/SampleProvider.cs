@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using LiveCloud.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveCloud.Abstractions.Tests;
+
+/// <summary>Options of <see cref="SampleProvider"/>.</summary>
+public sealed class SampleOptions
+{
+    public string? Host { get; set; }
+
+    public string? Key { get; set; }
+}
+
+/// <summary>
+/// The smallest provider: signs URLs with an HMAC and does nothing else. It exercises what the base class
+/// promises every provider (argument checks, capability checks, DI) without any vendor.
+/// </summary>
+public sealed class SampleProvider(string name, SampleOptions options, TimeProvider? time = null) : StreamProviderBase(name, time)
+{
+    private static readonly ProviderCapabilities Caps = new(
+        ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls,
+        [StreamProtocol.Rtmp],
+        [StreamProtocol.Rtmp, StreamProtocol.Hls]);
+
+    public SampleOptions Options { get; } = options;
+
+    public override ProviderCapabilities Capabilities => Caps;
+
+    protected override PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol) =>
+        new(protocol, Url("rtmp", stream.Name, stream, expiresAt), expiresAt);
+
+    protected override PlayUrlSet CreatePlayUrlsCore(StreamId stream, DateTimeOffset expiresAt, IReadOnlyList<StreamProtocol> protocols, string? rendition)
+    {
+        string name = rendition is null ? stream.Name : stream.Name + "_" + rendition;
+        return new PlayUrlSet(stream, expiresAt, [.. protocols.Select(p => new PlayUrl(p, p == StreamProtocol.Hls ? Url("http", name + ".m3u8", stream, expiresAt) : Url("rtmp", name, stream, expiresAt)))]);
+    }
+
+    private string Url(string scheme, string file, StreamId stream, DateTimeOffset expiresAt)
+    {
+        long e = expiresAt.ToUnixTimeSeconds();
+        string path = $"/{stream.App}/{file}";
+        string sig = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Options.Key!), Encoding.UTF8.GetBytes($"{path}?e={e}")));
+        return $"{scheme}://{Options.Host}{path}?e={e}&sig={sig}";
+    }
+}
+
+public static class SampleProviderBuilderExtensions
+{
+    public static LiveCloudBuilder AddSample(this LiveCloudBuilder builder, string name = "Sample", Action<SampleOptions>? configure = null) =>
+        builder.AddProvider<SampleProvider, SampleOptions>(
+            name,
+            (sp, o) => new SampleProvider(name, o, sp.GetService<TimeProvider>()),
+            (o, path, failures) =>
+            {
+                if (string.IsNullOrWhiteSpace(o.Host))
+                {
+                    failures.Add($"{path}:Host is required.");
+                }
+
+                if (string.IsNullOrWhiteSpace(o.Key))
+                {
+                    failures.Add($"{path}:Key is required.");
+                }
+            },
+            configure);
+}
+
+public sealed class SampleFixture : StreamProviderFixture<SampleProvider>
+{
+    protected override SampleProvider CreateProvider() => new("Sample", new SampleOptions { Host = "push.example.com", Key = "0123456789abcdef" }, Clock);
+}
+
+/// <summary>The conformance suite against the sample provider: proves the suite itself runs and checks.</summary>
+public sealed class SampleConformance(SampleFixture fixture) : StreamProviderConformanceTests<SampleProvider>(fixture), IClassFixture<SampleFixture>;
