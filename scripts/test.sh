@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of LiveCloud: installs what the tests need, builds with warnings as errors, runs
+# every test project and ends with one line of totals: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+bash scripts/prereqs.sh
+
+dotnet build LiveCloud.sln -c Release -warnaserror -nologo -v quiet
+
+results=$(mktemp -d)
+status=0
+dotnet test LiveCloud.sln -c Release --no-build --nologo \
+  --logger "trx" --results-directory "$results" || status=$?
+
+# Sum the counters of every test run (one .trx per test project).
+read -r passed failed skipped < <(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    p += int(c.get("passed")); f += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
+    s += int(c.get("notExecuted"))
+print(p, f, s)
+PY
+)
+runs=$(find "$results" -name '*.trx' | wc -l)
+rm -rf "$results"
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$runs" -eq 0 ]; then
+  exit 1
+fi
