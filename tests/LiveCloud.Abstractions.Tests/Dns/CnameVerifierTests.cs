@@ -87,6 +87,36 @@ public sealed class CnameVerifierTests(DnsmasqFixture dnsmasq)
         check.Reason.Should().Contain("NXDOMAIN");
     }
 
+    [Fact]
+    public async Task Servfail_is_Unresolvable_and_says_SERVFAIL()
+    {
+        using var server = new TinyDnsServer();
+        server.Cnames["broken.test"] = "mid.test";
+        server.ServerFailures["mid.test"] = true;
+
+        CnameCheck check = await Verifier(server: server.EndPoint.ToString()).VerifyAsync("broken.test", "target.test");
+
+        check.Verdict.Should().Be(CnameVerdict.Unresolvable);
+        check.Chain.Should().Equal("mid.test");
+        check.Reason.Should().Contain("SERVFAIL").And.Contain("mid.test");
+    }
+
+    [Fact]
+    public async Task Cname_to_a_name_that_does_not_exist_is_Mismatch_unless_that_name_is_the_expected_one()
+    {
+        using var server = new TinyDnsServer();
+        server.Cnames["dangling.test"] = "gone.test";
+        CnameVerifier verifier = Verifier(server: server.EndPoint.ToString());
+
+        CnameCheck wrong = await verifier.VerifyAsync("dangling.test", "target.test");
+        CnameCheck right = await verifier.VerifyAsync("dangling.test", "gone.test");
+
+        wrong.Verdict.Should().Be(CnameVerdict.Mismatch);
+        wrong.Chain.Should().Equal("gone.test");
+        wrong.Reason.Should().Contain("gone.test does not exist (NXDOMAIN)");
+        right.Verdict.Should().Be(CnameVerdict.Ok, right.Reason);
+    }
+
     // dnsmasq refuses to load a looping --cname configuration ("CNAME loop involving ..."), so the loop
     // comes from TinyDnsServer, a real UDP DNS responder; both answer styles are covered.
     [Theory]

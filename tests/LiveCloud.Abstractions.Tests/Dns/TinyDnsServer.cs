@@ -33,6 +33,9 @@ public sealed class TinyDnsServer : IDisposable
 
     public ConcurrentDictionary<string, IPAddress> Addresses { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Names answered with SERVFAIL.</summary>
+    public ConcurrentDictionary<string, bool> ServerFailures { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Answer a CNAME query with every link of the chain at once (bounded to 30 records).</summary>
     public bool WholeChain { get; set; }
 
@@ -129,7 +132,11 @@ public sealed class TinyDnsServer : IDisposable
 
         var answers = new List<byte[]>();
         int rcode = 0;
-        if (type == 5 && Cnames.TryGetValue(name, out string? target))
+        if (ServerFailures.ContainsKey(name))
+        {
+            rcode = 2;
+        }
+        else if (type == 5 && Cnames.TryGetValue(name, out string? target))
         {
             answers.Add(Record(name, 5, EncodeName(target)));
             string owner = target;
