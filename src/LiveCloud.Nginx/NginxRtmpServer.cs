@@ -12,7 +12,7 @@ namespace LiveCloud.Nginx;
 /// <c>nginx -p DIR -c DIR/nginx.conf</c>, waits until the RTMP and HTTP ports answer, and stops it
 /// (graceful quit, then kill) when stopped or disposed. Never touches <c>/etc/nginx</c> or a system service.
 /// </summary>
-public sealed partial class NginxRtmpServer : IAsyncDisposable
+public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
 {
     /// <summary>The install hint given when nginx or its RTMP module is missing.</summary>
     public const string InstallHint = "apt-get install nginx-light libnginx-mod-rtmp";
@@ -23,6 +23,7 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly StringBuilder _stderr = new();
     private Process? _process;
+    private bool _disposed;
 
     /// <summary>Creates the server (it does not start until <see cref="StartAsync"/>).</summary>
     /// <param name="options">Validated options (see <see cref="NginxOptions.Validate"/>).</param>
@@ -139,9 +140,21 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable
     /// <summary>Stops nginx (see <see cref="StopAsync"/>).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
+        _disposed = true;
         _gate.Dispose();
     }
+
+    /// <summary>
+    /// Stops nginx synchronously, for containers disposed without <c>await</c>: nginx must never outlive
+    /// its host. Prefer <see cref="DisposeAsync"/>.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public override string ToString() => $"NginxRtmpServer {{ WorkDirectory = {WorkDirectory}, RtmpPort = {_options.RtmpPort}, HttpPort = {_options.HttpPort}, Running = {IsRunning} }}";
