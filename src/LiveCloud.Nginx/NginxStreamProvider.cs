@@ -277,11 +277,7 @@ public sealed partial class NginxStreamProvider : StreamProviderBase, IDisposabl
     /// <inheritdoc />
     protected override async ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken)
     {
-        var fields = new Dictionary<string, string>(request.Query, StringComparer.Ordinal);
-        foreach (KeyValuePair<string, string> field in request.ReadForm())
-        {
-            fields[field.Key] = field.Value;
-        }
+        IReadOnlyDictionary<string, string> fields = ReadHookFields(request);
 
         string call = Field(fields, "call") ?? string.Empty;
         if (!_signer.VerifyHookToken(Field(fields, NginxUrlSigner.HookTokenParameter)))
@@ -536,6 +532,27 @@ public sealed partial class NginxStreamProvider : StreamProviderBase, IDisposabl
         string shown = stream?.ToString() ?? "an unnamed stream";
         LogRefused(_logger, call, shown, reason);
         return new CallbackVerificationException($"{Name} {(call.Length == 0 ? "hook" : call)} refused for {shown}: {reason}.") { Provider = Name, Status = HttpStatusCode.Forbidden };
+    }
+
+    /// <summary>
+    /// The hook's fields, the FIRST occurrence of a name winning: nginx-rtmp writes its own fields (<c>call</c>,
+    /// <c>app</c>, <c>name</c>, <c>clientid</c>, <c>path</c>…) before the push/play URL's query arguments, so a
+    /// publisher who adds <c>&amp;call=publish_done</c> or <c>&amp;name=other</c> to the URL cannot override
+    /// them (<see cref="CallbackRequest.ReadForm"/> lets later duplicates win, which would). The query (the
+    /// hook token nginx.conf adds) comes before the body for the same reason.
+    /// </summary>
+    internal static Dictionary<string, string> ReadHookFields(CallbackRequest request)
+    {
+        var fields = new Dictionary<string, string>(request.Query, StringComparer.Ordinal);
+        foreach (string pair in request.Body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            string key = Uri.UnescapeDataString((eq < 0 ? pair : pair[..eq]).Replace('+', ' '));
+            string value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+            fields.TryAdd(key, value);
+        }
+
+        return fields;
     }
 
     private static string? Field(IReadOnlyDictionary<string, string> fields, string key) =>

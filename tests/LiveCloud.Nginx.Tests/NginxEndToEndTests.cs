@@ -50,6 +50,8 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
             good.Replace("/" + stream.Name + "?", "/" + other.Name + "?", StringComparison.Ordinal), // signed for another stream
             Provider.CreatePlayUrls(stream, InAnHour)[StreamProtocol.Rtmp]!, // a viewer's URL
             good[..good.IndexOf('?', StringComparison.Ordinal)], // unsigned
+            good[..good.IndexOf('?', StringComparison.Ordinal)] + "?call=publish_done", // a URL argument posing as nginx's own field
+            Provider.CreatePushUrl(other, InAnHour).Url.Replace("/" + other.Name + "?", "/" + stream.Name + "?name=" + other.Name + "&", StringComparison.Ordinal), // posing as the signed stream
         ];
         foreach (string url in bad)
         {

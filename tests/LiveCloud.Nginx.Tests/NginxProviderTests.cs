@@ -107,6 +107,8 @@ public sealed class NginxProviderTests
     [InlineData("other-app")]
     [InlineData("forbidden")]
     [InlineData("unknown-call")]
+    [InlineData("url-arg-overrides-call")]
+    [InlineData("url-arg-overrides-name")]
     public async Task Bad_hooks_are_refused(string why)
     {
         NginxStreamProvider provider = NewProvider();
@@ -119,6 +121,9 @@ public sealed class NginxProviderTests
             "other-stream" => Hook(SignedPublishBody().Replace("name=demo", "name=demo2", StringComparison.Ordinal)),
             "other-app" => Hook(SignedPublishBody().Replace("app=live", "app=vod", StringComparison.Ordinal)),
             "unknown-call" => Hook(SignedPublishBody(call: "update")),
+            // nginx appends the push URL's own query arguments after its fields: they must not override them.
+            "url-arg-overrides-call" => Hook("app=live&addr=1.2.3.4&clientid=9&call=publish&name=demo&type=live&call=publish_done"),
+            "url-arg-overrides-name" => Hook(SignedPublishBody(name: "demo").Replace("name=demo", "name=victim", StringComparison.Ordinal) + "&name=demo"),
             _ => Hook(SignedPublishBody()),
         };
         if (why == "forbidden")
