@@ -1,3 +1,4 @@
+using LiveCloud.Dns;
 using LiveCloud;
 using LiveCloud.Nginx;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,8 @@ public static class NginxLiveCloudBuilderExtensions
                 options,
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
                 sp.GetService<TimeProvider>(),
-                sp.GetService<ILogger<NginxStreamProvider>>()),
+                sp.GetService<ILogger<NginxStreamProvider>>(),
+                sp.GetService<ICnameVerifier>()),
             static (options, path, failures) => options.Validate(path, failures),
             configure);
         builder.Services.TryAddSingleton(sp => new NginxRtmpServer(

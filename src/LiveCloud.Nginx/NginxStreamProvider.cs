@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Xml.Linq;
+using LiveCloud.Dns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -53,8 +54,9 @@ public sealed partial class NginxStreamProvider : StreamProviderBase, IDisposabl
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">Where refused hooks are logged (never with signatures).</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names each bad key.</exception>
-    public NginxStreamProvider(NginxOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null, ILogger<NginxStreamProvider>? logger = null)
-        : base(ProviderName, timeProvider)
+    /// <param name="cnameVerifier">The shared DNS checker for <see cref="IStreamProvider.GetDomainStatusAsync"/>; the system's resolver when <see langword="null"/>.</param>
+    public NginxStreamProvider(NginxOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null, ILogger<NginxStreamProvider>? logger = null, ICnameVerifier? cnameVerifier = null)
+        : base(ProviderName, timeProvider, cnameVerifier)
     {
         ArgumentNullException.ThrowIfNull(options);
         ThrowIfInvalid(options);
@@ -138,20 +140,7 @@ public sealed partial class NginxStreamProvider : StreamProviderBase, IDisposabl
         cancellationToken.ThrowIfCancellationRequested();
         NginxDomainOptions configured = _options.Domains.FirstOrDefault(d => string.Equals(HostName.Normalize(d.Name), domain, StringComparison.Ordinal))
             ?? throw new LiveCloudNotFoundException($"Domain '{domain}' is not one of LiveCloud:Nginx:Domains ({(_options.Domains.Count == 0 ? "none configured" : string.Join(", ", _options.Domains.Select(d => d.Name)))}).") { Provider = Name };
-        LiveDomain live = ToLiveDomain(configured);
-        CnameCheck? cname = await CheckCnameAsync(live, cancellationToken).ConfigureAwait(false);
-        return new DomainStatus(live, cname);
-    }
-
-    // >>> SHARED DNS VERIFIER CALL SITE <<<
-    // The one place to switch to the shared CNAME verifier in LiveCloud.Abstractions once it lands
-    // (another engineer is building it): call it with (live.Name, live.ExpectedCname, cancellationToken)
-    // when ExpectedCname is set. Until then no DNS look-up is made and Cname stays null.
-    private static Task<CnameCheck?> CheckCnameAsync(LiveDomain live, CancellationToken cancellationToken)
-    {
-        _ = live;
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<CnameCheck?>(null);
+        return await CheckDomainStatusAsync(ToLiveDomain(configured), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -535,21 +524,16 @@ public sealed partial class NginxStreamProvider : StreamProviderBase, IDisposabl
     }
 
     /// <summary>
-    /// The hook's fields, the FIRST occurrence of a name winning: nginx-rtmp writes its own fields (<c>call</c>,
-    /// <c>app</c>, <c>name</c>, <c>clientid</c>, <c>path</c>…) before the push/play URL's query arguments, so a
-    /// publisher who adds <c>&amp;call=publish_done</c> or <c>&amp;name=other</c> to the URL cannot override
-    /// them (<see cref="CallbackRequest.ReadForm"/> lets later duplicates win, which would). The query (the
-    /// hook token nginx.conf adds) comes before the body for the same reason.
+    /// The hook's fields, the first occurrence of a name winning (see <see cref="CallbackRequest.ReadForm"/>):
+    /// nginx-rtmp writes its own fields before the push/play URL's query arguments. The query (the hook token
+    /// nginx.conf adds) comes before the body for the same reason.
     /// </summary>
     internal static Dictionary<string, string> ReadHookFields(CallbackRequest request)
     {
         var fields = new Dictionary<string, string>(request.Query, StringComparer.Ordinal);
-        foreach (string pair in request.Body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (KeyValuePair<string, string> field in request.ReadForm())
         {
-            int eq = pair.IndexOf('=', StringComparison.Ordinal);
-            string key = Uri.UnescapeDataString((eq < 0 ? pair : pair[..eq]).Replace('+', ' '));
-            string value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
-            fields.TryAdd(key, value);
+            fields.TryAdd(field.Key, field.Value);
         }
 
         return fields;
