@@ -1,0 +1,246 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using LiveCloud.Costs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LiveCloud.Cli;
+
+/// <summary>
+/// The commands. Exit codes: 0 success, 1 a vendor or runtime failure, 2 bad input (unknown provider,
+/// missing key, bad stream name, expiry in the past…) — always one line on stderr, never a stack trace.
+/// </summary>
+internal static class CliApp
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>Registers the provider packages; tests may register others.</summary>
+    public static Action<LiveCloudBuilder> AddProviders { get; set; } = static builder => { };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var config = new Option<FileInfo>("--config") { Description = "An appsettings-style JSON file with a LiveCloud section.", Required = true };
+        var provider = new Option<string?>("--provider") { Description = "The provider to use; LiveCloud:Provider by default." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var app = new Option<string>("--app") { Description = "The app name (Qiniu: the hub).", DefaultValueFactory = _ => "live" };
+        var stream = new Option<string>("--stream") { Description = "The stream name.", Required = true };
+
+        var expires = new Option<long>("--expires") { Description = "Expiry as Unix seconds.", Required = true };
+        var urls = new Command("urls", "Every push and play URL the provider can sign.") { config, provider, app, stream, expires, json };
+        urls.SetAction((parse, token) => Run(parse, error, config, provider, p => UrlsAsync(p, parse, output, app, stream, expires, json)));
+
+        var domains = new Command("domains", "Push/play domains with the vendor's status and what DNS answers for their CNAME.") { config, provider, json };
+        domains.SetAction((parse, token) => Run(parse, error, config, provider, p => DomainsAsync(p.Default, output, parse.GetValue(json), token)));
+
+        var streams = new Command("streams", "Streams being pushed now.") { config, provider, json };
+        streams.SetAction((parse, token) => Run(parse, error, config, provider, p => StreamsAsync(p.Default, output, parse.GetValue(json), token)));
+
+        var taskId = new Option<string>("--task-id") { Description = "The recording task id printed by 'record start'.", Required = true };
+        var recordStart = new Command("start", "Start recording a stream.") { config, provider, app, stream };
+        recordStart.SetAction((parse, token) => Run(parse, error, config, provider, async p =>
+        {
+            RecordingTask task = await p.Default.StartRecordingAsync(new StreamId(parse.GetValue(app)!, parse.GetValue(stream)!), null, token);
+            await output.WriteLineAsync($"recording {task.Stream} as task {task.Id}");
+        }));
+        var recordStop = new Command("stop", "Stop a recording.") { config, provider, app, stream, taskId };
+        recordStop.SetAction((parse, token) => Run(parse, error, config, provider, async p =>
+        {
+            var id = new StreamId(parse.GetValue(app)!, parse.GetValue(stream)!);
+            await p.Default.StopRecordingAsync(new RecordingTask(parse.GetValue(taskId)!, id, DateTimeOffset.MinValue), token);
+            await output.WriteLineAsync($"stopped task {parse.GetValue(taskId)}");
+        }));
+        var recordList = new Command("list", "Recorded files with playback URLs.") { config, provider, app, stream, json };
+        recordList.SetAction((parse, token) => Run(parse, error, config, provider, p =>
+            RecordingsAsync(p.Default, new StreamId(parse.GetValue(app)!, parse.GetValue(stream)!), output, parse.GetValue(json), token)));
+        var record = new Command("record", "Start, stop and list recordings.") { recordStart, recordStop, recordList };
+
+        var viewers = new Option<int>("--viewers") { Description = "Concurrent viewers.", Required = true };
+        var bitrate = new Option<double>("--bitrate-kbps") { Description = "Bitrate each viewer receives, kbit/s.", Required = true };
+        var hours = new Option<double>("--hours") { Description = "Hours of the show.", Required = true };
+        var cost = new Command("cost", "What a show costs on every configured provider that has prices, cheapest first.") { config, viewers, bitrate, hours, json };
+        cost.SetAction((parse, token) => Run(parse, error, config, provider, p => CostAsync(p, parse, output, viewers, bitrate, hours, json)));
+
+        var root = new RootCommand("LiveCloud: signed live-stream URLs, domains, streams, recordings and cost over Tencent, Aliyun, Qiniu and nginx-rtmp.")
+        {
+            urls, domains, streams, record, cost,
+        };
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await error.WriteLineAsync("error: " + parsed.Errors[0].Message);
+            return 2;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+    }
+
+    private static async Task<int> Run(ParseResult parse, TextWriter error, Option<FileInfo> configOption, Option<string?> providerOption, Func<StreamProviders, Task> body)
+    {
+        try
+        {
+            FileInfo file = parse.GetValue(configOption)!;
+            if (!file.Exists)
+            {
+                throw new ArgumentException($"config file '{file.FullName}' does not exist.");
+            }
+
+            IConfiguration configuration = new ConfigurationBuilder().AddJsonFile(file.FullName, optional: false).Build();
+            IConfigurationSection section = configuration.GetSection(LiveCloudOptions.SectionName);
+            if (parse.GetValue(providerOption) is { } selected)
+            {
+                section[nameof(LiveCloudOptions.Provider)] = selected;
+            }
+
+            var services = new ServiceCollection();
+            AddProviders(services.AddLiveCloud(section));
+            await using ServiceProvider sp = services.BuildServiceProvider();
+            sp.GetRequiredService<IStartupValidator>().Validate();
+            await body(sp.GetRequiredService<StreamProviders>());
+            return 0;
+        }
+        catch (Exception ex) when (ex is ArgumentException or LiveCloudConfigurationException or OptionsValidationException or InvalidDataException or FormatException or NotSupportedException)
+        {
+            string message = ex is OptionsValidationException validation ? string.Join("; ", validation.Failures) : ex.Message;
+            await error.WriteLineAsync("error: " + message.ReplaceLineEndings(" "));
+            return 2;
+        }
+        catch (LiveCloudException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message.ReplaceLineEndings(" "));
+            return 1;
+        }
+    }
+
+    private static async Task UrlsAsync(StreamProviders providers, ParseResult parse, TextWriter output, Option<string> app, Option<string> stream, Option<long> expires, Option<bool> json)
+    {
+        IStreamProvider p = providers.Default;
+        var id = new StreamId(parse.GetValue(app)!, parse.GetValue(stream)!);
+        DateTimeOffset expiresAt = DateTimeOffset.FromUnixTimeSeconds(parse.GetValue(expires));
+        var push = p.Capabilities.PushProtocols.Select(protocol => p.CreatePushUrl(id, expiresAt, protocol)).ToList();
+        PlayUrlSet? play = p.Capabilities.Supports(ProviderFeatures.PlayUrls) ? p.CreatePlayUrls(id, expiresAt) : null;
+        if (parse.GetValue(json))
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(
+                new
+                {
+                    provider = p.Name.ToLowerInvariant(),
+                    push = push.Select(u => new { protocol = u.Protocol.ToShortName(), url = u.Url }),
+                    play = (play?.Urls ?? []).Select(u => new { protocol = u.Protocol.ToShortName(), url = u.Url }),
+                },
+                Json));
+            return;
+        }
+
+        await output.WriteLineAsync($"{p.Name} · {id} · expires {expiresAt:u}");
+        foreach (PushUrl u in push)
+        {
+            await output.WriteLineAsync($"push {u.Protocol.ToShortName(),-7} {u.Url}");
+            if (u.Server is not null)
+            {
+                await output.WriteLineAsync($"     OBS server  {u.Server}");
+                await output.WriteLineAsync($"     stream key  {u.StreamKey}");
+            }
+        }
+
+        foreach (PlayUrl u in play?.Urls ?? [])
+        {
+            await output.WriteLineAsync($"play {u.Protocol.ToShortName(),-7} {u.Url}");
+        }
+    }
+
+    private static async Task DomainsAsync(IStreamProvider p, TextWriter output, bool json, CancellationToken token)
+    {
+        var statuses = new List<DomainStatus>();
+        await foreach (LiveDomain domain in p.ListDomainsAsync(token))
+        {
+            statuses.Add(await p.GetDomainStatusAsync(domain.Name, token));
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { provider = p.Name.ToLowerInvariant(), domains = statuses }, Json));
+            return;
+        }
+
+        foreach (DomainStatus s in statuses)
+        {
+            string cname = s.Cname is null ? "no CNAME expected" : $"{s.Cname.Verdict} (expects {s.Cname.Expected}{(s.Cname.Reason is null ? "" : "; " + s.Cname.Reason)})";
+            await output.WriteLineAsync($"{s.Domain.Name,-32} {s.Domain.Kind,-4} {(s.Domain.IsEnabled ? "enabled" : "disabled"),-8} {cname}");
+        }
+    }
+
+    private static async Task StreamsAsync(IStreamProvider p, TextWriter output, bool json, CancellationToken token)
+    {
+        var streams = new List<StreamState>();
+        await foreach (StreamState s in p.ListOnlineStreamsAsync(token))
+        {
+            streams.Add(s);
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { provider = p.Name.ToLowerInvariant(), streams = streams.Select(s => new { stream = s.Stream.ToString(), status = s.Status.ToString().ToLowerInvariant(), s.PublishedAt, s.BitrateKbps, s.Viewers }) }, Json));
+            return;
+        }
+
+        await output.WriteLineAsync(streams.Count == 0 ? "no stream is live" : $"{streams.Count} live:");
+        foreach (StreamState s in streams)
+        {
+            await output.WriteLineAsync($"{s.Stream,-32} {s.Status,-9} {s.BitrateKbps?.ToString(CultureInfo.InvariantCulture) ?? "-",6} kbps  {s.Viewers?.ToString(CultureInfo.InvariantCulture) ?? "-"} viewers");
+        }
+    }
+
+    private static async Task RecordingsAsync(IStreamProvider p, StreamId id, TextWriter output, bool json, CancellationToken token)
+    {
+        var files = new List<RecordedFile>();
+        await foreach (RecordedFile f in p.ListRecordingsAsync(id, null, null, token))
+        {
+            files.Add(f);
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { provider = p.Name.ToLowerInvariant(), recordings = files.Select(f => new { url = f.PlaybackUrl, f.StartTime, durationSeconds = f.Duration.TotalSeconds, f.SizeBytes, f.Format }) }, Json));
+            return;
+        }
+
+        await output.WriteLineAsync(files.Count == 0 ? $"no recordings of {id}" : $"{files.Count} recordings of {id}:");
+        foreach (RecordedFile f in files)
+        {
+            await output.WriteLineAsync($"{f.StartTime:u}  {f.Duration.TotalSeconds,7:0.0} s  {f.SizeBytes,10} B  {f.PlaybackUrl}");
+        }
+    }
+
+    private static async Task CostAsync(StreamProviders providers, ParseResult parse, TextWriter output, Option<int> viewers, Option<double> bitrate, Option<double> hours, Option<bool> json)
+    {
+        var profile = new UsageProfile { PeakViewers = parse.GetValue(viewers), BitrateKbps = parse.GetValue(bitrate), HoursPerDay = parse.GetValue(hours) };
+        CostComparisonResult comparison = new CostComparison(providers).Compare(profile);
+        if (comparison.Estimates.Count == 0)
+        {
+            string why = comparison.Failures.Count == 0 ? "no configured provider has a price table" : string.Join("; ", comparison.Failures.Select(f => $"{f.Provider}: {f.Reason}"));
+            throw new LiveCloudConfigurationException(why + ".");
+        }
+
+        // Cheapest first within each currency; currencies are never ranked against each other.
+        IReadOnlyList<CostEstimate> estimates = comparison.Estimates;
+        if (parse.GetValue(json))
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { estimates = estimates.Select(e => new { provider = e.Provider.ToLowerInvariant(), total = e.Total, currency = e.Currency, billingMode = e.BillingMode }) }, Json));
+            return;
+        }
+
+        await output.WriteLineAsync($"{profile.PeakViewers} viewers × {profile.HoursPerDay} h at {profile.BitrateKbps} kbps:");
+        foreach (CostEstimate e in estimates)
+        {
+            await output.WriteLineAsync($"  {e.Provider,-8} {e.Total,10:0.00} {e.Currency}  ({e.BillingMode}; prices as of {e.PriceTableAsOf:yyyy-MM-dd}, {e.PriceTableSource})");
+        }
+
+        foreach (ProviderCostFailure failure in comparison.Failures)
+        {
+            await output.WriteLineAsync($"  {failure.Provider,-8} not priced: {failure.Reason}");
+        }
+    }
+}
