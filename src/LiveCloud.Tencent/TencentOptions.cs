@@ -1,3 +1,4 @@
+using LiveCloud.Costs;
 using LiveCloud.Http;
 
 namespace LiveCloud.Tencent;
@@ -75,6 +76,9 @@ public sealed class TencentOptions
 
     /// <summary>Retry, timeout and circuit-breaker settings of API calls.</summary>
     public VendorResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Your own prices (configuration <c>LiveCloud:Tencent:Prices</c>), laid over the embedded list prices.</summary>
+    public PriceOverrides Prices { get; set; } = new();
 
     /// <summary>Adds a message per missing or bad key to <paramref name="failures"/>, each naming the full key under <paramref name="path"/>.</summary>
     /// <param name="options">The options to check.</param>

@@ -1,4 +1,5 @@
 using LiveCloud;
+using LiveCloud.Dns;
 using LiveCloud.Tencent;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -25,7 +26,8 @@ public static class TencentLiveCloudBuilderExtensions
                 options,
                 LiveCloudBuilder.CreatePipeline(sp, TencentOptions.ProviderName, options.Resilience, options.Endpoint),
                 sp.GetService<TimeProvider>(),
-                sp.GetService<ITencentRecordingIndex>()),
+                sp.GetService<ITencentRecordingIndex>(),
+                sp.GetService<ICnameVerifier>()),
             TencentOptions.Validate,
             configure);
     }

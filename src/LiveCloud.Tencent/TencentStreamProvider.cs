@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using LiveCloud.Costs;
+using LiveCloud.Dns;
 using LiveCloud.Http;
 
 namespace LiveCloud.Tencent;
@@ -11,7 +13,8 @@ namespace LiveCloud.Tencent;
 /// <remarks>
 /// <para>Recorded files: the Live API cannot list them (they go to VOD); <see cref="IStreamProvider.ListRecordingsAsync"/>
 /// lists the files announced by verified recording callbacks, kept in an <see cref="ITencentRecordingIndex"/>.</para>
-/// <para>Cost estimates are not implemented yet (no shared cost engine).</para>
+/// <para>Cost estimates use the shared <see cref="CostEngine"/> with Tencent's list prices (embedded, dated, cited;
+/// overridable under <c>LiveCloud:Tencent:Prices</c>); domain checks use the shared <see cref="ICnameVerifier"/>.</para>
 /// </remarks>
 public sealed class TencentStreamProvider : StreamProviderBase
 {
@@ -24,13 +27,17 @@ public sealed class TencentStreamProvider : StreamProviderBase
     private readonly TencentUrlSigner _urls;
     private readonly TencentCallbackVerifier? _callbacks;
     private readonly ITencentRecordingIndex _recordings;
+    private readonly ICnameVerifier _cnames;
+
+    private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(TencentStreamProvider).Assembly, "LiveCloud.Tencent.tencent-prices.json"));
 
     /// <summary>Creates the provider.</summary>
     /// <param name="options">Validated options.</param>
     /// <param name="pipeline">The vendor pipeline (from <c>LiveCloudBuilder.CreatePipeline</c>).</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="recordings">Where recording callbacks are kept; in memory when <see langword="null"/>.</param>
-    public TencentStreamProvider(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ITencentRecordingIndex? recordings = null)
+    /// <param name="cnameVerifier">The DNS CNAME checker; a <see cref="CnameVerifier"/> with the system name servers when <see langword="null"/>.</param>
+    public TencentStreamProvider(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ITencentRecordingIndex? recordings = null, ICnameVerifier? cnameVerifier = null)
         : base(TencentOptions.ProviderName, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -40,7 +47,11 @@ public sealed class TencentStreamProvider : StreamProviderBase
         Client = new TencentLiveClient(options, pipeline, TimeProvider);
         _callbacks = string.IsNullOrEmpty(options.CallbackKey) ? null : new TencentCallbackVerifier(options.CallbackKey, options.CallbackClockSkew, TimeProvider);
         _recordings = recordings ?? new InMemoryTencentRecordingIndex();
+        _cnames = cnameVerifier ?? new CnameVerifier();
     }
+
+    /// <summary>Tencent's list prices as shipped in this package (tencent.md §7), before overrides.</summary>
+    public static PriceTable ListPriceTable => ListPrices.Value;
 
     /// <summary>The options (their <see cref="TencentOptions.ToString"/> hides secrets).</summary>
     public TencentOptions Options { get; }
@@ -110,9 +121,10 @@ public sealed class TencentStreamProvider : StreamProviderBase
     {
         LiveDomain live = await Client.DescribeLiveDomainAsync(domain, cancellationToken).ConfigureAwait(false);
 
-        // DNS: the one call site of the shared CNAME verifier (src/LiveCloud.Abstractions/Dns/), which has not landed
-        // on main yet. Until it does, no DNS check is made and Cname stays null.
-        CnameCheck? cname = null;
+        // DescribeLiveDomain's TargetDomain is the authoritative CNAME target (tencent.md §5); no target, no DNS check.
+        CnameCheck? cname = live.ExpectedCname is { } expected
+            ? await _cnames.VerifyAsync(domain, expected, cancellationToken).ConfigureAwait(false)
+            : null;
         return new DomainStatus(live, cname);
     }
 
@@ -201,9 +213,13 @@ public sealed class TencentStreamProvider : StreamProviderBase
         return e;
     }
 
+    /// <inheritdoc />
+    /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="TencentOptions.Prices"/> laid over them.</remarks>
+    protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, Options.Prices);
+
     private static ProviderCapabilities Caps(ProviderFeatures extra) => new(
         ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
-            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | extra,
+            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.CostEstimate | extra,
         [StreamProtocol.Rtmp, StreamProtocol.WebRtc, StreamProtocol.Srt],
         [StreamProtocol.WebRtc, StreamProtocol.HttpFlv, StreamProtocol.Hls, StreamProtocol.Rtmp]);
 }

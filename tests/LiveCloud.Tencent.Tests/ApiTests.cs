@@ -12,6 +12,7 @@ public sealed class ApiTests : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
     private TencentApiEmulator _emulator = null!;
     private TencentStreamProvider _provider = null!;
+    private readonly FakeCnameVerifier _dns = new();
 
     private static readonly StreamId Room = new("live", "room_1001");
 
@@ -23,7 +24,7 @@ public sealed class ApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
-    private TencentStreamProvider Create(Action<TencentOptions>? tweak = null) => TencentTestSetup.Provider(TencentTestSetup.Options(_emulator.Endpoint, tweak), _clock);
+    private TencentStreamProvider Create(Action<TencentOptions>? tweak = null) => TencentTestSetup.Provider(TencentTestSetup.Options(_emulator.Endpoint, tweak), _clock, _dns);
 
     private IReadOnlyList<RecordedRequest> Requests => _emulator.Requests;
 
@@ -49,18 +50,37 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Domain_status_carries_the_expected_cname_and_no_dns_check_yet()
+    public async Task Domain_status_checks_dns_against_the_vendors_target_domain()
     {
         _emulator.AddDomain("play.example.com", 1, target: "play.example.com.tlivecdn.com");
+        _dns.Chains["play.example.com"] = ["play.example.com.tlivecdn.com", "edge.tlivecdn.com"];
         DomainStatus status = await _provider.GetDomainStatusAsync("Play.Example.com.");
         status.Domain.ExpectedCname.Should().Be("play.example.com.tlivecdn.com");
         status.Domain.Kind.Should().Be(DomainKind.Play);
-        status.Cname.Should().BeNull();
+        _dns.Calls.Should().Equal(("play.example.com", "play.example.com.tlivecdn.com"));
+        status.Cname!.Verdict.Should().Be(CnameVerdict.Ok);
+        status.IsHealthy.Should().BeTrue();
         Requests.Single().Body.Should().Be("{\"DomainName\":\"play.example.com\"}");
 
         Func<Task> missing = () => _provider.GetDomainStatusAsync("nope.example.com");
         (await missing.Should().ThrowAsync<LiveCloudNotFoundException>()).Which.ErrorCode.Should().Be("ResourceNotFound.DomainNotExist");
         Requests.Should().HaveCount(2, "not-found is not retried");
+    }
+
+    [Fact]
+    public async Task A_wrong_cname_makes_the_domain_unhealthy_and_no_target_means_no_dns_check()
+    {
+        _emulator.AddDomain("push.example.com", 0, target: "push.example.com.tlivepush.com");
+        _dns.Chains["push.example.com"] = ["push.example.com.other-cdn.net"];
+        DomainStatus status = await _provider.GetDomainStatusAsync("push.example.com");
+        status.Cname!.Verdict.Should().Be(CnameVerdict.Mismatch);
+        status.IsHealthy.Should().BeFalse();
+
+        _emulator.AddDomain("bare.example.com", 1, target: "");
+        DomainStatus bare = await _provider.GetDomainStatusAsync("bare.example.com");
+        bare.Domain.ExpectedCname.Should().BeNull();
+        bare.Cname.Should().BeNull();
+        _dns.Calls.Should().HaveCount(1);
     }
 
     [Fact]

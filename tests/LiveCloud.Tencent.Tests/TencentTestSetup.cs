@@ -40,6 +40,6 @@ internal static class TencentTestSetup
     }
 
     // The provider signs with the test clock; the pipeline's delays and timeouts run on real time.
-    public static TencentStreamProvider Provider(TencentOptions options, TimeProvider clock) =>
-        new(options, new VendorHttpPipeline("Tencent", new HttpClient { BaseAddress = options.Endpoint, Timeout = Timeout.InfiniteTimeSpan }, options.Resilience, NullLogger.Instance, TimeProvider.System), clock);
+    public static TencentStreamProvider Provider(TencentOptions options, TimeProvider clock, LiveCloud.Dns.ICnameVerifier? dns = null) =>
+        new(options, new VendorHttpPipeline("Tencent", new HttpClient { BaseAddress = options.Endpoint, Timeout = Timeout.InfiniteTimeSpan }, options.Resilience, NullLogger.Instance, TimeProvider.System), clock, null, dns ?? new FakeCnameVerifier());
 }
