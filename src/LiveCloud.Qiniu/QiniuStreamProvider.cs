@@ -106,6 +106,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     public async Task<RecordedFile> SaveRecordingAsync(RecordingTask task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
+        cancellationToken.ThrowIfCancellationRequested();
         string title = Title(task.Stream, nameof(task));
         (long start, string format) = ParseTaskId(task);
         DateTimeOffset now = TimeProvider.GetUtcNow();
