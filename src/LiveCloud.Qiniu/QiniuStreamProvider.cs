@@ -313,14 +313,14 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     protected override async Task<StreamState> GetStreamStateCoreAsync(StreamId stream, CancellationToken cancellationToken)
     {
         string title = Title(stream);
-        QiniuLiveStatus? live = await Api.GetLiveStatusAsync(_hub, title, cancellationToken).ConfigureAwait(false);
-        if (live is not null)
-        {
-            return new StreamState(stream, StreamStatus.Active, live.StartAt, live.Bps / 1000, live.PlayCount);
-        }
-
         try
         {
+            QiniuLiveStatus? live = await Api.GetLiveStatusAsync(_hub, title, cancellationToken).ConfigureAwait(false);
+            if (live is not null)
+            {
+                return new StreamState(stream, StreamStatus.Active, live.StartAt, live.Bps / 1000, live.PlayCount);
+            }
+
             QiniuStreamInfo info = await Api.GetStreamAsync(_hub, title, cancellationToken).ConfigureAwait(false);
             return new StreamState(stream, info.IsDisabledAt(TimeProvider.GetUtcNow()) ? StreamStatus.Forbidden : StreamStatus.Inactive);
         }
