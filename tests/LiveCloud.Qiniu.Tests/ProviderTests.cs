@@ -90,7 +90,7 @@ public sealed class ProviderTests : IAsyncLifetime
     [Fact]
     public async Task Dropped_connections_and_slow_answers_are_retried_for_reads()
     {
-        _emu.Then(QiniuEmulator.Drop, QiniuEmulator.Slow(TimeSpan.FromSeconds(5)));
+        _emu.Then(QiniuEmulator.Drop, QiniuEmulator.Slow(TimeSpan.FromSeconds(30)));
         List<LiveDomain> domains = await _provider.ListDomainsAsync().ToListAsync();
         domains.Should().HaveCount(3);
         _emu.Count("/domains").Should().Be(3);
@@ -119,7 +119,7 @@ public sealed class ProviderTests : IAsyncLifetime
         (await create.Should().ThrowAsync<LiveCloudException>()).Which.IsTransient.Should().BeTrue();
         _emu.Count("/v2/hubs/PiliSDKTest/streams").Should().Be(1);
 
-        _emu.Then(QiniuEmulator.Slow(TimeSpan.FromSeconds(5)));
+        _emu.Then(QiniuEmulator.Slow(TimeSpan.FromSeconds(30)));
         Func<Task> save = () => _provider.Api.SaveAsAsync(QiniuEmulator.Hub, "room_1001", new QiniuSaveAsOptions { Format = "mp4" });
         (await save.Should().ThrowAsync<LiveCloudException>()).Which.Message.Should().Contain("timed out");
         _emu.Count("/saveas").Should().Be(1);

@@ -15,8 +15,8 @@ internal static class TestSetup
         MaxRetryAttempts = retries,
         BaseDelay = TimeSpan.FromMilliseconds(1),
         MaxDelay = TimeSpan.FromMilliseconds(20),
-        AttemptTimeout = TimeSpan.FromMilliseconds(500),
-        TotalTimeout = TimeSpan.FromSeconds(20),
+        AttemptTimeout = TimeSpan.FromSeconds(2),
+        TotalTimeout = TimeSpan.FromSeconds(60),
         CircuitBreakerMinimumThroughput = 100,
     };
 
