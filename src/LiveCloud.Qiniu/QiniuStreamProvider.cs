@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LiveCloud.Dns;
 using LiveCloud.Http;
 
 namespace LiveCloud.Qiniu;
@@ -59,9 +60,10 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     /// <param name="options">Its settings; validated here as at start-up.</param>
     /// <param name="pipeline">The vendor pipeline (from <see cref="LiveCloudBuilder.CreatePipeline"/>).</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="cnameVerifier">The shared DNS CNAME checker (from DI); the default system-resolver one when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are incomplete or wrong; the message names every bad key.</exception>
-    public QiniuStreamProvider(QiniuOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null)
-        : base(ProviderName, timeProvider)
+    public QiniuStreamProvider(QiniuOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ICnameVerifier? cnameVerifier = null)
+        : base(ProviderName, timeProvider, cnameVerifier)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(pipeline);
@@ -206,10 +208,9 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     protected override async Task<DomainStatus> GetDomainStatusCoreAsync(string domain, CancellationToken cancellationToken)
     {
         QiniuDomainInfo info = await Api.GetDomainAsync(_hub, domain, cancellationToken).ConfigureAwait(false);
-        LiveDomain live = ToLiveDomain(info);
-        // DNS CHECK PENDING: the shared CNAME verifier (src/LiveCloud.Abstractions/Dns/) is not on main yet.
-        // This is the one call site to switch to it (CheckDomainStatusAsync(live, cancellationToken)) once it lands.
-        return new DomainStatus(live, Cname: null);
+        // The expected CNAME is the one Qiniu's API names (never a guessed *.pilidns.com pattern); the shared
+        // verifier compares DNS's answer with it.
+        return await CheckDomainStatusAsync(ToLiveDomain(info), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -224,8 +224,15 @@ public sealed class ProviderTests : IAsyncLifetime
         DomainStatus status = await _provider.GetDomainStatusAsync("PILI-LIVE-HLS.example.com");
         status.Domain.IsEnabled.Should().BeFalse();
         status.Domain.ExpectedCname.Should().Be("pili-live-hls.example.com.hlsv3.pilidns.com");
-        status.Cname.Should().BeNull("the shared DNS verifier is not on main yet");
-        status.IsHealthy.Should().BeFalse();
+        status.Cname!.Verdict.Should().Be(CnameVerdict.Ok);
+        status.Cname.Expected.Should().Be("pili-live-hls.example.com.hlsv3.pilidns.com", "the API's cname is what DNS is compared with");
+        status.IsHealthy.Should().BeFalse("the domain is disabled at Qiniu");
+
+        DomainStatus rtmp = await _provider.GetDomainStatusAsync("pili-live-rtmp.example.com");
+        rtmp.Domain.IsEnabled.Should().BeTrue();
+        rtmp.Cname!.Verdict.Should().Be(CnameVerdict.Mismatch);
+        rtmp.IsHealthy.Should().BeFalse();
+        (await _provider.GetDomainStatusAsync("pili-publish.example.com")).IsHealthy.Should().BeTrue();
 
         Func<Task> unknown = () => _provider.GetDomainStatusAsync("nope.example.com");
         (await unknown.Should().ThrowAsync<LiveCloudNotFoundException>()).Which.ErrorCode.Should().Be("no such domain");

@@ -1,3 +1,4 @@
+using LiveCloud.Dns;
 using LiveCloud.Http;
 using LiveCloud.Qiniu;
 using LiveCloud.Testing;
@@ -35,12 +36,12 @@ internal static class TestSetup
         Resilience = Fast(),
     };
 
-    public static QiniuStreamProvider Create(Uri endpoint, TimeProvider clock, QiniuOptions? options = null)
+    public static QiniuStreamProvider Create(Uri endpoint, TimeProvider clock, QiniuOptions? options = null, ICnameVerifier? cnames = null)
     {
         options ??= Options(endpoint);
         // Real time for the pipeline's back-off and timeouts; the fake clock for everything the provider judges.
         var pipeline = new VendorHttpPipeline("Qiniu", new HttpClient { BaseAddress = endpoint }, options.Resilience, NullLogger.Instance, TimeProvider.System);
-        return new QiniuStreamProvider(options, pipeline, clock);
+        return new QiniuStreamProvider(options, pipeline, clock, cnames ?? new FakeCnames());
     }
 }
 
@@ -70,3 +71,28 @@ public sealed class QiniuFixture : StreamProviderFixture<QiniuStreamProvider>
 
 /// <summary>The provider conformance suite, written once for every provider.</summary>
 public sealed class QiniuConformance(QiniuFixture f) : StreamProviderConformanceTests<QiniuStreamProvider>(f), IClassFixture<QiniuFixture>;
+
+/// <summary>A DNS stand-in: hosts under <c>*.example.com</c> point at the expected target except <c>pili-live-rtmp</c>.</summary>
+internal sealed class FakeCnames : ICnameVerifier
+{
+    public List<(string Host, string Expected)> Calls { get; } = [];
+
+    public Task<CnameCheck> VerifyAsync(string host, string expectedTarget, CancellationToken cancellationToken = default)
+    {
+        Calls.Add((host, expectedTarget));
+        return Task.FromResult(host.StartsWith("pili-live-rtmp", StringComparison.Ordinal)
+            ? new CnameCheck(host, expectedTarget, CnameVerdict.Mismatch, ["elsewhere.example.net"], "points elsewhere")
+            : new CnameCheck(host, expectedTarget, CnameVerdict.Ok, [expectedTarget], null));
+    }
+
+    public async Task<IReadOnlyList<CnameCheck>> VerifyManyAsync(IEnumerable<(string Host, string Expected)> checks, CancellationToken cancellationToken = default)
+    {
+        var results = new List<CnameCheck>();
+        foreach ((string host, string expected) in checks)
+        {
+            results.Add(await VerifyAsync(host, expected, cancellationToken));
+        }
+
+        return results;
+    }
+}

@@ -1,4 +1,5 @@
 using LiveCloud;
+using LiveCloud.Dns;
 using LiveCloud.Qiniu;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,8 @@ public static class QiniuLiveCloudBuilderExtensions
             static (services, options) => new QiniuStreamProvider(
                 options,
                 LiveCloudBuilder.CreatePipeline(services, QiniuStreamProvider.ProviderName, options.Resilience, options.Endpoint),
-                services.GetService<TimeProvider>()),
+                services.GetService<TimeProvider>(),
+                services.GetService<ICnameVerifier>()),
             QiniuOptions.Validate,
             configure);
     }
