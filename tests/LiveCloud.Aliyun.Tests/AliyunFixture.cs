@@ -1,0 +1,71 @@
+using LiveCloud.Aliyun.Tests.Emulator;
+using LiveCloud.Http;
+using LiveCloud.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LiveCloud.Aliyun.Tests;
+
+/// <summary>Shared helpers: options and pipelines pointed at an emulator, with short timeouts.</summary>
+public static class AliyunTestSetup
+{
+    public static VendorResilienceOptions Fast(int retries = 3) => new()
+    {
+        MaxRetryAttempts = retries,
+        BaseDelay = TimeSpan.FromMilliseconds(1),
+        MaxDelay = TimeSpan.FromMilliseconds(50),
+        AttemptTimeout = TimeSpan.FromMilliseconds(700),
+        TotalTimeout = TimeSpan.FromSeconds(20),
+        CircuitBreakerMinimumThroughput = 100,
+    };
+
+    public static AliyunOptions Options(Uri endpoint, AliyunSignatureVersion version = AliyunSignatureVersion.Acs3) => new()
+    {
+        AccessKeyId = "testid",
+        AccessKeySecret = "testsecret",
+        PushDomain = "push.example.com",
+        PushKey = "PushKey123456789",
+        PlayDomain = "play.example.com",
+        PlayKey = "PlayKey0987654321",
+        CallbackKey = "CallbackKey1234567890",
+        Endpoint = endpoint,
+        SignatureVersion = version,
+        Resilience = Fast(),
+    };
+
+    public static VendorHttpPipeline Pipeline(AliyunOptions options) =>
+        new(AliyunOptions.SectionName, new HttpClient { BaseAddress = options.Endpoint, Timeout = Timeout.InfiniteTimeSpan }, options.Resilience, NullLogger.Instance, TimeProvider.System);
+
+    public static async Task<AliyunLiveEmulator> StartEmulatorAsync(TimeProvider clock)
+    {
+        AliyunLiveEmulator emulator = await AliyunLiveEmulator.StartAsync(clock);
+        emulator.Domains.Add(new EmulatedDomain("push.example.com", "liveEdge", "online", "push.example.com.w.alikunlun.com"));
+        emulator.Domains.Add(new EmulatedDomain("play.example.com", "liveVideo", "online", "play.example.com.w.alikunlun.com"));
+        return emulator;
+    }
+}
+
+/// <summary>The provider against the emulator, on the fixture's frozen clock.</summary>
+public sealed class AliyunFixture : StreamProviderFixture<AliyunStreamProvider>
+{
+    private AliyunLiveEmulator? _emulator;
+
+    public AliyunLiveEmulator Emulator => _emulator ??= AliyunTestSetup.StartEmulatorAsync(Clock).GetAwaiter().GetResult();
+
+    protected override AliyunStreamProvider CreateProvider()
+    {
+        AliyunOptions options = AliyunTestSetup.Options(Emulator.BaseAddress);
+        return new AliyunStreamProvider(options, AliyunTestSetup.Pipeline(options), Clock);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _emulator is not null)
+        {
+            _emulator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}
+
+public sealed class AliyunConformance(AliyunFixture f) : StreamProviderConformanceTests<AliyunStreamProvider>(f), IClassFixture<AliyunFixture>;
