@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using LiveCloud.Costs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -216,15 +217,15 @@ internal static class CliApp
     private static async Task CostAsync(StreamProviders providers, ParseResult parse, TextWriter output, Option<int> viewers, Option<double> bitrate, Option<double> hours, Option<bool> json)
     {
         var profile = new UsageProfile { PeakViewers = parse.GetValue(viewers), BitrateKbps = parse.GetValue(bitrate), HoursPerDay = parse.GetValue(hours) };
-        List<CostEstimate> estimates = [.. providers.All
-            .Where(p => p.Capabilities.Supports(ProviderFeatures.CostEstimate))
-            .Select(p => p.EstimateCost(profile))
-            .OrderBy(e => e.Total)];
-        if (estimates.Count == 0)
+        CostComparisonResult comparison = new CostComparison(providers).Compare(profile);
+        if (comparison.Estimates.Count == 0)
         {
-            throw new LiveCloudConfigurationException("no configured provider has a price table.");
+            string why = comparison.Failures.Count == 0 ? "no configured provider has a price table" : string.Join("; ", comparison.Failures.Select(f => $"{f.Provider}: {f.Reason}"));
+            throw new LiveCloudConfigurationException(why + ".");
         }
 
+        // Cheapest first within each currency; currencies are never ranked against each other.
+        IReadOnlyList<CostEstimate> estimates = comparison.Estimates;
         if (parse.GetValue(json))
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(new { estimates = estimates.Select(e => new { provider = e.Provider.ToLowerInvariant(), total = e.Total, currency = e.Currency, billingMode = e.BillingMode }) }, Json));
@@ -235,6 +236,11 @@ internal static class CliApp
         foreach (CostEstimate e in estimates)
         {
             await output.WriteLineAsync($"  {e.Provider,-8} {e.Total,10:0.00} {e.Currency}  ({e.BillingMode}; prices as of {e.PriceTableAsOf:yyyy-MM-dd}, {e.PriceTableSource})");
+        }
+
+        foreach (ProviderCostFailure failure in comparison.Failures)
+        {
+            await output.WriteLineAsync($"  {failure.Provider,-8} not priced: {failure.Reason}");
         }
     }
 }

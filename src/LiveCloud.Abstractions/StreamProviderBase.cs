@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LiveCloud.Dns;
 
 namespace LiveCloud;
 
@@ -17,6 +18,19 @@ public abstract class StreamProviderBase : IStreamProvider
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
         TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Creates the base with the CNAME verifier its domain checks use.</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="cnameVerifier">
+    /// The DNS checker (from DI: <c>sp.GetService&lt;ICnameVerifier&gt;()</c>); when <see langword="null"/>, one
+    /// shared verifier that asks the system's name servers.
+    /// </param>
+    protected StreamProviderBase(string name, TimeProvider? timeProvider, ICnameVerifier? cnameVerifier)
+        : this(name, timeProvider)
+    {
+        _cnameVerifier = cnameVerifier;
     }
 
     /// <inheritdoc />
@@ -232,11 +246,47 @@ public abstract class StreamProviderBase : IStreamProvider
     /// <summary>Estimates cost.</summary>
     protected virtual CostEstimate EstimateCostCore(UsageProfile profile) => throw NotSupported("cost estimates");
 
+    /// <summary>The DNS CNAME checker <see cref="CheckDomainStatusAsync"/> uses.</summary>
+    protected ICnameVerifier CnameVerifier => _cnameVerifier ?? DefaultCnameVerifier.Value;
+
+    /// <summary>
+    /// The status of <paramref name="domain"/> with its DNS check, for <see cref="GetDomainStatusCoreAsync"/>:
+    /// no check (<see cref="DomainStatus.Cname"/> is <see langword="null"/>) when the vendor names no expected
+    /// CNAME; otherwise <see cref="CnameVerifier"/>'s verdict. A vendor-given name or target that is not a
+    /// host name becomes an <see cref="CnameVerdict.Unresolvable"/> check saying so, not an exception.
+    /// </summary>
+    /// <param name="domain">The domain as the vendor reports it.</param>
+    /// <param name="cancellationToken">Cancels the DNS check.</param>
+    protected async Task<DomainStatus> CheckDomainStatusAsync(LiveDomain domain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        if (domain.ExpectedCname is null)
+        {
+            return new DomainStatus(domain, null);
+        }
+
+        CnameCheck check;
+        try
+        {
+            check = await CnameVerifier.VerifyAsync(domain.Name, domain.ExpectedCname, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            check = new CnameCheck(domain.Name, domain.ExpectedCname, CnameVerdict.Unresolvable, [], $"The {Name} provider reported a domain that cannot be checked: {ex.Message}");
+        }
+
+        return new DomainStatus(domain, check);
+    }
+
     /// <summary>The exception for a capability this provider lacks.</summary>
     protected NotSupportedException NotSupported(string capability) =>
         new($"The {Name} provider does not support {capability}.");
 
     private static readonly PlayUrlOptions DefaultPlayOptions = new();
+
+    private static readonly Lazy<ICnameVerifier> DefaultCnameVerifier = new(() => new CnameVerifier());
+
+    private readonly ICnameVerifier? _cnameVerifier;
 
     private void Require(ProviderFeatures feature, [CallerMemberName] string? member = null)
     {

@@ -225,6 +225,13 @@ public class CallbackRequestTests
     }
 
     [Fact]
+    public void First_occurrence_of_a_field_wins_so_appended_query_arguments_cannot_override()
+    {
+        var request = new CallbackRequest { Body = "call=publish&name=room1&call=publish_done&name=other" };
+        request.ReadForm().Should().Contain("call", "publish").And.Contain("name", "room1");
+    }
+
+    [Fact]
     public void Headers_are_found_in_any_case_and_never_printed()
     {
         var request = new CallbackRequest { Headers = new Dictionary<string, string> { ["ALI-LIVE-SIGNATURE"] = "secret-signature" } };

@@ -16,7 +16,8 @@ public static class LiveCloudServiceCollectionExtensions
     /// Registers <see cref="IStreamProvider"/> (the provider <c>LiveCloud:Provider</c> selects), each
     /// configured provider as a keyed <see cref="IStreamProvider"/> under its name (any letter case),
     /// <see cref="StreamProviders"/> to enumerate them, and a start-up check that the selected provider is
-    /// configured (it runs with the host, or through <c>IStartupValidator</c>).
+    /// configured (it runs with the host, or through <c>IStartupValidator</c>). Also registers the shared
+    /// <see cref="LiveCloud.Dns.ICnameVerifier"/>, configured from <c>LiveCloud:Dns</c>.
     /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The <c>LiveCloud</c> section.</param>
@@ -29,6 +30,7 @@ public static class LiveCloudServiceCollectionExtensions
         services.AddOptions<LiveCloudOptions>().Bind(configuration).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveCloudOptions>, SelectedProviderValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddLiveCloudDns(configuration);
         services.TryAddSingleton(sp => new StreamProviders(
             sp,
             sp.GetServices<ProviderRegistration>(),

@@ -19,6 +19,8 @@ public sealed record UsageProfile
     private readonly double _recordingHoursPerDay;
     private readonly int _recordingRetentionDays;
     private readonly IReadOnlyDictionary<string, double> _transcodingMinutesPerDay = new Dictionary<string, double>();
+    private readonly int _recordingChannels = 1;
+    private readonly int _daysInMonth = 30;
 
     /// <summary>The most viewers watching at once (drives peak-bandwidth billing).</summary>
     public required int PeakViewers
@@ -99,6 +101,26 @@ public sealed record UsageProfile
         init => _recordingHoursPerDay = value >= 0 && value <= 24 ? value : throw Bad(nameof(RecordingHoursPerDay), value, "must be from 0 to 24");
     }
 
+    /// <summary>
+    /// Recordings made at the same time (streams recorded × output formats; each format counts as one
+    /// channel at Tencent). Drives per-channel recording fees and storage volume. Defaults to 1.
+    /// </summary>
+    public int RecordingChannels
+    {
+        get => _recordingChannels;
+        init => _recordingChannels = value >= 1 ? value : throw Bad(nameof(RecordingChannels), value, "must be at least 1");
+    }
+
+    /// <summary>
+    /// Calendar days in the billing month (28 to 31; 30 by default). Prorates monthly fees, converts kept
+    /// recordings into GB-months and sizes the 5-minute sample set of 95th-percentile billing.
+    /// </summary>
+    public int DaysInMonth
+    {
+        get => _daysInMonth;
+        init => _daysInMonth = value is >= 28 and <= 31 ? value : throw Bad(nameof(DaysInMonth), value, "must be from 28 to 31");
+    }
+
     /// <summary>Days recordings are kept (drives storage cost).</summary>
     public int RecordingRetentionDays
     {
@@ -125,6 +147,25 @@ public sealed record UsageProfile
         }
     }
 
+    /// <summary>
+    /// Checks the rules that tie two properties together (each property alone is checked when set):
+    /// <see cref="AverageViewers"/> at most <see cref="PeakViewers"/>, <see cref="DaysPerMonth"/> at most
+    /// <see cref="DaysInMonth"/>. The cost engine calls this before pricing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A rule is broken; the message names the properties and values.</exception>
+    public void Validate()
+    {
+        if (AverageViewers > PeakViewers)
+        {
+            throw Bad(nameof(AverageViewers), AverageViewers, $"must not exceed {nameof(PeakViewers)} ({PeakViewers})");
+        }
+
+        if (DaysPerMonth > DaysInMonth)
+        {
+            throw Bad(nameof(DaysPerMonth), DaysPerMonth, $"must not exceed {nameof(DaysInMonth)} ({DaysInMonth})");
+        }
+    }
+
     private static ArgumentOutOfRangeException Bad(string name, object value, string rule) =>
         new ArgumentOutOfRangeException(name, value, $"{name} {rule}; got {value}.");
 }
@@ -134,14 +175,14 @@ public sealed record UsageProfile
 /// <param name="Quantity">How much, in <paramref name="Unit"/>.</param>
 /// <param name="Unit">The unit: <c>GB</c>, <c>Mbps·day</c>, <c>minute</c>…</param>
 /// <param name="UnitPrice">The price of one unit.</param>
-/// <param name="Total">The line's total.</param>
+/// <param name="Total">The line's total: the exact quantity × unit price, rounded to 2 decimals (midpoint away from zero).</param>
 public sealed record CostLineItem(string Description, decimal Quantity, string Unit, decimal UnitPrice, decimal Total);
 
 /// <summary>What a <see cref="UsageProfile"/> would cost on one provider, under its cheapest billing mode.</summary>
 /// <param name="Provider">The provider priced.</param>
 /// <param name="Currency">ISO 4217 currency, e.g. <c>CNY</c>.</param>
-/// <param name="BillingMode">The billing mode chosen (the cheapest): <c>traffic</c>, <c>peak-bandwidth</c>, <c>p95-bandwidth</c>, <c>self-hosted</c>…</param>
-/// <param name="Total">The total under <paramref name="BillingMode"/>.</param>
+/// <param name="BillingMode">The billing mode chosen (the cheapest), one of <see cref="LiveCloud.Costs.BillingModes"/>.</param>
+/// <param name="Total">The total under <paramref name="BillingMode"/>: exactly the sum of <paramref name="LineItems"/>' totals.</param>
 /// <param name="LineItems">The lines adding up to <paramref name="Total"/>.</param>
 /// <param name="PriceTableAsOf">The date of the price table used.</param>
 /// <param name="PriceTableSource">Where the prices come from (page title or URL).</param>
@@ -156,4 +197,10 @@ public sealed record CostEstimate(
 {
     /// <summary>The totals under every billing mode the vendor offers, the chosen one included.</summary>
     public IReadOnlyDictionary<string, decimal> TotalsByBillingMode { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>
+    /// What the reader should know: assumptions made, billing modes that could not be priced (and which
+    /// option would price them), prices overridden by options.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }

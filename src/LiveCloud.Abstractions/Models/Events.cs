@@ -84,7 +84,11 @@ public sealed record CallbackRequest
         return null;
     }
 
-    /// <summary>Parses a form-encoded <see cref="Body"/> (nginx-rtmp hooks) into fields; later duplicates win.</summary>
+    /// <summary>
+    /// Parses a form-encoded <see cref="Body"/> (nginx-rtmp hooks) into fields. The FIRST occurrence of a
+    /// name wins: senders such as nginx-rtmp write their own fields before appending the client's URL query
+    /// arguments, so a client adding <c>&amp;call=…</c> or <c>&amp;name=…</c> to its URL cannot override them.
+    /// </summary>
     public IReadOnlyDictionary<string, string> ReadForm()
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -93,7 +97,7 @@ public sealed record CallbackRequest
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             string key = Uri.UnescapeDataString((eq < 0 ? pair : pair[..eq]).Replace('+', ' '));
             string value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
-            fields[key] = value;
+            fields.TryAdd(key, value);
         }
 
         return fields;

@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Net;
+
+namespace LiveCloud.Nginx;
+
+/// <summary>
+/// Settings of the self-hosted nginx-rtmp provider (configuration section <c>LiveCloud:Nginx</c>).
+/// </summary>
+public sealed class NginxOptions
+{
+    /// <summary>The configuration section name under <c>LiveCloud</c>: <c>Nginx</c>.</summary>
+    public const string SectionName = "Nginx";
+
+    /// <summary>The shortest <see cref="SigningKey"/> accepted.</summary>
+    public const int MinSigningKeyLength = 16;
+
+    /// <summary>The port nginx-rtmp accepts RTMP pushes and plays on (default 1935).</summary>
+    public int RtmpPort { get; set; } = 1935;
+
+    /// <summary>The port of nginx's HTTP server: HLS, recordings, <c>/stat</c> and <c>/control</c> (default 8080).</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>
+    /// The address nginx's HTTP server listens on (default <c>127.0.0.1</c>). <c>/stat</c> and
+    /// <c>/control</c> answer loopback clients only, whatever this is.
+    /// </summary>
+    public string HttpListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The host put in the URLs handed to broadcasters and players (default <c>127.0.0.1</c>).</summary>
+    public string PublicHost { get; set; } = "127.0.0.1";
+
+    /// <summary>The nginx-rtmp <c>application</c> name: the only <see cref="StreamId.App"/> this provider serves (default <c>live</c>).</summary>
+    public string AppName { get; set; } = "live";
+
+    /// <summary>
+    /// The folder that holds <c>nginx.conf</c>, logs, the pid file and nginx's temp folders
+    /// (default <c>livecloud-nginx</c> under the system temp folder).
+    /// </summary>
+    public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "livecloud-nginx");
+
+    /// <summary>Where HLS playlists and segments are written; <c>{WorkDirectory}/hls</c> when not set.</summary>
+    public string? HlsDirectory { get; set; }
+
+    /// <summary>Where recordings are written; <c>{WorkDirectory}/recordings</c> when not set.</summary>
+    public string? RecordingsDirectory { get; set; }
+
+    /// <summary>
+    /// The host app's callback endpoint (absolute http URL) that nginx-rtmp's <c>on_publish</c>,
+    /// <c>on_play</c>, <c>on_publish_done</c> and <c>on_record_done</c> POST to. Required: without it
+    /// nobody checks push signatures. The endpoint passes the request (form body and query) to
+    /// <see cref="IStreamProvider.ParseCallbackAsync"/> and answers 2xx to allow or 403 to refuse.
+    /// </summary>
+    public string? HookBaseUrl { get; set; }
+
+    /// <summary>The secret push and play URLs are signed with (at least 16 characters). Never logged or shown.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>The nginx executable: a path or a name looked up on <c>PATH</c> (default <c>nginx</c>).</summary>
+    public string NginxPath { get; set; } = "nginx";
+
+    /// <summary>The nginx-rtmp dynamic module (default <c>/usr/lib/nginx/modules/ngx_rtmp_module.so</c>, from <c>libnginx-mod-rtmp</c>).</summary>
+    public string ModulePath { get; set; } = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
+
+    /// <summary>The ffprobe executable used to read recordings' durations (default <c>ffprobe</c>); durations fall back to file times without it.</summary>
+    public string FfprobePath { get; set; } = "ffprobe";
+
+    /// <summary>How long <see cref="NginxRtmpServer.StartAsync"/> waits for both ports to answer (default 15 s).</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a graceful stop may take before nginx is killed (default 5 s).</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one call to nginx's <c>/stat</c> or <c>/control</c> may take (default 10 s).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Public host names pointing at this server, for the domain calls; may be empty.</summary>
+    public IList<NginxDomainOptions> Domains { get; } = [];
+
+    /// <summary>The self-hosting price model <see cref="IStreamProvider.EstimateCost"/> uses.</summary>
+    public NginxPricingOptions Pricing { get; set; } = new();
+
+    /// <summary>The HLS folder actually used.</summary>
+    public string ResolvedHlsDirectory => HlsDirectory is { Length: > 0 } hls ? hls : Path.Combine(WorkDirectory, "hls");
+
+    /// <summary>The recordings folder actually used.</summary>
+    public string ResolvedRecordingsDirectory => RecordingsDirectory is { Length: > 0 } rec ? rec : Path.Combine(WorkDirectory, "recordings");
+
+    /// <summary>Adds a message per bad key to <paramref name="failures"/>, each naming its full path under <paramref name="sectionPath"/>.</summary>
+    /// <param name="sectionPath">The section path, e.g. <c>LiveCloud:Nginx</c>.</param>
+    /// <param name="failures">Where the messages go.</param>
+    public void Validate(string sectionPath, ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(sectionPath);
+        ArgumentNullException.ThrowIfNull(failures);
+        string p = sectionPath;
+
+        if (string.IsNullOrEmpty(SigningKey) || SigningKey.Length < MinSigningKeyLength)
+        {
+            failures.Add($"{p}:SigningKey is required (at least {MinSigningKeyLength} characters).");
+        }
+
+        CheckPort(RtmpPort, $"{p}:RtmpPort", failures);
+        CheckPort(HttpPort, $"{p}:HttpPort", failures);
+        if (RtmpPort == HttpPort)
+        {
+            failures.Add($"{p}:HttpPort must differ from {p}:RtmpPort; both are {RtmpPort}.");
+        }
+
+        if (!IsHostOrAddress(PublicHost))
+        {
+            failures.Add($"{p}:PublicHost must be a host name or IP address (e.g. 127.0.0.1 or live.example.com); got '{PublicHost}'.");
+        }
+
+        if (!IPAddress.TryParse(HttpListenAddress, out _))
+        {
+            failures.Add($"{p}:HttpListenAddress must be an IP address (e.g. 127.0.0.1 or 0.0.0.0); got '{HttpListenAddress}'.");
+        }
+
+        if (!StreamId.IsValidPart(AppName))
+        {
+            failures.Add($"{p}:AppName must be 1–256 characters from A–Z a–z 0–9 _ - . = (not starting with '.'); got '{AppName}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(HookBaseUrl))
+        {
+            failures.Add($"{p}:HookBaseUrl is required: the absolute http URL of the host app's nginx-rtmp callback endpoint.");
+        }
+        else if (!Uri.TryCreate(HookBaseUrl, UriKind.Absolute, out Uri? hook) || hook.Scheme != Uri.UriSchemeHttp || !string.IsNullOrEmpty(hook.Fragment) || HasConfigUnsafe(HookBaseUrl))
+        {
+            // nginx-rtmp's hooks speak plain http only.
+            failures.Add($"{p}:HookBaseUrl must be an absolute http:// URL without a fragment or quotes; got '{HookBaseUrl}'.");
+        }
+
+        CheckPath(WorkDirectory, $"{p}:WorkDirectory", failures, required: true);
+        CheckPath(HlsDirectory, $"{p}:HlsDirectory", failures, required: false);
+        CheckPath(RecordingsDirectory, $"{p}:RecordingsDirectory", failures, required: false);
+        CheckPath(ModulePath, $"{p}:ModulePath", failures, required: true);
+        if (string.IsNullOrWhiteSpace(NginxPath))
+        {
+            failures.Add($"{p}:NginxPath is required (default 'nginx').");
+        }
+
+        CheckPositive(StartTimeout, $"{p}:StartTimeout", failures);
+        CheckPositive(StopTimeout, $"{p}:StopTimeout", failures);
+        CheckPositive(RequestTimeout, $"{p}:RequestTimeout", failures);
+
+        for (int i = 0; i < Domains.Count; i++)
+        {
+            NginxDomainOptions domain = Domains[i];
+            string dp = $"{p}:Domains:{i.ToString(CultureInfo.InvariantCulture)}";
+            if (!IsHostName(domain.Name))
+            {
+                failures.Add($"{dp}:Name must be a host name such as live.example.com; got '{domain.Name}'.");
+            }
+
+            if (domain.ExpectedCname is { } cname && !IsHostName(cname))
+            {
+                failures.Add($"{dp}:ExpectedCname must be a host name; got '{cname}'.");
+            }
+        }
+
+        if (Pricing is null)
+        {
+            failures.Add($"{p}:Pricing is required.");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(Pricing.Currency) || Pricing.Currency.Length != 3 || !Pricing.Currency.All(char.IsAsciiLetterUpper))
+        {
+            failures.Add($"{p}:Pricing:Currency must be an ISO 4217 code such as CNY; got '{Pricing.Currency}'.");
+        }
+
+        if (Pricing.ServerMonthlyCost < 0)
+        {
+            failures.Add($"{p}:Pricing:ServerMonthlyCost must not be negative; got {Pricing.ServerMonthlyCost}.");
+        }
+
+        if (Pricing.EgressPricePerGb < 0)
+        {
+            failures.Add($"{p}:Pricing:EgressPricePerGb must not be negative; got {Pricing.EgressPricePerGb}.");
+        }
+
+        if (!(Pricing.NicMbps > 0))
+        {
+            failures.Add($"{p}:Pricing:NicMbps must be a positive number; got {Pricing.NicMbps}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Pricing.Source))
+        {
+            failures.Add($"{p}:Pricing:Source is required (where the numbers come from).");
+        }
+    }
+
+    /// <summary>Shows every setting except <see cref="SigningKey"/>, which only shows as set or not.</summary>
+    public override string ToString() =>
+        $"NginxOptions {{ RtmpPort = {RtmpPort}, HttpPort = {HttpPort}, PublicHost = {PublicHost}, AppName = {AppName}, WorkDirectory = {WorkDirectory}, HookBaseUrl = {HookBaseUrl}, SigningKey = {(string.IsNullOrEmpty(SigningKey) ? "(not set)" : "(set)")}, NginxPath = {NginxPath}, Domains = {Domains.Count} }}";
+
+    // Characters that would break out of a quoted nginx.conf value.
+    internal static bool HasConfigUnsafe(string value) =>
+        value.Any(c => char.IsControl(c) || c is '"' or '\'' or '\\' or '$' or ';' or '{' or '}');
+
+    private static void CheckPort(int port, string key, ICollection<string> failures)
+    {
+        if (port is < 1 or > 65535)
+        {
+            failures.Add($"{key} must be from 1 to 65535; got {port}.");
+        }
+    }
+
+    private static void CheckPositive(TimeSpan value, string key, ICollection<string> failures)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{key} must be positive; got {value}.");
+        }
+    }
+
+    private static void CheckPath(string? value, string key, ICollection<string> failures, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                failures.Add($"{key} is required.");
+            }
+
+            return;
+        }
+
+        if (HasConfigUnsafe(value) || value.Contains(' ', StringComparison.Ordinal))
+        {
+            failures.Add($"{key} must be a path without spaces, quotes, '\\', '$', ';', '{{' or '}}' (it goes into nginx.conf); got '{value}'.");
+        }
+    }
+
+    private static bool IsHostOrAddress(string? value) =>
+        !string.IsNullOrWhiteSpace(value) && (IPAddress.TryParse(value, out _) || IsHostName(value));
+
+    private static bool IsHostName(string? value)
+    {
+        try
+        {
+            HostName.Validate(value, "host");
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>A public host name that points at the nginx server (configuration <c>LiveCloud:Nginx:Domains:N</c>).</summary>
+public sealed class NginxDomainOptions
+{
+    /// <summary>The host name, e.g. <c>live.example.com</c>.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Whether broadcasters push to it or players play from it (default play).</summary>
+    public DomainKind Kind { get; set; } = DomainKind.Play;
+
+    /// <summary>The CNAME target the host should point at, if it should be a CNAME; <see langword="null"/> for none.</summary>
+    public string? ExpectedCname { get; set; }
+}
+
+/// <summary>
+/// The self-hosting price model (configuration <c>LiveCloud:Nginx:Pricing</c>): a server's monthly cost
+/// plus egress traffic. The defaults are placeholders; set your own hosting bill's numbers.
+/// </summary>
+public sealed class NginxPricingOptions
+{
+    /// <summary>ISO 4217 currency of the prices (default <c>CNY</c>).</summary>
+    public string Currency { get; set; } = "CNY";
+
+    /// <summary>What one server costs per month (default 300).</summary>
+    public decimal ServerMonthlyCost { get; set; } = 300m;
+
+    /// <summary>What one GB of egress traffic costs (default 0.8).</summary>
+    public decimal EgressPricePerGb { get; set; } = 0.8m;
+
+    /// <summary>One server's network interface in Mbit/s: peak egress decides how many servers are needed (default 100).</summary>
+    public double NicMbps { get; set; } = 100;
+
+    /// <summary>The date the numbers were taken (default 2026-11-01).</summary>
+    public DateOnly AsOf { get; set; } = new(2026, 11, 1);
+
+    /// <summary>Where the numbers come from (default: placeholders to be replaced by the operator's own bill).</summary>
+    public string Source { get; set; } = "LiveCloud:Nginx:Pricing (placeholder self-hosting numbers; set your own)";
+}

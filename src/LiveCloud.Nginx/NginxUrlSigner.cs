@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LiveCloud.Nginx;
+
+/// <summary>
+/// Signs and verifies the nginx provider's URLs. Pure and allocation-lean: the key bytes are taken once,
+/// every signature is hashed into stack buffers with the static one-shot hash functions.
+/// </summary>
+/// <remarks>
+/// The rules (<c>base64url</c> is RFC 4648 §5 without padding, so a signature is 43 characters;
+/// <c>e</c> is the expiry in Unix seconds; <c>sig(purpose) = base64url(HMAC-SHA256(UTF-8(SigningKey), "{purpose}:/{app}/{stream}?e={e}"))</c>):
+/// <list type="bullet">
+/// <item>RTMP push: <c>rtmp://{PublicHost}:{RtmpPort}/{app}/{stream}?e={e}&amp;sig={sig(publish)}</c>, checked by the <c>on_publish</c> hook.</item>
+/// <item>RTMP play: <c>rtmp://{PublicHost}:{RtmpPort}/{app}/{stream}?e={e}&amp;sig={sig(play)}</c>, checked by <c>on_play</c>; a viewer's URL never pushes.</item>
+/// <item>HLS: <c>http://{PublicHost}:{HttpPort}/hls/{sig(hls)}/{e}/{stream}.m3u8</c>. The signature sits in the
+/// path, so the playlist's relative segment URLs (<c>{stream}-N.ts</c>) carry it too; nginx's
+/// <c>auth_request</c> asks the hook endpoint (<c>call=hls</c>) for every playlist and segment, and the stream
+/// a segment belongs to is what precedes its last <c>-N.ts</c>.</item>
+/// <item>Hooks: nginx calls <c>{HookBaseUrl}?lc_hook={base64url(HMAC-SHA256(SigningKey, "livecloud-nginx-hook"))}</c>,
+/// so callbacks that do not come from this nginx are refused. The SigningKey itself never reaches nginx.conf.</item>
+/// </list>
+/// </remarks>
+internal sealed class NginxUrlSigner
+{
+    internal const int SignatureLength = 43; // base64url of 32 bytes, unpadded
+    internal const string HookTokenParameter = "lc_hook";
+    internal const string Publish = "publish";
+    internal const string Play = "play";
+    internal const string Hls = "hls";
+    private const int MaxSignedLength = 1024;
+
+    private readonly byte[] _key;
+
+    public NginxUrlSigner(string signingKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(signingKey);
+        _key = Encoding.UTF8.GetBytes(signingKey);
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(_key, "livecloud-nginx-hook"u8, mac);
+        HookToken = ToBase64Url(mac);
+    }
+
+    /// <summary>The token nginx adds to every hook call.</summary>
+    public string HookToken { get; }
+
+    /// <summary>An RTMP push or play URL: <c>rtmp://{host}:{port}/{app}/{stream}?e={e}&amp;sig={sig}</c>; allocates the string only.</summary>
+    public string RtmpUrl(string purpose, string host, int port, string app, string stream, long expires)
+    {
+        // rtmp:// host : port / app / stream ?e= digits &sig= signature
+        int length = 7 + host.Length + 1 + Digits(port) + 1 + app.Length + 1 + stream.Length + 3 + Digits(expires) + 5 + SignatureLength;
+        return string.Create(length, (Self: this, Purpose: purpose, Host: host, Port: port, App: app, Stream: stream, Expires: expires), static (span, s) =>
+        {
+            int at = Append(span, 0, "rtmp://");
+            at = Append(span, at, s.Host);
+            span[at++] = ':';
+            s.Port.TryFormat(span[at..], out int written, default, CultureInfo.InvariantCulture);
+            at += written;
+            span[at++] = '/';
+            at = Append(span, at, s.App);
+            span[at++] = '/';
+            at = Append(span, at, s.Stream);
+            at = Append(span, at, "?e=");
+            s.Expires.TryFormat(span[at..], out written, default, CultureInfo.InvariantCulture);
+            at += written;
+            at = Append(span, at, "&sig=");
+            Span<byte> mac = stackalloc byte[32];
+            s.Self.Mac(s.Purpose, s.App, s.Stream, s.Expires, mac);
+            WriteBase64Url(mac, span[at..]);
+        });
+    }
+
+    /// <summary>An HLS playlist URL: <c>http://{host}:{port}/hls/{sig(hls)}/{e}/{stream}.m3u8</c>.</summary>
+    public string HlsUrl(string host, int port, string app, string stream, long expires)
+    {
+        int length = 7 + host.Length + 1 + Digits(port) + 5 + SignatureLength + 1 + Digits(expires) + 1 + stream.Length + 5;
+        return string.Create(length, (Self: this, Host: host, Port: port, App: app, Stream: stream, Expires: expires), static (span, s) =>
+        {
+            int at = Append(span, 0, "http://");
+            at = Append(span, at, s.Host);
+            span[at++] = ':';
+            s.Port.TryFormat(span[at..], out int written, default, CultureInfo.InvariantCulture);
+            at += written;
+            at = Append(span, at, "/hls/");
+            Span<byte> mac = stackalloc byte[32];
+            s.Self.Mac(Hls, s.App, s.Stream, s.Expires, mac);
+            at += WriteBase64Url(mac, span[at..]);
+            span[at++] = '/';
+            s.Expires.TryFormat(span[at..], out written, default, CultureInfo.InvariantCulture);
+            at += written;
+            span[at++] = '/';
+            at = Append(span, at, s.Stream);
+            Append(span, at, ".m3u8");
+        });
+    }
+
+    /// <summary>Whether <paramref name="signature"/> is the signature of <paramref name="purpose"/> for the stream and expiry; constant-time.</summary>
+    public bool Verify(string purpose, string app, string stream, long expires, string? signature)
+    {
+        if (signature is null || signature.Length != SignatureLength)
+        {
+            return false;
+        }
+
+        Span<byte> expected = stackalloc byte[32];
+        Mac(purpose, app, stream, expires, expected);
+        Span<byte> given = stackalloc byte[32];
+        return TryFromBase64Url(signature, given) && CryptographicOperations.FixedTimeEquals(expected, given);
+    }
+
+    /// <summary>Whether <paramref name="token"/> is the hook token; constant-time.</summary>
+    public bool VerifyHookToken(string? token)
+    {
+        if (token is null)
+        {
+            return false;
+        }
+
+        Span<byte> expected = stackalloc byte[SignatureLength];
+        Encoding.ASCII.GetBytes(HookToken, expected);
+        Span<byte> given = stackalloc byte[SignatureLength];
+        return token.Length == SignatureLength
+            && Encoding.ASCII.GetBytes(token, given) == SignatureLength
+            && CryptographicOperations.FixedTimeEquals(expected, given);
+    }
+
+    // HMAC-SHA256(key, "{purpose}:/{app}/{stream}?e={expires}") into mac.
+    private void Mac(string purpose, string app, string stream, long expires, Span<byte> mac)
+    {
+        Span<byte> data = stackalloc byte[MaxSignedLength];
+        int at = Encoding.ASCII.GetBytes(purpose, data);
+        at += Encoding.ASCII.GetBytes(":/", data[at..]);
+        at += Encoding.ASCII.GetBytes(app, data[at..]);
+        data[at++] = (byte)'/';
+        at += Encoding.ASCII.GetBytes(stream, data[at..]);
+        at += Encoding.ASCII.GetBytes("?e=", data[at..]);
+        expires.TryFormat(data[at..], out int written, default, CultureInfo.InvariantCulture);
+        at += written;
+        HMACSHA256.HashData(_key, data[..at], mac);
+    }
+
+    internal static string ToBase64Url(ReadOnlySpan<byte> bytes)
+    {
+        Span<char> chars = stackalloc char[((bytes.Length + 2) / 3) * 4];
+        int written = WriteBase64Url(bytes, chars);
+        return new string(chars[..written]);
+    }
+
+    private static int WriteBase64Url(ReadOnlySpan<byte> bytes, Span<char> destination)
+    {
+        Span<char> padded = stackalloc char[((bytes.Length + 2) / 3) * 4];
+        Convert.TryToBase64Chars(bytes, padded, out int written);
+        while (written > 0 && padded[written - 1] == '=')
+        {
+            written--;
+        }
+
+        for (int i = 0; i < written; i++)
+        {
+            char c = padded[i];
+            destination[i] = c switch { '+' => '-', '/' => '_', _ => c };
+        }
+
+        return written;
+    }
+
+    private static bool TryFromBase64Url(string text, Span<byte> destination)
+    {
+        Span<char> padded = stackalloc char[((text.Length + 3) / 4) * 4];
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return false;
+            }
+
+            padded[i] = c switch { '-' => '+', '_' => '/', _ => c };
+        }
+
+        padded[text.Length..].Fill('=');
+        return Convert.TryFromBase64Chars(padded, destination, out int written) && written == destination.Length;
+    }
+
+    private static int Append(Span<char> span, int at, string value)
+    {
+        value.AsSpan().CopyTo(span[at..]);
+        return at + value.Length;
+    }
+
+    private static int Digits(long value)
+    {
+        int digits = value < 0 ? 2 : 1;
+        for (long v = Math.Abs(value); v >= 10; v /= 10)
+        {
+            digits++;
+        }
+
+        return digits;
+    }
+}

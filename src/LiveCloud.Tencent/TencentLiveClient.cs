@@ -1,0 +1,533 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LiveCloud.Http;
+
+namespace LiveCloud.Tencent;
+
+/// <summary>
+/// The Tencent Cloud Live API (version 2018-08-01) calls LiveCloud uses, each signed with TC3-HMAC-SHA256 and sent
+/// through the shared <see cref="VendorHttpPipeline"/>: reads are retried on throttling and server faults,
+/// <c>DropLiveStream</c> too (documented idempotent: "对已经不活跃的流，调用该断流接口时，接口返回成功"), other writes never.
+/// </summary>
+/// <remarks>
+/// Errors arrive as HTTP 200 with <c>{"Response":{"Error":{"Code","Message"},"RequestId"}}</c>; they become the typed
+/// exceptions of <see cref="TencentErrors.Classify"/>. Non-200 answers are errors too.
+/// </remarks>
+public sealed class TencentLiveClient
+{
+    /// <summary>The API version, <c>2018-08-01</c>.</summary>
+    public const string ApiVersion = "2018-08-01";
+
+    /// <summary>The signed Content-Type, sent byte for byte as signed.</summary>
+    public const string ContentType = "application/json; charset=utf-8";
+
+    private const int DomainPageSize = 100;
+    private const int OnlinePageSize = 100;
+
+    private readonly VendorHttpPipeline _pipeline;
+    private readonly Tc3Signer _signer;
+    private readonly TimeProvider _timeProvider;
+    private readonly Uri _endpoint;
+    private readonly string _host;
+    private readonly string? _region;
+    private readonly string? _token;
+    private readonly string _pushDomain;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="options">Validated options (credentials, endpoint, region, push domain).</param>
+    /// <param name="pipeline">The provider's vendor pipeline.</param>
+    /// <param name="timeProvider">The clock request timestamps come from.</param>
+    public TencentLiveClient(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        _pipeline = pipeline;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _signer = new Tc3Signer(
+            options.SecretId ?? throw new ArgumentException("SecretId is required.", nameof(options)),
+            options.SecretKey ?? throw new ArgumentException("SecretKey is required.", nameof(options)),
+            "live",
+            _timeProvider);
+        _endpoint = options.Endpoint;
+        _host = options.Endpoint.Authority;
+        _region = string.IsNullOrWhiteSpace(options.Region) ? null : options.Region;
+        _token = string.IsNullOrWhiteSpace(options.SessionToken) ? null : options.SessionToken;
+        _pushDomain = HostName.Normalize(options.PushDomain ?? throw new ArgumentException("PushDomain is required.", nameof(options)));
+    }
+
+    /// <summary><c>DescribeLiveDomains</c>, every page: the account's push and play domains.</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public async IAsyncEnumerable<LiveDomain> DescribeLiveDomainsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        int seen = 0;
+        for (int page = 1; ; page++)
+        {
+            int pageNum = page;
+            (List<LiveDomain> domains, int total) = await CallAsync(
+                VendorOperation.Read("DescribeLiveDomains"),
+                w =>
+                {
+                    w.WriteNumber("PageSize", DomainPageSize);
+                    w.WriteNumber("PageNum", pageNum);
+                },
+                r => (r.TryGetProperty("DomainList", out JsonElement list) ? [.. list.EnumerateArray().Select(ReadDomain)] : new List<LiveDomain>(), Int(r, "AllCount")),
+                cancellationToken).ConfigureAwait(false);
+            foreach (LiveDomain domain in domains)
+            {
+                yield return domain;
+            }
+
+            seen += domains.Count;
+            if (domains.Count == 0 || seen >= total)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary><c>DescribeLiveDomain</c>: one domain, with the CNAME target Tencent assigned (<c>TargetDomain</c>).</summary>
+    /// <param name="domain">The host name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="LiveCloudNotFoundException">The account has no such domain.</exception>
+    public Task<LiveDomain> DescribeLiveDomainAsync(string domain, CancellationToken cancellationToken = default)
+    {
+        HostName.Validate(domain, nameof(domain));
+        string name = HostName.Normalize(domain);
+        return CallAsync(
+            VendorOperation.Read("DescribeLiveDomain"),
+            w => w.WriteString("DomainName", name),
+            r => r.TryGetProperty("DomainInfo", out JsonElement info) && info.ValueKind == JsonValueKind.Object
+                ? ReadDomain(info)
+                : throw new LiveCloudNotFoundException($"Tencent DescribeLiveDomain: no domain {name}.") { Provider = TencentOptions.ProviderName, ErrorCode = "ResourceNotFound.DomainNotExist" },
+            cancellationToken);
+    }
+
+    /// <summary><c>DescribeLiveStreamOnlineList</c>, every page, for the push domain (all apps).</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <remarks>Streams whose app or stream name LiveCloud cannot represent as a <see cref="StreamId"/> are skipped.</remarks>
+    public async IAsyncEnumerable<StreamState> DescribeLiveStreamOnlineListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (int page = 1; ; page++)
+        {
+            int pageNum = page;
+            (List<StreamState> streams, int totalPages) = await CallAsync(
+                VendorOperation.Read("DescribeLiveStreamOnlineList"),
+                w =>
+                {
+                    w.WriteString("DomainName", _pushDomain);
+                    w.WriteNumber("PageNum", pageNum);
+                    w.WriteNumber("PageSize", OnlinePageSize);
+                },
+                r => (ReadOnline(r), Int(r, "TotalPage")),
+                cancellationToken).ConfigureAwait(false);
+            foreach (StreamState stream in streams)
+            {
+                yield return stream;
+            }
+
+            if (streams.Count == 0 || pageNum >= totalPages)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary><c>DescribeLiveStreamState</c>: <c>active</c>, <c>inactive</c> or <c>forbid</c>.</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<StreamStatus> DescribeLiveStreamStateAsync(StreamId stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return CallAsync(
+            VendorOperation.Read("DescribeLiveStreamState"),
+            w => WriteStream(w, stream),
+            r => Str(r, "StreamState") switch
+            {
+                "active" => StreamStatus.Active,
+                "forbid" => StreamStatus.Forbidden,
+                "inactive" => StreamStatus.Inactive,
+                var other => throw new LiveCloudException($"Tencent DescribeLiveStreamState answered an unknown state '{other}'.") { Provider = TencentOptions.ProviderName },
+            },
+            cancellationToken);
+    }
+
+    /// <summary><c>DropLiveStream</c>: disconnects the broadcaster. Idempotent (an inactive stream answers success), so it is retried.</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task DropLiveStreamAsync(StreamId stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return CallAsync(VendorOperation.IdempotentWrite("DropLiveStream"), w => WriteStream(w, stream), static _ => true, cancellationToken);
+    }
+
+    /// <summary><c>ForbidLiveStream</c>: forbids pushing until <paramref name="resumeAt"/> (Tencent's default: 7 days; at most 90). Never retried.</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="resumeAt">When pushing is allowed again; sent as UTC ISO 8601.</param>
+    /// <param name="reason">An optional reason (at most 2048 bytes).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task ForbidLiveStreamAsync(StreamId stream, DateTimeOffset? resumeAt, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return CallAsync(
+            VendorOperation.Write("ForbidLiveStream"),
+            w =>
+            {
+                WriteStream(w, stream);
+                if (resumeAt is { } at)
+                {
+                    w.WriteString("ResumeTime", IsoUtc(at));
+                }
+
+                if (!string.IsNullOrEmpty(reason))
+                {
+                    w.WriteString("Reason", reason);
+                }
+            },
+            static _ => true,
+            cancellationToken);
+    }
+
+    /// <summary><c>ResumeLiveStream</c>: allows pushing again. Not documented idempotent, so never retried.</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task ResumeLiveStreamAsync(StreamId stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return CallAsync(VendorOperation.Write("ResumeLiveStream"), w => WriteStream(w, stream), static _ => true, cancellationToken);
+    }
+
+    /// <summary><c>CreateRecordTask</c>: records the stream from now (or <paramref name="startTime"/>) to <paramref name="endTime"/>. Never retried.</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="endTime">When recording ends (after now, within 7 days, at most 24 h after the start).</param>
+    /// <param name="startTime">When recording starts; now when <see langword="null"/>.</param>
+    /// <param name="templateId">A recording template; Tencent records HLS to VOD when none is given.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The <c>TaskId</c>.</returns>
+    public Task<string> CreateRecordTaskAsync(StreamId stream, DateTimeOffset endTime, DateTimeOffset? startTime = null, long? templateId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return CallAsync(
+            VendorOperation.Write("CreateRecordTask"),
+            w =>
+            {
+                WriteStream(w, stream);
+                w.WriteNumber("EndTime", endTime.ToUnixTimeSeconds());
+                if (startTime is { } start)
+                {
+                    w.WriteNumber("StartTime", start.ToUnixTimeSeconds());
+                }
+
+                if (templateId is { } template)
+                {
+                    w.WriteNumber("TemplateId", template);
+                }
+            },
+            r => Str(r, "TaskId") ?? throw new LiveCloudException("Tencent CreateRecordTask answered without a TaskId.") { Provider = TencentOptions.ProviderName },
+            cancellationToken);
+    }
+
+    /// <summary><c>StopRecordTask</c>. Never retried.</summary>
+    /// <param name="taskId">The task id from <see cref="CreateRecordTaskAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task StopRecordTaskAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return CallAsync(VendorOperation.Write("StopRecordTask"), w => w.WriteString("TaskId", taskId), static _ => true, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>DescribeRecordTask</c>, every page (scroll token): the API-created recording tasks started in a window
+    /// (at most one week long, within the last 90 days). Tasks are not files: Tencent's Live API lists no recorded files.
+    /// </summary>
+    /// <param name="stream">Only this stream's tasks, or all when <see langword="null"/>.</param>
+    /// <param name="from">The window's start.</param>
+    /// <param name="to">The window's end.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public async IAsyncEnumerable<TencentRecordTask> DescribeRecordTasksAsync(StreamId? stream, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? scroll = null;
+        do
+        {
+            string? token = scroll;
+            (List<TencentRecordTask> tasks, string? next) = await CallAsync(
+                VendorOperation.Read("DescribeRecordTask"),
+                w =>
+                {
+                    w.WriteNumber("StartTime", from.ToUnixTimeSeconds());
+                    w.WriteNumber("EndTime", to.ToUnixTimeSeconds());
+                    w.WriteString("DomainName", _pushDomain);
+                    if (stream is not null)
+                    {
+                        w.WriteString("AppName", stream.App);
+                        w.WriteString("StreamName", stream.Name);
+                    }
+
+                    if (token is not null)
+                    {
+                        w.WriteString("ScrollToken", token);
+                    }
+                },
+                r => (ReadTasks(r), Str(r, "ScrollToken")),
+                cancellationToken).ConfigureAwait(false);
+            foreach (TencentRecordTask task in tasks)
+            {
+                yield return task;
+            }
+
+            scroll = tasks.Count == 0 ? null : next;
+        }
+        while (!string.IsNullOrEmpty(scroll));
+    }
+
+    /// <summary><c>DescribeBillBandwidthAndFluxList</c>: billable downstream bandwidth and traffic (times sent and read as UTC).</summary>
+    /// <param name="from">The window's start (span at most 31 days, within the last 3 years).</param>
+    /// <param name="to">The window's end.</param>
+    /// <param name="granularityMinutes">5, 60 or 1440.</param>
+    /// <param name="playDomains">Only these play domains, or all when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<TencentBandwidthUsage> DescribeBillBandwidthAndFluxListAsync(DateTimeOffset from, DateTimeOffset to, int granularityMinutes = 60, IReadOnlyList<string>? playDomains = null, CancellationToken cancellationToken = default)
+    {
+        if (granularityMinutes is not (5 or 60 or 1440))
+        {
+            throw new ArgumentOutOfRangeException(nameof(granularityMinutes), granularityMinutes, "Granularity must be 5, 60 or 1440 minutes.");
+        }
+
+        if (to < from)
+        {
+            throw new ArgumentException($"'to' ({to:O}) is before 'from' ({from:O}).", nameof(to));
+        }
+
+        return CallAsync(
+            VendorOperation.Read("DescribeBillBandwidthAndFluxList"),
+            w =>
+            {
+                w.WriteString("StartTime", IsoUtc(from));
+                w.WriteString("EndTime", IsoUtc(to));
+                w.WriteNumber("Granularity", granularityMinutes);
+                if (playDomains is { Count: > 0 })
+                {
+                    w.WriteStartArray("PlayDomains");
+                    foreach (string d in playDomains)
+                    {
+                        w.WriteStringValue(d);
+                    }
+
+                    w.WriteEndArray();
+                }
+            },
+            r => new TencentBandwidthUsage(
+                Dbl(r, "PeakBandwidth"),
+                Time(Str(r, "PeakBandwidthTime")),
+                Dbl(r, "P95PeakBandwidth"),
+                Dbl(r, "SumFlux"),
+                r.TryGetProperty("DataInfoList", out JsonElement list) && list.ValueKind == JsonValueKind.Array
+                    ? [.. list.EnumerateArray().Select(s => new TencentBandwidthSample(Time(Str(s, "Time")) ?? default, Dbl(s, "Bandwidth"), Dbl(s, "Flux")))]
+                    : []),
+            cancellationToken);
+    }
+
+    /// <summary>Shows the endpoint only.</summary>
+    public override string ToString() => $"TencentLiveClient {{ Endpoint = {_endpoint} }}";
+
+    private async Task<T> CallAsync<T>(VendorOperation operation, Action<Utf8JsonWriter> writeParams, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writeParams(writer);
+            writer.WriteEndObject();
+        }
+
+        byte[] body = buffer.WrittenSpan.ToArray();
+        return await _pipeline.SendAsync(
+            operation,
+            () => CreateRequest(operation.Name, body),
+            async (response, token) =>
+            {
+                string text = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+                return Read(operation.Name, response, text, read);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    // Called once per attempt: a fresh timestamp and signature every time.
+    private HttpRequestMessage CreateRequest(string action, byte[] body)
+    {
+        Tc3Signature signature = _signer.Sign(_host, ContentType, body, action);
+        var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+        HttpRequestHeaders headers = request.Headers;
+        headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+        headers.TryAddWithoutValidation("X-TC-Action", action);
+        headers.TryAddWithoutValidation("X-TC-Version", ApiVersion);
+        headers.TryAddWithoutValidation("X-TC-Timestamp", signature.Timestamp.ToString(CultureInfo.InvariantCulture));
+        if (_region is not null)
+        {
+            headers.TryAddWithoutValidation("X-TC-Region", _region);
+        }
+
+        if (_token is not null)
+        {
+            headers.TryAddWithoutValidation("X-TC-Token", _token);
+        }
+
+        return request;
+    }
+
+    private static T Read<T>(string action, HttpResponseMessage response, string text, Func<JsonElement, T> read)
+    {
+        JsonDocument? document = null;
+        try
+        {
+            try
+            {
+                document = JsonDocument.Parse(text);
+            }
+            catch (JsonException) when (!response.IsSuccessStatusCode)
+            {
+                throw TencentErrors.ToException(action, null, null, null, response.StatusCode);
+            }
+            catch (JsonException ex)
+            {
+                throw new LiveCloudException($"Tencent {action} answered HTTP {(int)response.StatusCode} with a body that is not JSON.", ex) { Provider = TencentOptions.ProviderName, Status = response.StatusCode };
+            }
+
+            if (!document.RootElement.TryGetProperty("Response", out JsonElement r) || r.ValueKind != JsonValueKind.Object)
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw TencentErrors.ToException(action, null, null, null, response.StatusCode);
+                }
+
+                throw new LiveCloudException($"Tencent {action} answered without a Response object.") { Provider = TencentOptions.ProviderName, Status = response.StatusCode };
+            }
+
+            string? requestId = Str(r, "RequestId");
+            if (r.TryGetProperty("Error", out JsonElement error) && error.ValueKind == JsonValueKind.Object)
+            {
+                throw TencentErrors.ToException(action, Str(error, "Code"), Str(error, "Message"), requestId, response.StatusCode);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw TencentErrors.ToException(action, null, null, requestId, response.StatusCode);
+            }
+
+            return read(r);
+        }
+        finally
+        {
+            document?.Dispose();
+        }
+    }
+
+    private void WriteStream(Utf8JsonWriter w, StreamId stream)
+    {
+        w.WriteString("DomainName", _pushDomain);
+        w.WriteString("AppName", stream.App);
+        w.WriteString("StreamName", stream.Name);
+    }
+
+    private static LiveDomain ReadDomain(JsonElement d)
+    {
+        int status = Int(d, "Status");
+        string? target = Str(d, "TargetDomain");
+        return new LiveDomain(
+            HostName.Normalize(Str(d, "Name") ?? string.Empty),
+            Int(d, "Type") == 0 ? DomainKind.Push : DomainKind.Play,
+            status == 1,
+            status.ToString(CultureInfo.InvariantCulture),
+            string.IsNullOrWhiteSpace(target) ? null : HostName.Normalize(target));
+    }
+
+    private static List<StreamState> ReadOnline(JsonElement r)
+    {
+        var list = new List<StreamState>();
+        if (!r.TryGetProperty("OnlineInfo", out JsonElement online) || online.ValueKind != JsonValueKind.Array)
+        {
+            return list;
+        }
+
+        foreach (JsonElement s in online.EnumerateArray())
+        {
+            string? app = Str(s, "AppName");
+            string? name = Str(s, "StreamName");
+            if (!StreamId.IsValidPart(app) || !StreamId.IsValidPart(name))
+            {
+                continue;
+            }
+
+            DateTimeOffset? published = null;
+            if (s.TryGetProperty("PublishTimeList", out JsonElement times) && times.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement t in times.EnumerateArray())
+                {
+                    published = Time(Str(t, "PublishTime"));
+                    break;
+                }
+            }
+
+            list.Add(new StreamState(new StreamId(app!, name!), StreamStatus.Active, published));
+        }
+
+        return list;
+    }
+
+    private static List<TencentRecordTask> ReadTasks(JsonElement r)
+    {
+        var list = new List<TencentRecordTask>();
+        if (!r.TryGetProperty("TaskList", out JsonElement tasks) || tasks.ValueKind != JsonValueKind.Array)
+        {
+            return list;
+        }
+
+        foreach (JsonElement t in tasks.EnumerateArray())
+        {
+            string? app = Str(t, "AppName");
+            string? name = Str(t, "StreamName");
+            if (!StreamId.IsValidPart(app) || !StreamId.IsValidPart(name))
+            {
+                continue;
+            }
+
+            long stopped = Long(t, "Stopped");
+            list.Add(new TencentRecordTask(
+                Str(t, "TaskId") ?? string.Empty,
+                new StreamId(app!, name!),
+                Str(t, "DomainName") ?? string.Empty,
+                DateTimeOffset.FromUnixTimeSeconds(Long(t, "StartTime")),
+                DateTimeOffset.FromUnixTimeSeconds(Long(t, "EndTime")),
+                Long(t, "TemplateId"),
+                stopped > 0 ? DateTimeOffset.FromUnixTimeSeconds(stopped) : null));
+        }
+
+        return list;
+    }
+
+    internal static string IsoUtc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? Time(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset t) ? t : null;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out JsonElement v) ? v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Number => v.GetRawText(),
+            _ => null,
+        } : null;
+
+    private static int Int(JsonElement e, string name) => (int)Long(e, name);
+
+    private static long Long(JsonElement e, string name) =>
+        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n) ? n : 0;
+
+    private static double Dbl(JsonElement e, string name) =>
+        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using LiveCloud.Costs;
+using LiveCloud.Dns;
+using LiveCloud.Http;
+
+namespace LiveCloud.Tencent;
+
+/// <summary>
+/// Tencent Cloud Live (云直播 CSS) behind <see cref="IStreamProvider"/>: txSecret push/play URLs (offline), the Live API
+/// (domains, stream state and control, recording tasks) and event callbacks.
+/// </summary>
+/// <remarks>
+/// <para>Recorded files: the Live API cannot list them (they go to VOD); <see cref="IStreamProvider.ListRecordingsAsync"/>
+/// lists the files announced by verified recording callbacks, kept in an <see cref="ITencentRecordingIndex"/>.</para>
+/// <para>Cost estimates use the shared <see cref="CostEngine"/> with Tencent's list prices (embedded, dated, cited;
+/// overridable under <c>LiveCloud:Tencent:Prices</c>); domain checks use the shared <see cref="ICnameVerifier"/>.</para>
+/// </remarks>
+public sealed class TencentStreamProvider : StreamProviderBase
+{
+    private static readonly ProviderCapabilities WithCallbacks = Caps(ProviderFeatures.Callbacks);
+    private static readonly ProviderCapabilities WithoutCallbacks = Caps(ProviderFeatures.None);
+
+    private static readonly TimeSpan MaxRecordingSpan = TimeSpan.FromHours(24);
+    private static readonly TimeSpan MaxForbidSpan = TimeSpan.FromDays(90);
+
+    private readonly TencentUrlSigner _urls;
+    private readonly TencentCallbackVerifier? _callbacks;
+    private readonly ITencentRecordingIndex _recordings;
+    private readonly ICnameVerifier _cnames;
+
+    private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(TencentStreamProvider).Assembly, "LiveCloud.Tencent.tencent-prices.json"));
+
+    /// <summary>Creates the provider.</summary>
+    /// <param name="options">Validated options.</param>
+    /// <param name="pipeline">The vendor pipeline (from <c>LiveCloudBuilder.CreatePipeline</c>).</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="recordings">Where recording callbacks are kept; in memory when <see langword="null"/>.</param>
+    /// <param name="cnameVerifier">The DNS CNAME checker; a <see cref="CnameVerifier"/> with the system name servers when <see langword="null"/>.</param>
+    public TencentStreamProvider(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ITencentRecordingIndex? recordings = null, ICnameVerifier? cnameVerifier = null)
+        : base(TencentOptions.ProviderName, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        Options = options;
+        _urls = new TencentUrlSigner(options);
+        Client = new TencentLiveClient(options, pipeline, TimeProvider);
+        _callbacks = string.IsNullOrEmpty(options.CallbackKey) ? null : new TencentCallbackVerifier(options.CallbackKey, options.CallbackClockSkew, TimeProvider);
+        _recordings = recordings ?? new InMemoryTencentRecordingIndex();
+        _cnames = cnameVerifier ?? new CnameVerifier();
+    }
+
+    /// <summary>Tencent's list prices as shipped in this package (tencent.md §7), before overrides.</summary>
+    public static PriceTable ListPriceTable => ListPrices.Value;
+
+    /// <summary>The options (their <see cref="TencentOptions.ToString"/> hides secrets).</summary>
+    public TencentOptions Options { get; }
+
+    /// <summary>The API client, for calls beyond <see cref="IStreamProvider"/>.</summary>
+    public TencentLiveClient Client { get; }
+
+    /// <summary>The URL signer.</summary>
+    public TencentUrlSigner UrlSigner => _urls;
+
+    /// <summary>The recording index fed by recording callbacks.</summary>
+    public ITencentRecordingIndex Recordings => _recordings;
+
+    /// <inheritdoc />
+    /// <remarks>Callbacks are supported only when <see cref="TencentOptions.CallbackKey"/> is set: unsigned callbacks are never trusted.</remarks>
+    public override ProviderCapabilities Capabilities => _callbacks is null ? WithoutCallbacks : WithCallbacks;
+
+    /// <summary>A stream id in the configured <see cref="TencentOptions.AppName"/>.</summary>
+    /// <param name="name">The stream name.</param>
+    public StreamId Stream(string name) => new(Options.AppName, name);
+
+    /// <inheritdoc />
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is null)
+        {
+            if (serviceType == typeof(TencentLiveClient))
+            {
+                return Client;
+            }
+
+            if (serviceType == typeof(TencentUrlSigner))
+            {
+                return _urls;
+            }
+
+            if (serviceType == typeof(TencentOptions))
+            {
+                return Options;
+            }
+
+            if (serviceType == typeof(ITencentRecordingIndex))
+            {
+                return _recordings;
+            }
+        }
+
+        return base.GetService(serviceType, serviceKey);
+    }
+
+    /// <inheritdoc />
+    protected override PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol) =>
+        new(protocol, _urls.CreatePushUrl(stream, expiresAt, protocol), expiresAt);
+
+    /// <inheritdoc />
+    /// <remarks>Tencent keeps play URLs valid for the play key's <c>AuthDelta</c> after <paramref name="expiresAt"/>.</remarks>
+    protected override PlayUrlSet CreatePlayUrlsCore(StreamId stream, DateTimeOffset expiresAt, IReadOnlyList<StreamProtocol> protocols, string? rendition) =>
+        new(stream, expiresAt, _urls.CreatePlayUrls(stream, expiresAt, protocols, rendition));
+
+    /// <inheritdoc />
+    protected override IAsyncEnumerable<LiveDomain> ListDomainsCoreAsync(CancellationToken cancellationToken) =>
+        Client.DescribeLiveDomainsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    protected override async Task<DomainStatus> GetDomainStatusCoreAsync(string domain, CancellationToken cancellationToken)
+    {
+        LiveDomain live = await Client.DescribeLiveDomainAsync(domain, cancellationToken).ConfigureAwait(false);
+
+        // DescribeLiveDomain's TargetDomain is the authoritative CNAME target (tencent.md §5); no target, no DNS check.
+        CnameCheck? cname = live.ExpectedCname is { } expected
+            ? await _cnames.VerifyAsync(domain, expected, cancellationToken).ConfigureAwait(false)
+            : null;
+        return new DomainStatus(live, cname);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>CreateRecordTask</c> ends recording at <see cref="RecordingOptions.StopAt"/> (at most 24 h ahead, Tencent's
+    /// limit; by default 24 h minus a minute). <see cref="RecordingOptions.TemplateId"/> is a numeric template id.
+    /// </remarks>
+    protected override async Task<RecordingTask> StartRecordingCoreAsync(StreamId stream, RecordingOptions options, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = TimeProvider.GetUtcNow();
+        DateTimeOffset stopAt = options.StopAt ?? now + MaxRecordingSpan - TimeSpan.FromMinutes(1);
+        if (stopAt - now > MaxRecordingSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), stopAt, $"StopAt {stopAt:O} is more than 24 h after now ({now:O}); Tencent records at most 24 h per task.");
+        }
+
+        long? templateId = null;
+        if (options.TemplateId is { } template)
+        {
+            templateId = long.TryParse(template, NumberStyles.None, CultureInfo.InvariantCulture, out long id)
+                ? id
+                : throw new ArgumentException($"TemplateId '{template}' is not a Tencent recording template id (a number).", nameof(options));
+        }
+
+        string taskId = await Client.CreateRecordTaskAsync(stream, stopAt, null, templateId, cancellationToken).ConfigureAwait(false);
+        return new RecordingTask(taskId, stream, now, stopAt);
+    }
+
+    /// <inheritdoc />
+    protected override Task StopRecordingCoreAsync(RecordingTask task, CancellationToken cancellationToken) =>
+        Client.StopRecordTaskAsync(task.Id, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Tencent's Live API has no call listing recorded files with playback URLs (they are stored in VOD); this lists the
+    /// files announced by recording callbacks this provider verified, from its <see cref="ITencentRecordingIndex"/>.
+    /// </remarks>
+    protected override async IAsyncEnumerable<RecordedFile> ListRecordingsCoreAsync(StreamId stream, DateTimeOffset? since, DateTimeOffset? until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await foreach (RecordedFile file in _recordings.ListAsync(stream, since, until, cancellationToken).ConfigureAwait(false))
+        {
+            yield return file;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override IAsyncEnumerable<StreamState> ListOnlineStreamsCoreAsync(CancellationToken cancellationToken) =>
+        Client.DescribeLiveStreamOnlineListAsync(cancellationToken);
+
+    /// <inheritdoc />
+    protected override async Task<StreamState> GetStreamStateCoreAsync(StreamId stream, CancellationToken cancellationToken) =>
+        new(stream, await Client.DescribeLiveStreamStateAsync(stream, cancellationToken).ConfigureAwait(false));
+
+    /// <inheritdoc />
+    /// <remarks>Tencent forbids for 7 days when <paramref name="until"/> is <see langword="null"/>, and for at most 90 days.</remarks>
+    protected override Task ForbidStreamCoreAsync(StreamId stream, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        if (until is { } u && u - TimeProvider.GetUtcNow() > MaxForbidSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(until), u, $"until {u:O} is more than 90 days away; Tencent forbids for at most 90 days.");
+        }
+
+        return Client.ForbidLiveStreamAsync(stream, until, null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task ResumeStreamCoreAsync(StreamId stream, CancellationToken cancellationToken) =>
+        Client.ResumeLiveStreamAsync(stream, cancellationToken);
+
+    /// <inheritdoc />
+    protected override Task DropStreamCoreAsync(StreamId stream, CancellationToken cancellationToken) =>
+        Client.DropLiveStreamAsync(stream, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Recording events are also added to <see cref="Recordings"/> (once per event id).</remarks>
+    protected override async ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken)
+    {
+        StreamEvent e = _callbacks!.Parse(request, Name);
+        if (e.Recording is { } file)
+        {
+            await _recordings.AddAsync(e.EventId, file, cancellationToken).ConfigureAwait(false);
+        }
+
+        return e;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="TencentOptions.Prices"/> laid over them.</remarks>
+    protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, Options.Prices);
+
+    private static ProviderCapabilities Caps(ProviderFeatures extra) => new(
+        ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
+            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.CostEstimate | extra,
+        [StreamProtocol.Rtmp, StreamProtocol.WebRtc, StreamProtocol.Srt],
+        [StreamProtocol.WebRtc, StreamProtocol.HttpFlv, StreamProtocol.Hls, StreamProtocol.Rtmp]);
+}

@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LiveCloud.Tencent.Tests;
+
+/// <summary>Callback verification (sign = md5(CallbackKey + t), t an expiry) and parsing into StreamEvents.</summary>
+public sealed class CallbackTests
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.FromUnixTimeSeconds(1700000000));
+    private readonly TencentStreamProvider _provider;
+
+    public CallbackTests() => _provider = TencentTestSetup.Provider(TencentTestSetup.Options(new Uri("http://127.0.0.1:9/")), _clock);
+
+    [Theory]
+    [InlineData("mycallbackkey", "1545030873", "37fc751536de18d37f781e3ff8a5d3f2")]
+    [InlineData("3a5e7f0c9b1d", "1700000600", "ab33e2437ba5ed342b8e169a8b17cc93")]
+    [InlineData("", "1700000600", "5ebd8362121e0bc17b5f2c6bd90dc0b2")]
+    public void Sign_vectors_match(string key, string t, string sign) =>
+        TencentCallbackVerifier.ComputeSign(key, t).Should().Be(sign);
+
+    private static CallbackRequest Request(JsonObject body) => new() { Method = "POST", ContentType = "application/json", Body = body.ToJsonString() };
+
+    private static JsonObject Push(int eventType, long t, string? sign = null, string sequence = "6674468118806626493") => new()
+    {
+        ["app"] = "push.example.com",
+        ["appid"] = 12345678,
+        ["appname"] = "live",
+        ["channel_id"] = "test_stream",
+        ["errcode"] = 0,
+        ["errmsg"] = "ok",
+        ["event_time"] = 1699999990,
+        ["event_type"] = eventType,
+        ["node"] = "100.121.160.92",
+        ["sequence"] = sequence,
+        ["stream_id"] = "test_stream",
+        ["stream_param"] = "stream_param=test",
+        ["user_ip"] = "119.29.94.245",
+        ["sign"] = sign ?? TencentCallbackVerifier.ComputeSign(TencentTestSetup.CallbackKey, t.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ["t"] = t,
+    };
+
+    [Fact]
+    public async Task Good_sign_parses_a_push_start()
+    {
+        StreamEvent e = await _provider.ParseCallbackAsync(Request(Push(1, 1700000600)));
+        e.Provider.Should().Be("Tencent");
+        e.Kind.Should().Be(StreamEventKind.Published);
+        e.Stream.Should().Be(new StreamId("live", "test_stream"));
+        e.OccurredAt.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1699999990));
+        e.ClientAddress.Should().Be("119.29.94.245");
+    }
+
+    [Fact]
+    public async Task Push_end_is_unpublished_with_its_own_event_id()
+    {
+        StreamEvent start = await _provider.ParseCallbackAsync(Request(Push(1, 1700000600)));
+        StreamEvent end = await _provider.ParseCallbackAsync(Request(Push(0, 1700000600)));
+        end.Kind.Should().Be(StreamEventKind.Unpublished);
+        end.EventId.Should().NotBe(start.EventId);
+    }
+
+    [Fact]
+    public async Task Bad_sign_is_refused()
+    {
+        Func<Task> parse = async () => await _provider.ParseCallbackAsync(Request(Push(1, 1700000600, sign: "ca3e25e5dc17a6f9909a9ae7281e300d")));
+        (await parse.Should().ThrowAsync<CallbackVerificationException>()).Which.Message.Should().Contain("sign").And.NotContain(TencentTestSetup.CallbackKey);
+    }
+
+    [Fact]
+    public async Task Sign_for_another_t_is_refused()
+    {
+        JsonObject body = Push(1, 1700000600);
+        body["t"] = 1700000601;
+        Func<Task> parse = async () => await _provider.ParseCallbackAsync(Request(body));
+        await parse.Should().ThrowAsync<CallbackVerificationException>();
+    }
+
+    [Fact]
+    public async Task Stale_t_is_refused_but_skew_is_tolerated()
+    {
+        // t is the expiry: 60 s ago is past the 30 s skew allowance; 10 s ago is within it.
+        Func<Task> stale = async () => await _provider.ParseCallbackAsync(Request(Push(1, 1700000000 - 60)));
+        (await stale.Should().ThrowAsync<CallbackVerificationException>()).Which.Message.Should().Contain("expired");
+        StreamEvent e = await _provider.ParseCallbackAsync(Request(Push(1, 1700000000 - 10)));
+        e.Kind.Should().Be(StreamEventKind.Published);
+    }
+
+    [Fact]
+    public async Task Redelivery_gives_the_same_event_id_and_another_push_a_different_one()
+    {
+        StreamEvent first = await _provider.ParseCallbackAsync(Request(Push(1, 1700000600)));
+        _clock.Advance(TimeSpan.FromSeconds(60));
+        StreamEvent again = await _provider.ParseCallbackAsync(Request(Push(1, 1700000660))); // Tencent retries 60 s later, re-signed
+        again.EventId.Should().Be(first.EventId);
+        StreamEvent other = await _provider.ParseCallbackAsync(Request(Push(1, 1700000660, sequence: "1")));
+        other.EventId.Should().NotBe(first.EventId);
+    }
+
+    private static JsonObject Recording(long t, string fileId = "5285890781763144364") => new()
+    {
+        ["app"] = "push.example.com",
+        ["appname"] = "live",
+        ["stream_id"] = "test_stream",
+        ["channel_id"] = "test_stream",
+        ["event_type"] = 100,
+        ["file_id"] = fileId,
+        ["file_format"] = "mp4",
+        ["task_id"] = "task-1",
+        ["start_time"] = 1699996000,
+        ["end_time"] = 1699999600,
+        ["duration"] = 3590,
+        ["file_size"] = 123456789,
+        ["video_url"] = "http://1253456.vod2.myqcloud.com/e12fcf1/f0/test_stream.mp4",
+        ["sign"] = TencentCallbackVerifier.ComputeSign(TencentTestSetup.CallbackKey, t.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ["t"] = t.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    [Fact]
+    public async Task Recording_event_carries_url_duration_size_and_is_listed_once()
+    {
+        StreamEvent e = await _provider.ParseCallbackAsync(Request(Recording(1700000600)));
+        e.Kind.Should().Be(StreamEventKind.RecordingReady);
+        e.Recording.Should().NotBeNull();
+        e.Recording!.PlaybackUrl.Should().Be(new Uri("http://1253456.vod2.myqcloud.com/e12fcf1/f0/test_stream.mp4"));
+        e.Recording.Duration.Should().Be(TimeSpan.FromSeconds(3590));
+        e.Recording.SizeBytes.Should().Be(123456789);
+        e.Recording.Format.Should().Be("mp4");
+        e.Recording.StartTime.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1699999600 - 3590), "the doc: start = end_time − duration");
+
+        StreamEvent again = await _provider.ParseCallbackAsync(Request(Recording(1700000660)));
+        again.EventId.Should().Be(e.EventId);
+        await _provider.ParseCallbackAsync(Request(Recording(1700000660, fileId: "other")));
+
+        List<RecordedFile> files = await _provider.ListRecordingsAsync(new StreamId("live", "test_stream")).ToListAsync();
+        files.Should().HaveCount(2, "the redelivery is not a new file");
+        (await _provider.ListRecordingsAsync(new StreamId("live", "test_stream"), since: DateTimeOffset.FromUnixTimeSeconds(1699999000)).ToListAsync()).Should().BeEmpty();
+        (await _provider.ListRecordingsAsync(new StreamId("live", "other")).ToListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Snapshot_event_points_at_the_image()
+    {
+        var body = new JsonObject
+        {
+            ["appname"] = "live",
+            ["stream_id"] = "test_stream",
+            ["event_type"] = 200,
+            ["create_time"] = 1699999900,
+            ["pic_url"] = "/snapshot/test_stream-1699999900.jpg",
+            ["pic_full_url"] = "https://snap.example.com/snapshot/test_stream-1699999900.jpg",
+            ["sign"] = TencentCallbackVerifier.ComputeSign(TencentTestSetup.CallbackKey, "1700000600"),
+            ["t"] = 1700000600,
+        };
+        StreamEvent e = await _provider.ParseCallbackAsync(Request(body));
+        e.Kind.Should().Be(StreamEventKind.SnapshotReady);
+        e.SnapshotUrl.Should().Be(new Uri("https://snap.example.com/snapshot/test_stream-1699999900.jpg"));
+    }
+
+    [Fact]
+    public async Task Without_a_callback_key_callbacks_are_not_supported()
+    {
+        TencentStreamProvider provider = TencentTestSetup.Provider(TencentTestSetup.Options(new Uri("http://127.0.0.1:9/"), o => o.CallbackKey = null), _clock);
+        provider.Capabilities.Supports(ProviderFeatures.Callbacks).Should().BeFalse();
+        Func<Task> parse = async () => await provider.ParseCallbackAsync(Request(Push(1, 1700000600)));
+        await parse.Should().ThrowAsync<NotSupportedException>().WithMessage("*Tencent*callbacks*");
+    }
+}
