@@ -1,3 +1,4 @@
+using LiveCloud.Costs;
 using LiveCloud.Http;
 
 namespace LiveCloud.Aliyun;
@@ -96,6 +97,12 @@ public sealed class AliyunOptions
 
     /// <summary>The default window <see cref="IStreamProvider.ListRecordingsAsync"/> looks back when no start is given (default 7 days).</summary>
     public TimeSpan RecordingListWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Your own prices (configuration <c>LiveCloud:Aliyun:Prices</c>), laid over the embedded list prices. Aliyun's
+    /// CNY list prices are not confirmed, so estimates need at least the traffic or bandwidth prices set here.
+    /// </summary>
+    public PriceOverrides Prices { get; set; } = new();
 
     /// <summary>Retry, timeout and circuit-breaker settings of the API calls.</summary>
     public VendorResilienceOptions Resilience { get; set; } = new();

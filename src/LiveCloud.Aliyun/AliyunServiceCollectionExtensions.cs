@@ -1,5 +1,6 @@
 using LiveCloud;
 using LiveCloud.Aliyun;
+using LiveCloud.Dns;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +23,9 @@ public static class AliyunServiceCollectionExtensions
             static (services, options) => new AliyunStreamProvider(
                 options,
                 LiveCloudBuilder.CreatePipeline(services, AliyunOptions.SectionName, options.Resilience, options.Endpoint),
-                services.GetService<TimeProvider>()),
+                services.GetService<TimeProvider>(),
+                nonceSource: null,
+                services.GetService<ICnameVerifier>()),
             AliyunOptions.Validate,
             configure);
     }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using LiveCloud.Costs;
+using LiveCloud.Dns;
 using LiveCloud.Http;
 
 namespace LiveCloud.Aliyun;
@@ -19,16 +21,23 @@ namespace LiveCloud.Aliyun;
 /// <item>Recording uses <c>RealTimeRecordCommand</c>, which needs a recording configuration with
 /// <c>OnDemand=7</c> for the app (see <see cref="AliyunLiveClient.AddLiveAppRecordConfigAsync"/>); it has no
 /// stop time, so <see cref="RecordingOptions.StopAt"/> is refused.</item>
-/// <item>Cost estimates are not implemented yet (no shared cost engine; mainland CNY prices unconfirmed).</item>
+/// <item>Domain checks compare the CNAME Aliyun assigned (<c>DescribeLiveDomainDetail</c>) with what DNS answers,
+/// through the shared <see cref="ICnameVerifier"/>.</item>
+/// <item>Cost estimates use the shared <see cref="CostEngine"/> with the embedded, dated, cited Aliyun table
+/// (<see cref="ListPriceTable"/>). Its rules are confirmed but no CNY price is, so every price is
+/// <see langword="null"/>: an estimate needs <c>LiveCloud:Aliyun:Prices</c>, else it throws
+/// <see cref="PriceNotConfirmedException"/> naming the key.</item>
 /// </list>
 /// </remarks>
 public sealed class AliyunStreamProvider : StreamProviderBase
 {
     private static readonly ProviderCapabilities Caps = new(
         ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
-            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks,
+            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks | ProviderFeatures.CostEstimate,
         [StreamProtocol.Rtmp, StreamProtocol.Artc, StreamProtocol.Srt],
         [StreamProtocol.Rtmp, StreamProtocol.HttpFlv, StreamProtocol.Hls, StreamProtocol.Artc]);
+
+    private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(AliyunStreamProvider).Assembly, "LiveCloud.Aliyun.aliyun-prices.json"));
 
     private readonly AliyunOptions _options;
     private readonly AliyunLiveClient _client;
@@ -48,8 +57,9 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     /// <param name="pipeline">The vendor pipeline (from <c>LiveCloudBuilder.CreatePipeline</c>).</param>
     /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
     /// <param name="nonceSource">Makes API signature nonces; random UUIDs when <see langword="null"/>.</param>
-    public AliyunStreamProvider(AliyunOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, Func<string>? nonceSource = null)
-        : base(AliyunOptions.SectionName, timeProvider)
+    /// <param name="cnameVerifier">The DNS CNAME checker; one asking the system's name servers when <see langword="null"/>.</param>
+    public AliyunStreamProvider(AliyunOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, Func<string>? nonceSource = null, ICnameVerifier? cnameVerifier = null)
+        : base(AliyunOptions.SectionName, timeProvider, cnameVerifier)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(pipeline);
@@ -76,6 +86,9 @@ public sealed class AliyunStreamProvider : StreamProviderBase
 
     /// <inheritdoc />
     public override ProviderCapabilities Capabilities => Caps;
+
+    /// <summary>The embedded Aliyun list-price table (rules confirmed, prices not: all <see langword="null"/>).</summary>
+    public static PriceTable ListPriceTable => ListPrices.Value;
 
     /// <summary>The Aliyun API client (also reachable through <see cref="GetService"/>).</summary>
     public AliyunLiveClient Client => _client;
@@ -153,10 +166,7 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     protected override async Task<DomainStatus> GetDomainStatusCoreAsync(string domain, CancellationToken cancellationToken)
     {
         LiveDomain detail = await _client.DescribeLiveDomainDetailAsync(domain, cancellationToken).ConfigureAwait(false);
-
-        // DNS CHECK PENDING: the shared CNAME verifier (src/LiveCloud.Abstractions/Dns/) has not landed on
-        // main yet. Until it does, this is the one place the check is skipped: Cname = null.
-        return new DomainStatus(detail, Cname: null);
+        return await CheckDomainStatusAsync(detail, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -246,6 +256,10 @@ public sealed class AliyunStreamProvider : StreamProviderBase
         AliyunNames.Require(stream, nameof(stream));
         return _client.ForbidLiveStreamAsync(_pushDomain, stream.App, stream.Name, null, oneshot: true, cancellationToken);
     }
+
+    /// <inheritdoc />
+    /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="AliyunOptions.Prices"/> laid over them.</remarks>
+    protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, _options.Prices);
 
     /// <inheritdoc />
     protected override ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken) =>

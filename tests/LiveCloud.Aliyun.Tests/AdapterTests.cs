@@ -15,11 +15,13 @@ public sealed class AdapterTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _emu.DisposeAsync();
 
+    private readonly FakeCnameVerifier _dns = new();
+
     private AliyunStreamProvider Provider(AliyunSignatureVersion version = AliyunSignatureVersion.Acs3, Action<AliyunOptions>? configure = null, Func<string>? nonces = null)
     {
         AliyunOptions options = AliyunTestSetup.Options(_emu.BaseAddress, version);
         configure?.Invoke(options);
-        return new AliyunStreamProvider(options, AliyunTestSetup.Pipeline(options), _clock, nonces);
+        return new AliyunStreamProvider(options, AliyunTestSetup.Pipeline(options), _clock, nonces, _dns);
     }
 
     private void Online(string app, string stream, bool transcoded = false) =>
@@ -62,9 +64,17 @@ public sealed class AdapterTests : IAsyncLifetime
     public async Task Domain_status_carries_the_expected_cname_and_unknown_domains_are_not_found()
     {
         AliyunStreamProvider provider = Provider();
+        _dns.Chains["play.example.com"] = ["play.example.com.w.alikunlun.com", "edge.alikunlun.com"];
+        _dns.Chains["push.example.com"] = ["push.example.com.cdn.other.example"];
         DomainStatus status = await provider.GetDomainStatusAsync("Play.Example.com");
         status.Domain.Should().Be(new LiveDomain("play.example.com", DomainKind.Play, true, "online", "play.example.com.w.alikunlun.com"));
-        status.Cname.Should().BeNull("the shared DNS verifier is not on main yet");
+        status.Cname!.Verdict.Should().Be(CnameVerdict.Ok);
+        status.IsHealthy.Should().BeTrue();
+        _dns.Asked.Should().Equal(("play.example.com", "play.example.com.w.alikunlun.com"));
+
+        DomainStatus push = await provider.GetDomainStatusAsync("push.example.com");
+        push.Cname!.Verdict.Should().Be(CnameVerdict.Mismatch, "the DNS chain never reaches the CNAME Aliyun assigned");
+        push.IsHealthy.Should().BeFalse();
 
         Func<Task> unknown = () => provider.GetDomainStatusAsync("nope.example.com");
         LiveCloudNotFoundException e = (await unknown.Should().ThrowAsync<LiveCloudNotFoundException>()).Which;

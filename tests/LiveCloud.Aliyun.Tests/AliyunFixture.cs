@@ -1,4 +1,5 @@
 using LiveCloud.Aliyun.Tests.Emulator;
+using LiveCloud.Costs;
 using LiveCloud.Http;
 using LiveCloud.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,6 +34,13 @@ public static class AliyunTestSetup
         Resilience = Fast(),
     };
 
+    /// <summary>Test-only prices (Aliyun's real CNY prices are not confirmed): lets the cost path run end to end.</summary>
+    public static void TestPrices(AliyunOptions options)
+    {
+        options.Prices.Traffic["mainland"] = [new PriceTierOverride { From = 0, Price = 0.20m }, new PriceTierOverride { From = 10, Price = 0.10m }];
+        options.Prices.DailyPeakBandwidth["mainland"] = [new PriceTierOverride { From = 0, Price = 1.00m }];
+    }
+
     public static VendorHttpPipeline Pipeline(AliyunOptions options) =>
         new(AliyunOptions.SectionName, new HttpClient { BaseAddress = options.Endpoint, Timeout = Timeout.InfiniteTimeSpan }, options.Resilience, NullLogger.Instance, TimeProvider.System);
 
@@ -55,7 +63,8 @@ public sealed class AliyunFixture : StreamProviderFixture<AliyunStreamProvider>
     protected override AliyunStreamProvider CreateProvider()
     {
         AliyunOptions options = AliyunTestSetup.Options(Emulator.BaseAddress);
-        return new AliyunStreamProvider(options, AliyunTestSetup.Pipeline(options), Clock);
+        AliyunTestSetup.TestPrices(options);
+        return new AliyunStreamProvider(options, AliyunTestSetup.Pipeline(options), Clock, cnameVerifier: new FakeCnameVerifier());
     }
 
     protected override void Dispose(bool disposing)
