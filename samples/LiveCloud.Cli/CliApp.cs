@@ -16,8 +16,8 @@ internal static class CliApp
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    /// <summary>Registers the provider packages; tests may register others.</summary>
-    public static Action<LiveCloudBuilder> AddProviders { get; set; } = static builder => { };
+    // Every provider package; only those configured in the file are registered.
+    private static void AddProviders(LiveCloudBuilder builder) => builder.AddTencent().AddNginx();
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {

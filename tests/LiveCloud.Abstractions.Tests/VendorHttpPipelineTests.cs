@@ -41,7 +41,7 @@ public sealed class VendorHttpPipelineTests : IAsyncLifetime
         MaxRetryAttempts = retries,
         BaseDelay = TimeSpan.FromMilliseconds(1),
         MaxDelay = TimeSpan.FromMilliseconds(50),
-        AttemptTimeout = TimeSpan.FromMilliseconds(500),
+        AttemptTimeout = TimeSpan.FromSeconds(2), // room for a cold first request; the slow faults take 5 s
         TotalTimeout = TimeSpan.FromSeconds(20),
         CircuitBreakerMinimumThroughput = 100,
     };
