@@ -291,8 +291,8 @@ public sealed class AdapterTests : IAsyncLifetime
     [Fact]
     public async Task A_write_that_times_out_is_not_sent_again()
     {
-        _emu.Then(AliyunLiveEmulator.Slow(TimeSpan.FromSeconds(5)));
-        Func<Task> add = () => AddManualRecordConfig(Provider());
+        _emu.Then(AliyunLiveEmulator.Slow(TimeSpan.FromSeconds(30)));
+        Func<Task> add = () => AddManualRecordConfig(Provider(configure: o => o.Resilience = AliyunTestSetup.Fast(attemptTimeoutMs: 300)));
         (await add.Should().ThrowAsync<LiveCloudException>()).Which.Message.Should().Contain("timed out");
         _emu.RequestCount.Should().Be(1);
     }
@@ -309,9 +309,10 @@ public sealed class AdapterTests : IAsyncLifetime
     [Fact]
     public async Task Slow_and_dropped_reads_are_retried()
     {
-        _emu.Then(AliyunLiveEmulator.Slow(TimeSpan.FromSeconds(5)), AliyunLiveEmulator.Drop);
-        (await Provider().GetStreamStateAsync(Room)).Status.Should().Be(StreamStatus.Inactive);
-        _emu.RequestCount.Should().Be(3);
+        _emu.Then(AliyunLiveEmulator.Slow(TimeSpan.FromSeconds(30)), AliyunLiveEmulator.Drop);
+        (await Provider(configure: o => o.Resilience = AliyunTestSetup.Fast(retries: 5, attemptTimeoutMs: 500)).GetStreamStateAsync(Room)).Status.Should().Be(StreamStatus.Inactive);
+        _emu.RequestCount.Should().BeGreaterThanOrEqualTo(3, "the slow attempt timed out and the dropped one failed, each then retried");
+        _emu.CallCount("DescribeLiveStreamsOnlineList").Should().Be(1, "only the attempt after the faults reached the vendor logic");
     }
 
     [Fact]

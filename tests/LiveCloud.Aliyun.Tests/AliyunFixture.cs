@@ -10,12 +10,14 @@ namespace LiveCloud.Aliyun.Tests;
 /// <summary>Shared helpers: options and pipelines pointed at an emulator, with short timeouts.</summary>
 public static class AliyunTestSetup
 {
-    public static VendorResilienceOptions Fast(int retries = 3) => new()
+    // Short back-off; an attempt timeout with room for a cold start on a busy machine (writes are never
+    // retried, so a spurious timeout would fail a test). Tests of slow answers shorten it themselves.
+    public static VendorResilienceOptions Fast(int retries = 3, int attemptTimeoutMs = 5000) => new()
     {
         MaxRetryAttempts = retries,
         BaseDelay = TimeSpan.FromMilliseconds(1),
         MaxDelay = TimeSpan.FromMilliseconds(50),
-        AttemptTimeout = TimeSpan.FromMilliseconds(700),
+        AttemptTimeout = TimeSpan.FromMilliseconds(attemptTimeoutMs),
         TotalTimeout = TimeSpan.FromSeconds(20),
         CircuitBreakerMinimumThroughput = 100,
     };
