@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Xml.Linq;
+using LiveCloud.Costs;
 using LiveCloud.Dns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -334,24 +335,18 @@ public sealed partial class NginxStreamProvider : StreamProviderBase, IDisposabl
     protected override CostEstimate EstimateCostCore(UsageProfile profile)
     {
         NginxPricingOptions pricing = _options.Pricing;
-        double peakMbps = profile.PeakViewers * profile.BitrateKbps * profile.OverheadFactor / 1000.0;
-        int servers = Math.Max(1, (int)Math.Ceiling(peakMbps / pricing.NicMbps));
-        double seconds = profile.HoursPerDay * 3600.0 * profile.DaysPerMonth;
-        double egressGb = profile.AverageViewers * profile.BitrateKbps * profile.OverheadFactor * 1000.0 / 8.0 * seconds / 1e9;
-
-        decimal gb = Math.Round((decimal)egressGb, 3);
-        decimal serverTotal = Math.Round(servers * pricing.ServerMonthlyCost, 2);
-        decimal egressTotal = Math.Round(gb * pricing.EgressPricePerGb, 2);
-        CostLineItem[] lines =
-        [
-            new($"Servers for the month ({pricing.NicMbps.ToString(CultureInfo.InvariantCulture)} Mbps NIC each, peak {peakMbps.ToString("0.##", CultureInfo.InvariantCulture)} Mbps)", servers, "server·month", pricing.ServerMonthlyCost, serverTotal),
-            new("Egress traffic", gb, "GB", pricing.EgressPricePerGb, egressTotal),
-        ];
-        decimal total = serverTotal + egressTotal;
-        return new CostEstimate(Name, pricing.Currency, "self-hosted", total, lines, pricing.AsOf, pricing.Source)
-        {
-            TotalsByBillingMode = new Dictionary<string, decimal> { ["self-hosted"] = total },
-        };
+        return CostEngine.Estimate(
+            new SelfHostedPriceModel
+            {
+                Provider = Name,
+                Currency = pricing.Currency,
+                AsOf = pricing.AsOf,
+                Source = pricing.Source,
+                ServerMonthlyCost = pricing.ServerMonthlyCost,
+                ServerUplinkMbps = pricing.NicMbps,
+                EgressPerGB = pricing.EgressPricePerGb,
+            },
+            profile);
     }
 
     internal static void ThrowIfInvalid(NginxOptions options)

@@ -192,16 +192,17 @@ public sealed class NginxProviderTests
     public void Cost_estimate_is_servers_plus_egress()
     {
         NginxStreamProvider provider = NewProvider(o => { o.Pricing.ServerMonthlyCost = 200; o.Pricing.EgressPricePerGb = 0.5m; o.Pricing.NicMbps = 100; });
-        // 100 viewers × 1500 kbit/s = 150 Mbit/s → 2 servers; 2 h → 100 × 1500e3/8 B/s × 7200 s = 135 GB.
+        // 1.5 Mbit/s per viewer, 80 of each server's 100 Mbit/s usable → 53 viewers a server → 2 servers for 100;
+        // 2 h → 100 × 1500e3/8 B/s × 7200 s = 135 GB of egress.
         CostEstimate estimate = provider.EstimateCost(new UsageProfile { PeakViewers = 100, BitrateKbps = 1500, HoursPerDay = 2 });
-        estimate.BillingMode.Should().Be("self-hosted");
+        estimate.BillingMode.Should().Be("self-hosted-traffic");
         estimate.LineItems.Should().HaveCount(2);
         estimate.LineItems[0].Quantity.Should().Be(2);
         estimate.LineItems[0].Total.Should().Be(400m);
         estimate.LineItems[1].Quantity.Should().Be(135m);
         estimate.LineItems[1].Total.Should().Be(67.5m);
         estimate.Total.Should().Be(467.5m);
-        estimate.TotalsByBillingMode.Should().Equal(new Dictionary<string, decimal> { ["self-hosted"] = 467.5m });
+        estimate.TotalsByBillingMode.Should().Equal(new Dictionary<string, decimal> { ["self-hosted-traffic"] = 467.5m });
     }
 
     [Fact]

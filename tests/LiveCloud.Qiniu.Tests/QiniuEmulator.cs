@@ -1,0 +1,342 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using LiveCloud.Qiniu;
+using LiveCloud.Testing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace LiveCloud.Qiniu.Tests;
+
+/// <summary>
+/// A loopback emulator of pili.qiniuapi.com (v2): recomputes the Qiniu token of every request from what
+/// arrived (401 when it differs), answers with the documented shapes, pages with markers, keeps streams,
+/// bans, live sessions and push history, and plays scripted faults (statuses, slow answers, dropped connections).
+/// </summary>
+public sealed class QiniuEmulator : IAsyncDisposable
+{
+    public const string AccessKey = "7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII";
+    public const string SecretKey = "312ae9gd2BrCfpTdF4U8aIg9Puh62K4eEGY72Ea_";
+    public const string Hub = "PiliSDKTest";
+
+    private readonly QiniuToken _token = new(AccessKey, SecretKey);
+    private readonly Queue<Func<HttpContext, Task>> _faults = new();
+    private readonly object _gate = new();
+    private int _requestIds;
+
+    private QiniuEmulator()
+    {
+    }
+
+    public LoopbackServer Server { get; private set; } = null!;
+
+    public Uri BaseAddress => Server.BaseAddress;
+
+    /// <summary>The emulator's clock (Unix seconds); tests share the provider's fake clock.</summary>
+    public Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
+
+    /// <summary>Streams by title.</summary>
+    public ConcurrentDictionary<string, PiliStreamState> Streams { get; } = new(StringComparer.Ordinal);
+
+    public List<(string Domain, string Type, string Cname, bool Disabled)> Domains { get; } =
+    [
+        ("pili-publish.example.com", "publishRtmp", "pili-publish.example.com.publish.z0.pili.pilidns.com", false),
+        ("pili-live-rtmp.example.com", "liveRtmp", "pili-live-rtmp.example.com.live-rtmp.z0.pili.pilidns.com", false),
+        ("pili-live-hls.example.com", "liveHls", "pili-live-hls.example.com.hlsv3.pilidns.com", true),
+    ];
+
+    public string? StorageBucket { get; set; } = "live-bucket";
+
+    public string? VodDomain { get; set; } = "vod.example.com";
+
+    /// <summary>Titles per page when the request names no limit.</summary>
+    public int DefaultPageSize { get; set; } = 2;
+
+    /// <summary>The bodies of the saveas calls that succeeded.</summary>
+    public ConcurrentQueue<string> SaveAsBodies { get; } = new();
+
+    private int _unauthorized;
+
+    /// <summary>Requests refused for a wrong token.</summary>
+    public int Unauthorized => Volatile.Read(ref _unauthorized);
+
+    public static async Task<QiniuEmulator> StartAsync()
+    {
+        var emulator = new QiniuEmulator();
+        emulator.Server = await LoopbackServer.StartAsync(emulator.HandleAsync);
+        return emulator;
+    }
+
+    public IReadOnlyList<RecordedRequest> Requests => [.. Server.Requests];
+
+    public int Count(string pathPart) => Server.Requests.Count(r => r.PathAndQuery.Contains(pathPart, StringComparison.Ordinal));
+
+    public PiliStreamState AddStream(string key, bool live = false)
+    {
+        var stream = new PiliStreamState(key, Now().ToUnixTimeSeconds());
+        if (live)
+        {
+            stream.LiveSince = Now().ToUnixTimeSeconds() - 60;
+        }
+
+        Streams[key] = stream;
+        return stream;
+    }
+
+    /// <summary>The next requests (after their token checks) meet these faults, in order.</summary>
+    public void Then(params Func<HttpContext, Task>[] faults)
+    {
+        lock (_faults)
+        {
+            foreach (Func<HttpContext, Task> fault in faults)
+            {
+                _faults.Enqueue(fault);
+            }
+        }
+    }
+
+    public static Func<HttpContext, Task> Status(int status, string error = "emulated fault") => c => Error(c, status, error);
+
+    public static Func<HttpContext, Task> Slow(TimeSpan delay) => async c =>
+    {
+        await Task.Delay(delay, c.RequestAborted);
+        await Error(c, 500, "too late");
+    };
+
+    public static Func<HttpContext, Task> Drop => c =>
+    {
+        c.Abort();
+        return Task.CompletedTask;
+    };
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        context.Response.Headers["X-Reqid"] = "emu-" + Interlocked.Increment(ref _requestIds);
+        HttpRequest request = context.Request;
+        request.Body.Position = 0;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.RequestAborted);
+        byte[] body = buffer.ToArray();
+        string rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        var qiniuHeaders = request.Headers.Where(h => h.Key.StartsWith("X-Qiniu-", StringComparison.OrdinalIgnoreCase)).Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
+        string? authorization = request.Headers.Authorization;
+        if (!_token.VerifyRequest(authorization, request.Method, rawTarget, request.Host.Value!, request.ContentType, body, qiniuHeaders))
+        {
+            Interlocked.Increment(ref _unauthorized);
+            await Error(context, 401, "bad token");
+            return;
+        }
+
+        Func<HttpContext, Task>? fault = null;
+        lock (_faults)
+        {
+            if (_faults.Count > 0)
+            {
+                fault = _faults.Dequeue();
+            }
+        }
+
+        if (fault is not null)
+        {
+            await fault(context);
+            return;
+        }
+
+        lock (_gate)
+        {
+            Route(context, request.Method, rawTarget, body, out int status, out object answer);
+            context.Response.StatusCode = status;
+            context.Items["answer"] = answer;
+        }
+
+        await context.Response.WriteAsJsonAsync(context.Items["answer"]);
+    }
+
+    private void Route(HttpContext context, string method, string rawTarget, byte[] body, out int status, out object answer)
+    {
+        int q = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        string path = q < 0 ? rawTarget : rawTarget[..q];
+        Dictionary<string, string> query = q < 0 ? [] : rawTarget[(q + 1)..].Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p.Length > 1 ? p[1].Replace('+', ' ') : ""));
+        string[] seg = path.Trim('/').Split('/');
+        status = 200;
+        if (seg.Length < 3 || seg[0] != "v2" || seg[1] != "hubs")
+        {
+            (status, answer) = (404, new { error = "not found" });
+            return;
+        }
+
+        if (seg[2] != Hub)
+        {
+            (status, answer) = (612, new { error = "hub not found" });
+            return;
+        }
+
+        long now = Now().ToUnixTimeSeconds();
+        JsonElement json = body.Length > 0 && context.Request.ContentType == "application/json" ? JsonDocument.Parse(body).RootElement : default;
+        switch (method, seg.Length > 3 ? seg[3] : null, seg.Length)
+        {
+            case ("GET", null, 3):
+                answer = new
+                {
+                    name = Hub,
+                    createdAt = 1500000000,
+                    updatedAt = 1500000000,
+                    domains = Domains.Select(d => new { type = d.Type, domain = d.Domain, cname = d.Cname }),
+                    storageBucket = StorageBucket,
+                    liveDataExpireDays = 30,
+                    publishSecurity = "expiry_sk",
+                    vodDomain = VodDomain,
+                };
+                return;
+            case ("GET", "domains", 4):
+                answer = new { domains = Domains.Select(d => new { type = d.Type, domain = d.Domain, cname = d.Cname, certEnable = false, certName = "" }) };
+                return;
+            case ("GET", "domains", 5):
+                var found = Domains.Where(d => d.Domain == seg[4]).ToList();
+                (status, answer) = found.Count == 0
+                    ? (404, new { error = "no such domain" })
+                    : (200, (object)new { domain = found[0].Domain, type = found[0].Type, cname = found[0].Cname, disable = found[0].Disabled, certEnable = false, disconnectDelay = 30 });
+                return;
+            case ("POST", "streams", 4):
+                string key = json.GetProperty("key").GetString()!;
+                if (Streams.ContainsKey(key))
+                {
+                    (status, answer) = (614, new { error = "stream already exists" });
+                    return;
+                }
+
+                Streams[key] = new PiliStreamState(key, now);
+                answer = new { };
+                return;
+            case ("GET", "streams", 4):
+                IEnumerable<PiliStreamState> all = Streams.Values.OrderBy(s => s.Key, StringComparer.Ordinal);
+                if (query.GetValueOrDefault("liveonly") == "true")
+                {
+                    all = all.Where(s => s.LiveSince is not null);
+                }
+
+                if (query.TryGetValue("prefix", out string? prefix))
+                {
+                    all = all.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal));
+                }
+
+                var list = all.ToList();
+                int from = query.TryGetValue("marker", out string? marker) ? int.Parse(marker[1..], System.Globalization.CultureInfo.InvariantCulture) : 0;
+                int limit = query.TryGetValue("limit", out string? l) ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : DefaultPageSize;
+                var page = list.Skip(from).Take(limit).ToList();
+                string next = from + page.Count < list.Count ? "m" + (from + page.Count) : "";
+                answer = new { items = page.Select(s => new { key = s.Key }), marker = next };
+                return;
+            case ("POST", "livestreams", 4):
+                var names = json.GetProperty("items").EnumerateArray().Select(e => e.GetString()!).ToList();
+                if (names.Count > 100)
+                {
+                    (status, answer) = (400, new { error = "too many items" });
+                    return;
+                }
+
+                answer = new { items = names.Where(n => Streams.TryGetValue(n, out PiliStreamState? s) && s.LiveSince is not null).Select(n => LiveBody(Streams[n])) };
+                return;
+        }
+
+        if (seg.Length < 5 || seg[3] != "streams")
+        {
+            (status, answer) = (404, new { error = "not found" });
+            return;
+        }
+
+        string title = Encoding.UTF8.GetString(Convert.FromBase64String(seg[4].Replace('-', '+').Replace('_', '/')));
+        if (!Streams.TryGetValue(title, out PiliStreamState? stream))
+        {
+            (status, answer) = (612, new { error = "stream not found" });
+            return;
+        }
+
+        switch (method, seg.Length > 5 ? seg[5] : null)
+        {
+            case ("GET", null):
+                answer = new { createdAt = stream.CreatedAt, updatedAt = stream.CreatedAt, expireAt = stream.CreatedAt + (15 * 86400), disabledTill = stream.DisabledTill, converts = Array.Empty<string>() };
+                return;
+            case ("GET", "live"):
+                (status, answer) = stream.LiveSince is null ? (619, new { error = "no live" }) : (200, LiveBody(stream));
+                return;
+            case ("POST", "disabled"):
+                long till = json.GetProperty("disabledTill").GetInt64();
+                long period = json.GetProperty("disablePeriodSecond").GetInt64();
+                stream.DisabledTill = till == 0 && period > 0 ? now + period : till;
+                if (stream.DisabledTill != 0 && stream.LiveSince is { } since)
+                {
+                    stream.History.Add((since, now, false));
+                    stream.LiveSince = null;
+                }
+
+                answer = new { };
+                return;
+            case ("GET", "historyactivity"):
+                long start = query.TryGetValue("start", out string? s1) ? long.Parse(s1, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                long end = query.TryGetValue("end", out string? e1) ? long.Parse(e1, System.Globalization.CultureInfo.InvariantCulture) : now;
+                var sessions = stream.History.Select(h => (h.Start, h.End)).ToList();
+                if (stream.LiveSince is { } liveSince)
+                {
+                    sessions.Add((liveSince, 0));
+                }
+
+                answer = new { items = sessions.Where(h => h.Start >= start && h.Start <= end).Select(h => new { start = h.Start, end = h.End, clientIP = "22.73.202.226", serverIP = "10.0.0.1" }) };
+                return;
+            case ("POST", "saveas"):
+                long from2 = json.TryGetProperty("start", out JsonElement st) ? st.GetInt64() : 0;
+                long to2 = json.TryGetProperty("end", out JsonElement en) ? en.GetInt64() : now;
+                bool hasData = StorageBucket is not null && (stream.History.Any(h => h.Start < to2 && h.End > from2 && !h.Expired) || (stream.LiveSince is { } ls && ls < to2));
+                if (!hasData)
+                {
+                    (status, answer) = (619, new { error = "no data" });
+                    return;
+                }
+
+                string format = json.TryGetProperty("format", out JsonElement f) ? f.GetString()! : "m3u8";
+                string fname = json.TryGetProperty("fname", out JsonElement fn) ? fn.GetString()! : $"recordings/{title}_{from2}.{format}";
+                SaveAsBodies.Enqueue(Encoding.UTF8.GetString(body));
+                answer = format == "m3u8" ? new { fname } : new { fname, persistentID = "z0.persist." + from2 };
+                return;
+            case ("POST", "snapshot"):
+                answer = new { fname = json.TryGetProperty("fname", out JsonElement sn) ? sn.GetString() : title + ".jpg", persistentID = "" };
+                return;
+            default:
+                (status, answer) = (404, new { error = "not found" });
+                return;
+        }
+    }
+
+    private static object LiveBody(PiliStreamState s) => new
+    {
+        key = s.Key,
+        startAt = s.LiveSince,
+        clientIP = "22.73.202.226",
+        serverIP = "10.0.0.1",
+        bps = 1_500_000,
+        fps = new { audio = 43, video = 25, data = 0 },
+        playCount = 7,
+    };
+
+    private static Task Error(HttpContext context, int status, string error)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error });
+    }
+}
+
+/// <summary>One stream the emulator keeps.</summary>
+public sealed class PiliStreamState(string key, long createdAt)
+{
+    public string Key { get; } = key;
+
+    public long CreatedAt { get; } = createdAt;
+
+    public long DisabledTill { get; set; }
+
+    public long? LiveSince { get; set; }
+
+    public List<(long Start, long End, bool Expired)> History { get; } = [];
+}
