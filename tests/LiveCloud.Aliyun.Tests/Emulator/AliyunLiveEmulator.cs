@@ -1,0 +1,635 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LiveCloud.Aliyun.Signing;
+using LiveCloud.Testing;
+using Microsoft.AspNetCore.Http;
+
+namespace LiveCloud.Aliyun.Tests.Emulator;
+
+/// <summary>
+/// A loopback emulator of live.aliyuncs.com (API 2016-11-01). Every request's signature is recomputed
+/// (ACS3 from the Authorization header, or RPC V1 from the Signature parameter) from what actually
+/// arrived on the wire; a wrong one gets SignatureDoesNotMatch, a reused nonce SignatureNonceUsed, a
+/// skewed clock InvalidTimeStamp.Expired. Answers use the documented shapes (list wrappers, string
+/// numbers), page, keep state, and play scripted faults first.
+/// </summary>
+public sealed class AliyunLiveEmulator : IAsyncDisposable
+{
+    private readonly Queue<Fault> _faults = new();
+    private readonly HashSet<string> _nonces = [];
+    private readonly object _gate = new();
+    private readonly TimeProvider _clock;
+    private int _requestNumber;
+
+    private AliyunLiveEmulator(TimeProvider clock) => _clock = clock;
+
+    /// <summary>A scripted fault: returns true when it answered the request itself.</summary>
+    public delegate Task<bool> Fault(HttpContext context);
+
+    public LoopbackServer Server { get; private set; } = null!;
+
+    public Uri BaseAddress => Server.BaseAddress;
+
+    /// <summary>AccessKey id → secret.</summary>
+    public ConcurrentDictionary<string, string> Credentials { get; } = new() { ["testid"] = "testsecret" };
+
+    /// <summary>AccessKey id → the STS token it must come with.</summary>
+    public ConcurrentDictionary<string, string> SecurityTokens { get; } = new();
+
+    /// <summary>Verified calls: action and parameters (common ones included), in order.</summary>
+    public ConcurrentQueue<(string Action, IReadOnlyDictionary<string, string> Parameters)> Calls { get; } = new();
+
+    public List<EmulatedDomain> Domains { get; } = [];
+
+    public List<EmulatedOnlineInfo> Online { get; } = [];
+
+    public Dictionary<string, DateTimeOffset?> Forbidden { get; } = new(StringComparer.Ordinal);
+
+    public List<Dictionary<string, string>> RecordConfigs { get; } = [];
+
+    public HashSet<string> Recording { get; } = new(StringComparer.Ordinal);
+
+    public List<EmulatedRecordFile> RecordFiles { get; } = [];
+
+    public List<(DateTimeOffset Time, long Bytes)> Traffic { get; } = [];
+
+    public static async Task<AliyunLiveEmulator> StartAsync(TimeProvider clock)
+    {
+        var emulator = new AliyunLiveEmulator(clock);
+        emulator.Server = await LoopbackServer.StartAsync(emulator.HandleAsync);
+        return emulator;
+    }
+
+    public int RequestCount => Server.Requests.Count;
+
+    public int CallCount(string action) => Calls.Count(c => c.Action == action);
+
+    public void Then(params Fault[] faults)
+    {
+        lock (_faults)
+        {
+            foreach (Fault fault in faults)
+            {
+                _faults.Enqueue(fault);
+            }
+        }
+    }
+
+    public static string Key(string domain, string app, string stream) => $"{domain}/{app}/{stream}";
+
+    // ---- faults ----
+
+    public static Fault Error(int status, string code, string? retryAfterMs = null) => async context =>
+    {
+        if (retryAfterMs is not null)
+        {
+            context.Response.Headers["x-acs-retry-after"] = retryAfterMs;
+        }
+
+        await WriteError(context, status, code, $"Injected {code}.");
+        return true;
+    };
+
+    public static Fault ThrottlingUser => Error(400, "Throttling.User");
+
+    public static Fault ServiceUnavailable => Error(503, "ServiceUnavailable");
+
+    public static Fault NonceUsed => Error(400, "SignatureNonceUsed");
+
+    public static Fault Http503 => async context =>
+    {
+        context.Response.StatusCode = 503;
+        context.Response.ContentType = "text/html";
+        await context.Response.WriteAsync("<html>503 Service Temporarily Unavailable</html>");
+        return true;
+    };
+
+    public static Fault Drop => context =>
+    {
+        context.Abort();
+        return Task.FromResult(true);
+    };
+
+    /// <summary>Waits, then carries on as normal (unless the client gave up meanwhile).</summary>
+    public static Fault Slow(TimeSpan delay) => async context =>
+    {
+        try
+        {
+            await Task.Delay(delay, context.RequestAborted);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    };
+
+    // ---- request handling ----
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Fault? fault = null;
+        lock (_faults)
+        {
+            if (_faults.Count > 0)
+            {
+                fault = _faults.Dequeue();
+            }
+        }
+
+        if (fault is not null && await fault(context))
+        {
+            return;
+        }
+
+        Dictionary<string, string> query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        context.Request.Body.Position = 0;
+        using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
+        string body = await reader.ReadToEndAsync(context.RequestAborted);
+        (string? failure, int status, string? action) = Authenticate(context, query, body);
+        if (failure is not null)
+        {
+            await WriteError(context, status, failure, Messages.GetValueOrDefault(failure, failure));
+            return;
+        }
+
+        query.Remove("Signature");
+        Calls.Enqueue((action!, query));
+        try
+        {
+            object? answer;
+            lock (_gate)
+            {
+                answer = Dispatch(action!, query);
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(answer));
+        }
+        catch (EmulatedError e)
+        {
+            await WriteError(context, e.Status, e.Code, e.Message);
+        }
+    }
+
+    private static readonly Dictionary<string, string> Messages = new()
+    {
+        ["SignatureDoesNotMatch"] = "Specified signature is not matched with our calculation.",
+        ["SignatureNonceUsed"] = "Specified signature nonce was used already.",
+        ["InvalidAccessKeyId.NotFound"] = "Specified access key is not found.",
+        ["InvalidTimeStamp.Expired"] = "Specified time stamp or date value is expired.",
+    };
+
+    private (string? Failure, int Status, string? Action) Authenticate(HttpContext context, Dictionary<string, string> query, string body)
+    {
+        HttpRequest request = context.Request;
+        string? authorization = request.Headers.Authorization;
+        string accessKeyId, nonce, date, action, version;
+        string? token;
+        if (authorization is not null)
+        {
+            // ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…
+            if (!authorization.StartsWith(AliyunAcs3Signer.Algorithm + " ", StringComparison.Ordinal))
+            {
+                return ("IncompleteSignature", 400, null);
+            }
+
+            Dictionary<string, string> parts = authorization[(AliyunAcs3Signer.Algorithm.Length + 1)..]
+                .Split(',')
+                .Select(p => p.Split('=', 2))
+                .Where(p => p.Length == 2)
+                .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.Ordinal);
+            if (!parts.TryGetValue("Credential", out string? credential) || !parts.TryGetValue("SignedHeaders", out string? signedHeaders) || !parts.TryGetValue("Signature", out string? signature))
+            {
+                return ("IncompleteSignature", 400, null);
+            }
+
+            string[] names = signedHeaders.Split(';');
+            string[] mustSign = ["host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"];
+            if (mustSign.Except(names).Any())
+            {
+                return ("IncompleteSignature", 400, null);
+            }
+
+            var headers = names.Select(n => new KeyValuePair<string, string>(n, n == "host" ? request.Host.Value! : request.Headers[n].ToString())).ToList();
+            string bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+            if (request.Headers["x-acs-content-sha256"].ToString() != bodyHash)
+            {
+                return ("SignatureDoesNotMatch", 400, null);
+            }
+
+            accessKeyId = credential;
+            if (!Credentials.TryGetValue(accessKeyId, out string? secret))
+            {
+                return ("InvalidAccessKeyId.NotFound", 404, null);
+            }
+
+            Acs3Signature expected = AliyunAcs3Signer.Sign(request.Method, request.Path.HasValue ? request.Path.Value! : "/", query, headers, accessKeyId, secret);
+            if (!FixedEquals(expected.Signature, signature) || expected.SignedHeaders != signedHeaders)
+            {
+                return ("SignatureDoesNotMatch", 400, null);
+            }
+
+            nonce = request.Headers["x-acs-signature-nonce"].ToString();
+            date = request.Headers["x-acs-date"].ToString();
+            action = request.Headers["x-acs-action"].ToString();
+            version = request.Headers["x-acs-version"].ToString();
+            token = names.Contains("x-acs-security-token") ? request.Headers["x-acs-security-token"].ToString() : null;
+        }
+        else if (query.TryGetValue("Signature", out string? signature))
+        {
+            if (query.GetValueOrDefault("SignatureMethod") != "HMAC-SHA1" || query.GetValueOrDefault("SignatureVersion") != "1.0")
+            {
+                return ("InvalidSignatureMethod", 400, null);
+            }
+
+            accessKeyId = query.GetValueOrDefault("AccessKeyId") ?? string.Empty;
+            if (!Credentials.TryGetValue(accessKeyId, out string? secret))
+            {
+                return ("InvalidAccessKeyId.NotFound", 404, null);
+            }
+
+            string expected = AliyunRpcV1Signer.Sign(request.Method, query.Where(q => q.Key != "Signature"), secret);
+            if (!FixedEquals(expected, signature))
+            {
+                return ("SignatureDoesNotMatch", 400, null);
+            }
+
+            nonce = query.GetValueOrDefault("SignatureNonce") ?? string.Empty;
+            date = query.GetValueOrDefault("Timestamp") ?? string.Empty;
+            action = query.GetValueOrDefault("Action") ?? string.Empty;
+            version = query.GetValueOrDefault("Version") ?? string.Empty;
+            token = query.GetValueOrDefault("SecurityToken");
+        }
+        else
+        {
+            return ("MissingSignature", 400, null);
+        }
+
+        if (SecurityTokens.TryGetValue(accessKeyId, out string? requiredToken) && token != requiredToken)
+        {
+            return ("InvalidSecurityToken.Mismatch", 400, null);
+        }
+
+        if (!DateTimeOffset.TryParseExact(date, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset sent))
+        {
+            return ("InvalidTimeStamp.Format", 400, null);
+        }
+
+        if ((_clock.GetUtcNow() - sent).Duration() > TimeSpan.FromMinutes(15))
+        {
+            return ("InvalidTimeStamp.Expired", 400, null);
+        }
+
+        lock (_nonces)
+        {
+            if (string.IsNullOrEmpty(nonce) || !_nonces.Add(nonce))
+            {
+                return ("SignatureNonceUsed", 400, null);
+            }
+        }
+
+        if (version != "2016-11-01")
+        {
+            return ("InvalidVersion", 400, null);
+        }
+
+        return (null, 200, action);
+    }
+
+    private static bool FixedEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+
+    private static Task WriteError(HttpContext context, int status, string code, string message)
+    {
+        int n = Interlocked.Increment(ref s_errorNumber);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["RequestId"] = $"EMU-ERR-{n}",
+            ["HostId"] = "live.aliyuncs.com",
+            ["Code"] = code,
+            ["Message"] = message,
+            ["Recommend"] = $"https://api.aliyun.com/troubleshoot?q={code}",
+        }));
+    }
+
+    private static int s_errorNumber;
+
+    // ---- actions ----
+
+    private Dictionary<string, object?> Dispatch(string action, Dictionary<string, string> q)
+    {
+        string requestId = $"EMU-{Interlocked.Increment(ref _requestNumber)}";
+        var answer = new Dictionary<string, object?> { ["RequestId"] = requestId };
+        switch (action)
+        {
+            case "DescribeLiveUserDomains":
+            {
+                (int page, int size) = Paging(q, "PageNumber", 20, 50);
+                IEnumerable<EmulatedDomain> domains = Domains;
+                if (q.TryGetValue("LiveDomainType", out string? type))
+                {
+                    domains = domains.Where(d => d.Type == type);
+                }
+
+                List<EmulatedDomain> all = [.. domains];
+                answer["PageNumber"] = page;
+                answer["PageSize"] = size;
+                answer["TotalCount"] = all.Count;
+                answer["Domains"] = new { PageData = all.Skip((page - 1) * size).Take(size).Select(d => new { d.DomainName, d.Cname, LiveDomainStatus = d.Status, LiveDomainType = d.Type, RegionName = "cn-shanghai", Description = "", GmtCreated = "2024-05-01T08:00:00Z" }) };
+                return answer;
+            }
+
+            case "DescribeLiveDomainDetail":
+            {
+                EmulatedDomain d = Domains.FirstOrDefault(x => x.DomainName == Require(q, "DomainName"))
+                    ?? throw new EmulatedError(404, "InvalidDomain.NotFound", "The domain provided does not belong to you.");
+                answer["DomainDetail"] = new { d.DomainName, d.Cname, DomainStatus = d.Status, LiveDomainType = d.Type, Region = "cn-shanghai", Scope = "domestic", SSLProtocol = "off" };
+                return answer;
+            }
+
+            case "DescribeLiveStreamsOnlineList":
+            {
+                string domain = PlayDomain(q);
+                (int page, int size) = Paging(q, "PageNum", 2000, 3000);
+                bool strict = q.GetValueOrDefault("QueryType") == "strict";
+                IEnumerable<EmulatedOnlineInfo> online = Online.Where(o => o.DomainName == domain);
+                if (q.TryGetValue("AppName", out string? app))
+                {
+                    online = online.Where(o => strict ? o.AppName == app : o.AppName.Contains(app, StringComparison.Ordinal));
+                }
+
+                if (q.TryGetValue("StreamName", out string? stream))
+                {
+                    online = online.Where(o => strict ? o.StreamName == stream : o.StreamName.Contains(stream, StringComparison.Ordinal));
+                }
+
+                List<EmulatedOnlineInfo> all = [.. online];
+                answer["PageNum"] = page;
+                answer["PageSize"] = size;
+                answer["TotalNum"] = all.Count;
+                answer["TotalPage"] = (all.Count + size - 1) / size;
+                answer["OnlineInfo"] = new
+                {
+                    LiveStreamOnlineInfo = all.Skip((page - 1) * size).Take(size).Select(o => new
+                    {
+                        o.DomainName,
+                        o.AppName,
+                        o.StreamName,
+                        PublishTime = o.PublishTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                        PublishUrl = $"rtmp://{domain}/{o.AppName}/{o.StreamName}",
+                        PublishDomain = "push.example.com",
+                        PublishType = "edge",
+                        ClientIp = "203.0.113.7",
+                        ServerIp = "198.51.100.1",
+                        Transcoded = o.Transcoded ? "yes" : "no",
+                        Width = 1280,
+                        Height = 720,
+                        FrameRate = 25,
+                        VideoDataRate = 1500000,
+                        AudioDataRate = 128000,
+                    }),
+                };
+                return answer;
+            }
+
+            case "ForbidLiveStream":
+            {
+                string domain = PushDomain(q);
+                if (Require(q, "LiveStreamType") != "publisher")
+                {
+                    throw new EmulatedError(400, "InvalidLiveStreamType.Malformed", "LiveStreamType must be publisher.");
+                }
+
+                string app = Require(q, "AppName"), stream = Require(q, "StreamName");
+                Online.RemoveAll(o => o.AppName == app && o.StreamName == stream);
+                if (q.GetValueOrDefault("Oneshot") != "yes")
+                {
+                    DateTimeOffset? resume = q.TryGetValue("ResumeTime", out string? r) ? DateTimeOffset.Parse(r, CultureInfo.InvariantCulture) : null;
+                    Forbidden[Key(domain, app, stream)] = resume;
+                }
+
+                return answer;
+            }
+
+            case "ResumeLiveStream":
+            {
+                string domain = PushDomain(q);
+                Require(q, "LiveStreamType");
+                Forbidden.Remove(Key(domain, Require(q, "AppName"), Require(q, "StreamName")));
+                return answer;
+            }
+
+            case "AddLiveAppRecordConfig":
+            {
+                string domain = PlayDomain(q);
+                Require(q, "AppName");
+                Require(q, "OssEndpoint");
+                Require(q, "OssBucket");
+                Require(q, "RecordFormat.1.Format");
+                if (RecordConfigs.Any(c => Same(c, q, "DomainName") && Same(c, q, "AppName") && Same(c, q, "StreamName")))
+                {
+                    throw new EmulatedError(400, "ConfigAlreadyExists", "Config has already exist.");
+                }
+
+                RecordConfigs.Add(new Dictionary<string, string>(q.Where(p => !Common.Contains(p.Key)), StringComparer.Ordinal));
+                _ = domain;
+                return answer;
+            }
+
+            case "DeleteLiveAppRecordConfig":
+            {
+                PlayDomain(q);
+                Require(q, "AppName");
+                int removed = RecordConfigs.RemoveAll(c => Same(c, q, "DomainName") && Same(c, q, "AppName") && Same(c, q, "StreamName"));
+                if (removed == 0)
+                {
+                    throw new EmulatedError(404, "InvalidConfig.NotFound", "The record config does not exist.");
+                }
+
+                return answer;
+            }
+
+            case "DescribeLiveRecordConfig":
+            {
+                string domain = PlayDomain(q);
+                (int page, int size) = Paging(q, "PageNum", 10, 30);
+                List<Dictionary<string, string>> all = [.. RecordConfigs.Where(c => c["DomainName"] == domain && (!q.TryGetValue("AppName", out string? a) || c["AppName"] == a))];
+                answer["PageNum"] = page;
+                answer["PageSize"] = size;
+                answer["Order"] = "asc";
+                answer["TotalNum"] = all.Count;
+                answer["TotalPage"] = (all.Count + size - 1) / size;
+                answer["LiveAppRecordList"] = new
+                {
+                    LiveAppRecord = all.Skip((page - 1) * size).Take(size).Select(c => new
+                    {
+                        DomainName = c["DomainName"],
+                        AppName = c["AppName"],
+                        StreamName = c.GetValueOrDefault("StreamName", ""),
+                        OssEndpoint = c["OssEndpoint"],
+                        OssBucket = c["OssBucket"],
+                        CreateTime = "2024-05-01T08:00:00Z",
+                        OnDemond = int.Parse(c.GetValueOrDefault("OnDemand", "0"), CultureInfo.InvariantCulture),
+                        DelayTime = int.Parse(c.GetValueOrDefault("DelayTime", "180"), CultureInfo.InvariantCulture),
+                        RecordFormatList = new
+                        {
+                            RecordFormat = Enumerable.Range(1, 10).Where(i => c.ContainsKey($"RecordFormat.{i}.Format")).Select(i => new Dictionary<string, object?>
+                            {
+                                ["Format"] = c[$"RecordFormat.{i}.Format"],
+                                ["OssObjectPrefix"] = c.GetValueOrDefault($"RecordFormat.{i}.OssObjectPrefix"),
+                                ["SliceOssObjectPrefix"] = c.GetValueOrDefault($"RecordFormat.{i}.SliceOssObjectPrefix"),
+                                ["SliceDuration"] = c.TryGetValue($"RecordFormat.{i}.SliceDuration", out string? sd) ? int.Parse(sd, CultureInfo.InvariantCulture) : null,
+                                ["CycleDuration"] = c.TryGetValue($"RecordFormat.{i}.CycleDuration", out string? cd) ? int.Parse(cd, CultureInfo.InvariantCulture) : 21600,
+                            }),
+                        },
+                    }),
+                };
+                return answer;
+            }
+
+            case "RealTimeRecordCommand":
+            {
+                string domain = PlayDomain(q);
+                string app = Require(q, "AppName"), stream = Require(q, "StreamName"), command = Require(q, "Command");
+                bool onDemand = RecordConfigs.Any(c => c["DomainName"] == domain && (c["AppName"] == app || c["AppName"] == "*") && c.GetValueOrDefault("OnDemand") == "7");
+                if (!onDemand)
+                {
+                    throw new EmulatedError(400, "InvalidRecordConfig.Malformed", "No manual (OnDemand=7) record config for this app.");
+                }
+
+                string key = Key(domain, app, stream);
+                switch (command)
+                {
+                    case "start":
+                        Recording.Add(key);
+                        break;
+                    case "stop":
+                        if (Recording.Remove(key))
+                        {
+                            DateTimeOffset end = _clock.GetUtcNow();
+                            RecordFiles.Add(new EmulatedRecordFile(domain, app, stream, end.AddMinutes(-30), end));
+                        }
+
+                        break;
+                    case "cancel_delay" or "restart":
+                        break;
+                    default:
+                        throw new EmulatedError(400, "InvalidCommand.Malformed", "Unknown command.");
+                }
+
+                return answer;
+            }
+
+            case "DescribeLiveStreamRecordIndexFiles":
+            {
+                string domain = PlayDomain(q);
+                string app = Require(q, "AppName"), stream = Require(q, "StreamName");
+                DateTimeOffset from = DateTimeOffset.Parse(Require(q, "StartTime"), CultureInfo.InvariantCulture);
+                DateTimeOffset to = DateTimeOffset.Parse(Require(q, "EndTime"), CultureInfo.InvariantCulture);
+                (int page, int size) = Paging(q, "PageNum", 10, 30);
+                List<EmulatedRecordFile> all = [.. RecordFiles.Where(f => f.DomainName == domain && f.AppName == app && f.StreamName == stream && f.Start >= from && f.Start <= to)];
+                answer["PageNum"] = page;
+                answer["PageSize"] = size;
+                answer["Order"] = "asc";
+                answer["TotalNum"] = all.Count;
+                answer["TotalPage"] = (all.Count + size - 1) / size;
+                answer["RecordIndexInfoList"] = new
+                {
+                    RecordIndexInfo = all.Skip((page - 1) * size).Take(size).Select((f, i) => new
+                    {
+                        RecordId = $"rec-{f.Start.ToUnixTimeSeconds()}",
+                        RecordUrl = $"https://my-live-bucket.oss-cn-shanghai.aliyuncs.com/record/{app}/{stream}/{f.Start.ToUnixTimeSeconds()}.m3u8",
+                        f.DomainName,
+                        f.AppName,
+                        f.StreamName,
+                        OssBucket = "my-live-bucket",
+                        OssEndpoint = "oss-cn-shanghai.aliyuncs.com",
+                        OssObject = $"record/{app}/{stream}/{f.Start.ToUnixTimeSeconds()}.m3u8",
+                        StartTime = f.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                        EndTime = f.End.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                        Duration = (f.End - f.Start).TotalSeconds + 0.5,
+                        Height = 720,
+                        Width = 1280,
+                        CreateTime = f.End.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                        Format = "m3u8",
+                    }),
+                };
+                return answer;
+            }
+
+            case "DescribeLiveDomainTrafficData":
+            {
+                Require(q, "StartTime");
+                answer["DomainName"] = q.GetValueOrDefault("DomainName", "");
+                answer["DataInterval"] = q.GetValueOrDefault("Interval", "300");
+                answer["TrafficDataPerInterval"] = new
+                {
+                    DataModule = Traffic.Select(t => new
+                    {
+                        TimeStamp = t.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                        TrafficValue = t.Bytes.ToString(CultureInfo.InvariantCulture),
+                        HttpTrafficValue = (t.Bytes / 4).ToString(CultureInfo.InvariantCulture),
+                        HttpsTrafficValue = (t.Bytes - (t.Bytes / 4)).ToString(CultureInfo.InvariantCulture),
+                    }),
+                };
+                return answer;
+            }
+
+            default:
+                throw new EmulatedError(404, "InvalidAction.NotFound", $"Specified api {action} is not found.");
+        }
+    }
+
+    private static readonly HashSet<string> Common = ["Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "SecurityToken", "RegionId"];
+
+    private static bool Same(Dictionary<string, string> config, Dictionary<string, string> q, string name) =>
+        config.GetValueOrDefault(name) == q.GetValueOrDefault(name);
+
+    private static string Require(Dictionary<string, string> q, string name) =>
+        q.TryGetValue(name, out string? value) && value.Length > 0 ? value : throw new EmulatedError(400, "Missing" + name, $"{name} is mandatory for this action.");
+
+    private string PlayDomain(Dictionary<string, string> q) => DomainOf(q, "liveVideo");
+
+    private string PushDomain(Dictionary<string, string> q) => DomainOf(q, "liveEdge");
+
+    private string DomainOf(Dictionary<string, string> q, string type)
+    {
+        string domain = Require(q, "DomainName");
+        return Domains.Any(d => d.DomainName == domain && d.Type == type)
+            ? domain
+            : throw new EmulatedError(400, "InvalidDomainName.Malformed", $"{domain} is not a {type} domain of this account.");
+    }
+
+    private static (int Page, int Size) Paging(Dictionary<string, string> q, string pageName, int defaultSize, int maxSize)
+    {
+        int page = q.TryGetValue(pageName, out string? p) ? int.Parse(p, CultureInfo.InvariantCulture) : 1;
+        int size = q.TryGetValue("PageSize", out string? s) ? int.Parse(s, CultureInfo.InvariantCulture) : defaultSize;
+        if (page < 1 || size < 1 || size > maxSize)
+        {
+            throw new EmulatedError(400, "InvalidPageSize.Malformed", "Bad paging.");
+        }
+
+        return (page, size);
+    }
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+
+    private sealed class EmulatedError(int status, string code, string message) : Exception(message)
+    {
+        public int Status { get; } = status;
+
+        public string Code { get; } = code;
+    }
+}
+
+public sealed record EmulatedDomain(string DomainName, string Type, string Status, string Cname);
+
+public sealed record EmulatedOnlineInfo(string DomainName, string AppName, string StreamName, DateTimeOffset PublishTime, bool Transcoded = false);
+
+public sealed record EmulatedRecordFile(string DomainName, string AppName, string StreamName, DateTimeOffset Start, DateTimeOffset End);
