@@ -11,7 +11,9 @@ public sealed class CliTests : IDisposable
         { "LiveCloud": { "Provider": "Nginx",
             "Nginx": { "SigningKey": "cli-test-signing-key-0123456789", "HookBaseUrl": "http://127.0.0.1:5080/api/callbacks/nginx" },
             "Tencent": { "SecretId": "AKIDEXAMPLEID", "SecretKey": "EXAMPLEKEY", "PushDomain": "push.example.com", "PushKey": "abc",
-                         "PlayDomain": "play.example.com", "PlayKey": "abc" } } }
+                         "PlayDomain": "play.example.com", "PlayKey": "abc" },
+            "Aliyun": { "AccessKeyId": "testid", "AccessKeySecret": "testsecret", "PushDomain": "push.example.com", "PushKey": "PushKey123456789",
+                        "PlayDomain": "play.example.com", "PlayKey": "PlayKey0987654321" } } }
         """);
 
     public void Dispose() => File.Delete(_config);
@@ -41,6 +43,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Urls_work_for_aliyun_with_type_a_auth_keys()
+    {
+        (int code, string output, string error) = await Run("urls", "--config", _config, "--provider", "aliyun", "--stream", "room_1001", "--expires", "4102444800", "--json");
+        code.Should().Be(0, error);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        doc.RootElement.GetProperty("provider").GetString().Should().Be("aliyun");
+        // Type A, recomputed here: md5("{URI}-{timestamp}-{rand}-{uid}-{key}") over the path only (aliyun.md §1).
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.CryptographicOperations.HashData(System.Security.Cryptography.HashAlgorithmName.MD5, "/live/room_1001-4102444800-0-0-PushKey123456789"u8));
+        doc.RootElement.GetProperty("push")[0].GetProperty("url").GetString().Should().Be($"rtmp://push.example.com/live/room_1001?auth_key=4102444800-0-0-{hash}");
+        doc.RootElement.GetProperty("play").EnumerateArray().Select(p => p.GetProperty("protocol").GetString()).Should().Contain(["rtmp", "flv", "hls", "artc"]);
+    }
+
+    [Fact]
     public async Task Urls_default_to_the_configured_provider()
     {
         (int code, string output, _) = await Run("urls", "--config", _config, "--stream", "room1", "--expires", "4102444800", "--json");
@@ -65,7 +80,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("unknown provider", "'aliyun' is not a configured provider", "urls", "--provider", "aliyun", "--stream", "s", "--expires", "4102444800")]
+    [InlineData("unknown provider", "'wowza' is not a configured provider", "urls", "--provider", "wowza", "--stream", "s", "--expires", "4102444800")]
     [InlineData("bad stream name", "'bad name'", "urls", "--stream", "bad name", "--expires", "4102444800")]
     [InlineData("expiry in the past", "is not in the future", "urls", "--stream", "s", "--expires", "100")]
     [InlineData("negative viewers", "PeakViewers", "cost", "--viewers", "-1", "--bitrate-kbps", "556", "--hours", "4")]
