@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Aliyun;
 
@@ -25,7 +26,7 @@ public static class AliyunCallbackVerifier
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(timestamp);
         ArgumentNullException.ThrowIfNull(key);
-        return VendorCrypto.Md5Hex(Encoding.UTF8.GetBytes($"{domain}|{timestamp}|{key}"));
+        return VendorHashes.Md5Hex(Encoding.UTF8.GetBytes($"{domain}|{timestamp}|{key}"));
     }
 
     /// <summary>
@@ -179,7 +180,7 @@ public static class AliyunCallbackVerifier
             : throw new ArgumentException($"The Aliyun callback has no '{name}'.", nameof(query));
 
     private static string EventId(params string[] parts) =>
-        "aliyun-" + VendorCrypto.LowerHex(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))))[..32];
+        "aliyun-" + VendorHashes.ToLowerHex(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))))[..32];
 
     private static CallbackVerificationException Refused(string message) => new(message) { Provider = AliyunOptions.SectionName };
 }

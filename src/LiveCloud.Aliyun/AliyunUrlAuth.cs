@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Aliyun;
 
@@ -42,7 +43,7 @@ public static class AliyunUrlAuth
         }
 
         string prefix = string.Create(CultureInfo.InvariantCulture, $"{timestamp}-{rand}-{uid}");
-        return prefix + "-" + VendorCrypto.Md5Hex(Encoding.UTF8.GetBytes($"{uri}-{prefix}-{key}"));
+        return prefix + "-" + VendorHashes.Md5Hex(Encoding.UTF8.GetBytes($"{uri}-{prefix}-{key}"));
     }
 }
 
@@ -81,7 +82,7 @@ internal sealed class TypeAUrlSigner
             _keyTail.CopyTo(input[at..]);
             at += _keyTail.Length;
             Span<byte> hash = stackalloc byte[16];
-            VendorCrypto.Md5(input[..at], hash);
+            VendorHashes.Md5(input[..at], hash);
             parts.HashHigh = BinaryPrimitives.ReadUInt64BigEndian(hash);
             parts.HashLow = BinaryPrimitives.ReadUInt64BigEndian(hash[8..]);
         }
@@ -106,7 +107,7 @@ internal sealed class TypeAUrlSigner
             Span<byte> hash = stackalloc byte[16];
             BinaryPrimitives.WriteUInt64BigEndian(hash, p.HashHigh);
             BinaryPrimitives.WriteUInt64BigEndian(hash[8..], p.HashLow);
-            VendorCrypto.WriteLowerHex(hash, span[at..]);
+            VendorHashes.WriteLowerHex(hash, span[at..]);
             at += 32;
             p.Suffix.CopyTo(span[at..]);
         });

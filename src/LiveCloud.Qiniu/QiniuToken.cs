@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Qiniu;
 
@@ -36,8 +37,8 @@ public sealed class QiniuToken
     /// <param name="data">The bytes to sign.</param>
     public string Sign(ReadOnlySpan<byte> data)
     {
-        Span<byte> mac = stackalloc byte[QiniuCrypto.Sha1Size];
-        QiniuCrypto.HmacSha1(_secretKey, data, mac);
+        Span<byte> mac = stackalloc byte[VendorHashes.Sha1Size];
+        VendorHashes.HmacSha1(_secretKey, data, mac);
         Span<char> b64 = stackalloc char[28];
         QiniuUrlSigner.ToBase64Url(mac, b64);
         return string.Concat(AccessKey.AsSpan(), ":", b64);

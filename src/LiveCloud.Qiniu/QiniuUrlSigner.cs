@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Qiniu;
 
@@ -374,8 +375,8 @@ public sealed class QiniuUrlSigner
                 query.RemoveAll(p => p.Key == field);
                 query.Add(new(field, deadline.ToString(CultureInfo.InvariantCulture)));
                 string signed = path + "?" + EncodeQuery(Sorted(query), '&');
-                byte[] mac = new byte[QiniuCrypto.Sha1Size];
-                QiniuCrypto.HmacSha1(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(signed), mac);
+                byte[] mac = new byte[VendorHashes.Sha1Size];
+                VendorHashes.HmacSha1(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(signed), mac);
                 string sign = Convert.ToBase64String(mac).Replace('+', '-').Replace('/', '_');
                 if (security == QiniuPushSecurity.ExpirySk)
                 {
@@ -428,8 +429,8 @@ public sealed class QiniuUrlSigner
         ArgumentOutOfRangeException.ThrowIfGreaterThan(tsBase, 36);
         (string hostPart, string path, List<KeyValuePair<string, string>> query) = SplitUrl(url);
         string t = ToBase(timestamp, tsBase);
-        byte[] md5 = new byte[QiniuCrypto.Md5Size];
-        QiniuCrypto.Md5(Encoding.UTF8.GetBytes(key + path + t), md5);
+        byte[] md5 = new byte[VendorHashes.Md5Size];
+        VendorHashes.Md5(Encoding.UTF8.GetBytes(key + path + t), md5);
         string sign = Convert.ToHexString(md5).ToLowerInvariant();
         query.RemoveAll(p => p.Key is "sign" or "t");
         query.Add(new("sign", sign));
@@ -488,8 +489,8 @@ public sealed class QiniuUrlSigner
     {
         Span<byte> data = stackalloc byte[StackBytes];
         int length = Encoding.UTF8.GetBytes(signed, data);
-        Span<byte> mac = stackalloc byte[QiniuCrypto.Sha1Size];
-        QiniuCrypto.HmacSha1(key, data[..length], mac);
+        Span<byte> mac = stackalloc byte[VendorHashes.Sha1Size];
+        VendorHashes.HmacSha1(key, data[..length], mac);
         if (accessKey is not null)
         {
             w.Append(accessKey);
@@ -510,8 +511,8 @@ public sealed class QiniuUrlSigner
             int length = key.Length;
             length += Encoding.UTF8.GetBytes(path, data[length..]);
             length += Encoding.UTF8.GetBytes(t, data[length..]);
-            Span<byte> hash = stackalloc byte[QiniuCrypto.Md5Size];
-            QiniuCrypto.Md5(data[..length], hash);
+            Span<byte> hash = stackalloc byte[VendorHashes.Md5Size];
+            VendorHashes.Md5(data[..length], hash);
             for (int i = 0; i < hash.Length; i++)
             {
                 destination[2 * i] = HexLower(hash[i] >> 4);

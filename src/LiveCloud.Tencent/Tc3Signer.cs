@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Tencent;
 
@@ -102,7 +103,7 @@ public sealed class Tc3Signer
     private static string Hex(ReadOnlySpan<byte> bytes)
     {
         Span<char> chars = stackalloc char[bytes.Length * 2];
-        TencentUrlSigner.HexLower(bytes, chars);
+        VendorHashes.WriteLowerHex(bytes, chars);
         return new string(chars);
     }
 }

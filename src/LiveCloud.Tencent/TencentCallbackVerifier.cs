@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Tencent;
 
@@ -40,10 +41,10 @@ public sealed class TencentCallbackVerifier
     {
         ArgumentNullException.ThrowIfNull(callbackKey);
         ArgumentNullException.ThrowIfNull(t);
-        Span<byte> hash = stackalloc byte[Md5.HashSize];
+        Span<byte> hash = stackalloc byte[VendorHashes.Md5Size];
         Hash(Encoding.UTF8.GetBytes(callbackKey), t, hash);
         Span<char> hex = stackalloc char[32];
-        TencentUrlSigner.HexLower(hash, hex);
+        VendorHashes.WriteLowerHex(hash, hex);
         return new string(hex);
     }
 
@@ -102,9 +103,9 @@ public sealed class TencentCallbackVerifier
             return false;
         }
 
-        Span<byte> expected = stackalloc byte[Md5.HashSize];
+        Span<byte> expected = stackalloc byte[VendorHashes.Md5Size];
         Hash(_key, t, expected);
-        Span<byte> given = stackalloc byte[Md5.HashSize];
+        Span<byte> given = stackalloc byte[VendorHashes.Md5Size];
         for (int i = 0; i < given.Length; i++)
         {
             int hi = HexValue(sign[2 * i]);
@@ -125,7 +126,7 @@ public sealed class TencentCallbackVerifier
         byte[] input = new byte[key.Length + Encoding.UTF8.GetByteCount(t)];
         key.CopyTo(input);
         Encoding.UTF8.GetBytes(t, input.AsSpan(key.Length));
-        Md5.Hash(input, hash);
+        VendorHashes.Md5(input, hash);
         CryptographicOperations.ZeroMemory(input);
     }
 

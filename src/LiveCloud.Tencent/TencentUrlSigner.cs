@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Tencent;
 
@@ -212,9 +213,9 @@ public sealed class TencentUrlSigner
                 input[n++] = (byte)timeHex[i];
             }
 
-            Span<byte> hash = stackalloc byte[Md5.HashSize];
-            Md5.Hash(input[..n], hash);
-            HexLower(hash, secretHex);
+            Span<byte> hash = stackalloc byte[VendorHashes.Md5Size];
+            VendorHashes.Md5(input[..n], hash);
+            VendorHashes.WriteLowerHex(hash, secretHex);
         }
         finally
         {
@@ -227,16 +228,6 @@ public sealed class TencentUrlSigner
             {
                 CryptographicOperations.ZeroMemory(input);
             }
-        }
-    }
-
-    internal static void HexLower(ReadOnlySpan<byte> bytes, Span<char> chars)
-    {
-        const string Digits = "0123456789abcdef";
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            chars[2 * i] = Digits[bytes[i] >> 4];
-            chars[(2 * i) + 1] = Digits[bytes[i] & 0xF];
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Aliyun.Signing;
 
@@ -85,9 +86,9 @@ public static class AliyunAcs3Signer
 
         canonical.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
         string canonicalRequest = canonical.ToString();
-        string hashed = VendorCrypto.LowerHex(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)));
+        string hashed = VendorHashes.ToLowerHex(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)));
         string stringToSign = Algorithm + "\n" + hashed;
-        string signature = VendorCrypto.LowerHex(HMACSHA256.HashData(Encoding.UTF8.GetBytes(accessKeySecret), Encoding.UTF8.GetBytes(stringToSign)));
+        string signature = VendorHashes.ToLowerHex(HMACSHA256.HashData(Encoding.UTF8.GetBytes(accessKeySecret), Encoding.UTF8.GetBytes(stringToSign)));
         string authorization = $"{Algorithm} Credential={accessKeyId},SignedHeaders={signedHeaders},Signature={signature}";
         return new Acs3Signature(canonicalRequest, hashed, stringToSign, signedHeaders, signature, authorization);
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Aliyun.Signing;
 
@@ -39,7 +40,9 @@ public static class AliyunRpcV1Signer
     {
         ArgumentNullException.ThrowIfNull(accessKeySecret);
         ArgumentNullException.ThrowIfNull(stringToSign);
-        return Convert.ToBase64String(VendorCrypto.HmacSha1(Encoding.UTF8.GetBytes(accessKeySecret + "&"), Encoding.UTF8.GetBytes(stringToSign)));
+        Span<byte> mac = stackalloc byte[VendorHashes.Sha1Size];
+        VendorHashes.HmacSha1(Encoding.UTF8.GetBytes(accessKeySecret + "&"), Encoding.UTF8.GetBytes(stringToSign), mac);
+        return Convert.ToBase64String(mac);
     }
 
     /// <summary>Signs a whole parameter set (common parameters included) for <paramref name="method"/>.</summary>
