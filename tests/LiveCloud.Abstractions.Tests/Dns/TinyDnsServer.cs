@@ -93,6 +93,7 @@ public sealed class TinyDnsServer : IDisposable
         {
         }
 
+        bool counted = true;
         try
         {
             if (ReplyDelay > TimeSpan.Zero)
@@ -101,6 +102,11 @@ public sealed class TinyDnsServer : IDisposable
             }
 
             byte[] reply = BuildReply(received.Buffer);
+
+            // Out of flight before the reply leaves: the client may answer it with its next query at once,
+            // and counting both would report more concurrency than the client ever had.
+            Interlocked.Decrement(ref _inFlight);
+            counted = false;
             await _udp.SendAsync(reply, received.RemoteEndPoint, _stop.Token);
         }
         catch (Exception) when (_stop.IsCancellationRequested)
@@ -108,7 +114,10 @@ public sealed class TinyDnsServer : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            if (counted)
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
         }
     }
 
