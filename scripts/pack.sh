@@ -4,7 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-out}
 rm -rf "$out"
-dotnet pack LiveCloud.sln -c Release -o "$out" -nologo -v quiet
+# Only the libraries: samples, tests and benchmarks are not packages.
+for project in src/*/*.csproj; do
+  dotnet pack "$project" -c Release -o "$out" -nologo -v quiet
+done
 for project in src/*/; do
   id=$(basename "$project")
   nupkg=$(ls "$out/$id".[0-9]*.nupkg 2>/dev/null | grep -v snupkg | head -1 || true)
