@@ -1,3 +1,4 @@
+using LiveCloud.Costs;
 using LiveCloud.Http;
 
 namespace LiveCloud.Qiniu;
@@ -64,6 +65,12 @@ public sealed class QiniuOptions
 
     /// <summary>Retry, timeout and circuit-breaker settings of management calls.</summary>
     public VendorResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>
+    /// Your own prices (configuration <c>LiveCloud:Qiniu:Prices</c>), laid over the embedded list prices. Qiniu
+    /// publishes no live traffic or bandwidth price, so estimates need at least one of those set here.
+    /// </summary>
+    public PriceOverrides Prices { get; set; } = new();
 
     /// <summary>Shows the non-secret settings only.</summary>
     public override string ToString() =>

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LiveCloud.Costs;
 using LiveCloud.Dns;
 using LiveCloud.Http;
 
@@ -76,13 +77,22 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         Api = new QiniuApiClient(pipeline, Token, options.Endpoint);
         IReadOnlyList<StreamProtocol> play = Signer.PlayProtocols;
         ProviderFeatures features = ProviderFeatures.PushUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
-            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks
+            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks | ProviderFeatures.CostEstimate
             | (play.Count > 0 ? ProviderFeatures.PlayUrls : ProviderFeatures.None);
         Capabilities = new ProviderCapabilities(features, [StreamProtocol.Rtmp, StreamProtocol.Srt], play);
     }
 
     /// <inheritdoc />
     public override ProviderCapabilities Capabilities { get; }
+
+    /// <summary>
+    /// Qiniu's list prices as embedded (see its <c>source</c> and <c>notes</c>): transcoding and storage are
+    /// confirmed; traffic and bandwidth are not published, so they are <see langword="null"/> and an estimate needs
+    /// <see cref="QiniuOptions.Prices"/>, else it throws <see cref="PriceNotConfirmedException"/> naming the key.
+    /// </summary>
+    public static PriceTable ListPriceTable => ListPrices.Value;
+
+    private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(QiniuStreamProvider).Assembly, "LiveCloud.Qiniu.qiniu-prices.json"));
 
     /// <summary>The settings (they hold secrets: do not log them; their <see cref="QiniuOptions.ToString"/> is safe).</summary>
     public QiniuOptions Options { get; }
@@ -507,4 +517,8 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString()));
         return "qiniu-" + Convert.ToHexString(hash, 0, 16).ToLowerInvariant();
     }
+
+    /// <inheritdoc />
+    /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="QiniuOptions.Prices"/> laid over them.</remarks>
+    protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, Options.Prices);
 }

@@ -1,3 +1,4 @@
+using LiveCloud.Costs;
 using LiveCloud.Dns;
 using LiveCloud.Http;
 using LiveCloud.Qiniu;
@@ -36,6 +37,10 @@ internal static class TestSetup
         Resilience = Fast(),
     };
 
+    /// <summary>TEST-ONLY prices: Qiniu publishes no live traffic price, so a user must supply one like this.</summary>
+    public static void UseTestPrices(QiniuOptions options) =>
+        options.Prices.Traffic["mainland"] = [new PriceTierOverride { From = 0, Price = 0.20m }];
+
     public static QiniuStreamProvider Create(Uri endpoint, TimeProvider clock, QiniuOptions? options = null, ICnameVerifier? cnames = null)
     {
         options ??= Options(endpoint);
@@ -56,7 +61,9 @@ public sealed class QiniuFixture : StreamProviderFixture<QiniuStreamProvider>
     {
         _emulator = QiniuEmulator.StartAsync().GetAwaiter().GetResult();
         _emulator.Now = Clock.GetUtcNow;
-        return TestSetup.Create(_emulator.BaseAddress, Clock);
+        QiniuOptions options = TestSetup.Options(_emulator.BaseAddress);
+        TestSetup.UseTestPrices(options);
+        return TestSetup.Create(_emulator.BaseAddress, Clock, options);
     }
 
     protected override void Dispose(bool disposing)
