@@ -30,6 +30,10 @@ public static class UserSig
     private const int MaxDecodedBytes = 16 * 1024;
     private const int MaxEncodedLength = 8 * 1024;
 
+    // Like the official libraries, write base64's + / = as themselves (the default encoder escapes + as \u002B, which
+    // parses the same but is a needless difference); the identifier is restricted to A-Z a-z 0-9 _ -.
+    private static readonly JsonWriterOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Builds the exact text that <c>TLS.sig</c> signs (every line ending in <c>\n</c>).</summary>
     /// <param name="sdkAppId">The app's SDKAppID.</param>
     /// <param name="identifier">The UserID.</param>
@@ -83,7 +87,7 @@ public static class UserSig
 
         // Key order of the official Python library: ver, identifier, sdkappid, expire, time, [userbuf], sig.
         var json = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(json))
+        using (var w = new Utf8JsonWriter(json, RelaxedJson))
         {
             w.WriteStartObject();
             w.WriteString("TLS.ver", Version);
