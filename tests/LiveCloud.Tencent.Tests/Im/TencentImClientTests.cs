@@ -243,3 +243,51 @@ public sealed class TencentImClientTests : IAsyncLifetime
         _client.ToString().Should().NotContain(TencentImEmulator.SecretKey).And.Contain("1400123456");
     }
 }
+
+/// <summary>Nothing secret reaches the logs: not the key, not the admin UserSig (which travels in the query).</summary>
+public sealed class TencentImLoggingTests
+{
+    [Fact]
+    public async Task Logs_and_exceptions_hold_neither_the_key_nor_the_admin_usersig()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
+        await using TencentImEmulator emulator = await TencentImEmulator.StartAsync(clock);
+        var logger = new CollectingLogger();
+        TencentImOptions options = TencentImClientTests.Options(emulator.Endpoint);
+        var client = new TencentImClient(options, new VendorHttpPipeline("TencentIm", new HttpClient { BaseAddress = options.Endpoint, Timeout = Timeout.InfiniteTimeSpan }, options.Resilience, logger, TimeProvider.System), clock);
+
+        emulator.Inject(new ImFault.Drop(), new ImFault.Status(503), new ImFault.Code(10006), new ImFault.Code(10002));
+        Func<Task> call = () => client.CreateGroupAsync("Room", "room_logs");
+        LiveCloudException ex = (await call.Should().ThrowAsync<LiveCloudException>()).Which;
+        await client.CreateGroupAsync("Room", "room_logs");
+        Func<Task> failed = () => client.DestroyGroupAsync("missing");
+        await failed.Should().ThrowAsync<LiveCloudNotFoundException>();
+
+        string adminSig = emulator.UserSigs.First();
+        string text = string.Join("\n", logger.Lines) + ex + client;
+        logger.Lines.Should().Contain(l => l.Contains("create_group", StringComparison.Ordinal));
+        text.Should().NotContain(TencentImEmulator.SecretKey).And.NotContain(adminSig).And.NotContain(Uri.EscapeDataString(adminSig)).And.NotContain("usersig=");
+    }
+
+    private sealed class CollectingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            Lines.Enqueue(formatter(state, exception) + " " + exception);
+            if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                foreach (KeyValuePair<string, object?> pair in pairs)
+                {
+                    Lines.Enqueue($"{pair.Key}={pair.Value}");
+                }
+            }
+        }
+    }
+}

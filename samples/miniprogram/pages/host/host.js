@@ -112,11 +112,11 @@ Page({
     }
   },
 
-  // <live-pusher bindstatechange>: 1002 = connected to the server and pushing; 3004/5002/-1307 = disconnected.
+  // <live-pusher bindstatechange>: 1002 = connected and pushing; 3004 = the server closed it (e.g. an expired URL); -1307 = reconnects gave up.
   onPushStateChange(e) {
     const code = e.detail.code;
     if (code === 1002) this.setData({ state: 'pushing', error: '' });
-    else if (code === -1307 || code === 3004 || code === 5002) this.setData({ state: 'ready', pushing: false, error: `Push stopped (${code}).` });
+    else if (code === -1307 || code === 3004) this.setData({ state: 'ready', pushing: false, error: `Push stopped (${code}).` });
   },
 
   onPusherError(e) {
