@@ -1,0 +1,7 @@
+const config = require('./config');
+
+App({
+  globalData: {
+    baseUrl: config.baseUrl,
+  },
+});

@@ -1,0 +1,159 @@
+// The broadcaster: creates a room, pushes to its RTMP URL with <live-pusher>, keeps the URL fresh, ends the room.
+const api = require('../../utils/api');
+const { refreshDelayMs } = require('../../utils/timing');
+
+const TOKEN_KEY = 'livecloud.hostRooms';
+
+Page({
+  data: {
+    title: '',
+    roomId: '',
+    pushUrl: '',
+    obsServer: '',
+    obsStreamKey: '',
+    expiresAt: '',
+    state: 'new', // new → ready → pushing → ended
+    pushing: false,
+    busy: false,
+    error: '',
+  },
+
+  onLoad() {
+    this.timer = null;
+    this.hostToken = null;
+  },
+
+  onUnload() {
+    this.clearTimer();
+    if (this.pusher) this.pusher.stop();
+  },
+
+  onTitleInput(e) {
+    this.setData({ title: e.detail.value });
+  },
+
+  // POST /api/rooms → { id, title, streamName, hostToken, push: { url, server, streamKey, expiresAt } }
+  async createRoom() {
+    const title = (this.data.title || '').trim();
+    if (!title) {
+      this.setData({ error: 'Give the room a title first.' });
+      return;
+    }
+
+    this.setData({ busy: true, error: '' });
+    try {
+      const room = await api.createRoom(title);
+      this.hostToken = room.hostToken;
+      rememberToken(room.id, room.hostToken);
+      this.setData({ roomId: room.id, title: room.title, state: 'ready' });
+      this.applyPush(room.push);
+    } catch (err) {
+      this.setData({ error: `Could not create the room: ${err.message}` });
+    } finally {
+      this.setData({ busy: false });
+    }
+  },
+
+  // POST /api/rooms/{id}/push (host) → a fresh push URL; scheduled before the current one expires.
+  async refreshPush() {
+    if (!this.data.roomId || this.data.state === 'ended') return;
+    try {
+      const push = await api.refreshPush(this.data.roomId, this.token());
+      this.applyPush(push.push || push);
+    } catch (err) {
+      this.setData({ error: `Could not refresh the push URL: ${err.message}` });
+      if (err.statusCode === 0 || err.statusCode >= 500) this.schedule(10000);
+    }
+  },
+
+  applyPush(push) {
+    if (!push || !/^rtmps?:\/\//i.test(push.url || '')) {
+      this.setData({ error: 'The backend returned no RTMP push URL.' });
+      return;
+    }
+
+    this.setData({
+      pushUrl: push.url,
+      obsServer: push.server || '',
+      obsStreamKey: push.streamKey || '',
+      expiresAt: push.expiresAt || '',
+    });
+    const delay = refreshDelayMs(push.expiresAt);
+    if (delay !== null) this.schedule(delay);
+  },
+
+  startPush() {
+    if (!this.data.pushUrl) return;
+    this.pusher = this.pusher || wx.createLivePusherContext();
+    this.setData({ pushing: true });
+    this.pusher.start({
+      fail: (e) => this.setData({ pushing: false, error: `Push failed to start: ${e.errMsg || 'unknown'}` }),
+    });
+  },
+
+  stopPush() {
+    if (this.pusher) this.pusher.stop();
+    this.setData({ pushing: false, state: this.data.state === 'ended' ? 'ended' : 'ready' });
+  },
+
+  // POST /api/rooms/{id}/end (host): drops the stream and forbids re-pushing it.
+  async endRoom() {
+    if (!this.data.roomId) return;
+    this.setData({ busy: true });
+    try {
+      await api.endRoom(this.data.roomId, this.token());
+      this.clearTimer();
+      if (this.pusher) this.pusher.stop();
+      this.setData({ state: 'ended', pushing: false, pushUrl: '' });
+    } catch (err) {
+      this.setData({ error: `Could not end the room: ${err.message}` });
+    } finally {
+      this.setData({ busy: false });
+    }
+  },
+
+  // <live-pusher bindstatechange>: 1002 = connected and pushing; 3004 = the server closed it (e.g. an expired URL); -1307 = reconnects gave up.
+  onPushStateChange(e) {
+    const code = e.detail.code;
+    if (code === 1002) this.setData({ state: 'pushing', error: '' });
+    else if (code === -1307 || code === 3004) this.setData({ state: 'ready', pushing: false, error: `Push stopped (${code}).` });
+  },
+
+  onPusherError(e) {
+    this.setData({ pushing: false, error: `Camera or microphone unavailable: ${e.detail.errMsg}` });
+  },
+
+  copyPushUrl() {
+    wx.setClipboardData({ data: this.data.pushUrl });
+  },
+
+  shareViewerLink() {
+    wx.navigateTo({ url: `/pages/viewer/viewer?id=${encodeURIComponent(this.data.roomId)}` });
+  },
+
+  token() {
+    return this.hostToken || recallToken(this.data.roomId);
+  },
+
+  schedule(delayMs) {
+    this.clearTimer();
+    this.timer = setTimeout(() => this.refreshPush(), delayMs);
+  },
+
+  clearTimer() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  },
+});
+
+// The host token is returned once; keep it so the host can come back to the page and still end the room.
+function rememberToken(roomId, token) {
+  const tokens = wx.getStorageSync(TOKEN_KEY) || {};
+  tokens[roomId] = token;
+  wx.setStorageSync(TOKEN_KEY, tokens);
+}
+
+function recallToken(roomId) {
+  const tokens = wx.getStorageSync(TOKEN_KEY) || {};
+  return tokens[roomId] || null;
+}

@@ -1,0 +1,123 @@
+// The mini-program's page logic against the real LiveCloud.LiveRooms backend (see support/backend.js for how it
+// is found or started). The pages run under a small Page/wx shim whose wx.request is real HTTP.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startBackend } = require('./support/backend');
+const { installWx } = require('./support/wx-shim');
+
+let backend;
+let wx;
+const pages = [];
+
+before(async () => {
+  backend = await startBackend();
+  wx = installWx({ baseUrl: backend.url });
+});
+
+after(async () => {
+  for (const page of pages) if (page.onUnload) page.onUnload();
+  if (backend) await backend.stop();
+});
+
+function open(route, query) {
+  const page = wx.loadPage(route);
+  pages.push(page);
+  return { page, loaded: page.onLoad ? page.onLoad(query || {}) : undefined };
+}
+
+async function hostARoom(title) {
+  const { page: host } = open('pages/host/host');
+  host.onTitleInput({ detail: { value: title } });
+  await host.createRoom();
+  assert.equal(host.data.error, '', 'createRoom reported an error');
+  return host;
+}
+
+test('the host page creates a room and holds an RTMP push URL from the backend', async () => {
+  const host = await hostARoom('Node test: host page');
+
+  assert.equal(host.data.state, 'ready');
+  assert.ok(host.data.roomId, 'the room id is kept');
+  assert.match(host.data.pushUrl, /^rtmps?:\/\/[^/]+\/.+/, `not an RTMP push URL: ${host.data.pushUrl}`);
+  assert.match(host.data.obsServer, /^rtmps?:\/\//, 'OBS server');
+  assert.ok(host.data.obsStreamKey, 'OBS stream key');
+  assert.ok(!Number.isNaN(Date.parse(host.data.expiresAt)), `expiresAt is a date: ${host.data.expiresAt}`);
+  assert.ok(host.timer, 'a refresh is scheduled before the push URL expires');
+
+  const create = wx.requests.find((r) => r.method === 'POST' && r.url === `${backend.url}/api/rooms`);
+  assert.deepEqual(JSON.parse(create.body), { title: 'Node test: host page' });
+
+  host.startPush();
+  assert.equal(host.data.pushing, true);
+  assert.deepEqual(wx.calls.filter((c) => c[0] === 'pusher.start').length, 1);
+});
+
+test('the host page refreshes its push URL with the host token, and a wrong token is refused', async () => {
+  const host = await hostARoom('Node test: refresh');
+  const first = host.data.pushUrl;
+
+  await host.refreshPush();
+  assert.equal(host.data.error, '');
+  assert.match(host.data.pushUrl, /^rtmps?:\/\//);
+  const refresh = wx.requests.filter((r) => r.url === `${backend.url}/api/rooms/${encodeURIComponent(host.data.roomId)}/push`).pop();
+  assert.equal(refresh.method, 'POST');
+  assert.match(refresh.header.Authorization, /^Bearer .+/);
+  assert.ok(first, 'had a push URL before');
+
+  const token = host.hostToken;
+  host.hostToken = 'not-the-host-token';
+  const held = host.data.pushUrl;
+  await host.refreshPush();
+  assert.match(host.data.error, /Could not refresh the push URL/);
+  assert.equal(host.data.pushUrl, held, 'a refused refresh keeps the URL it had');
+  host.hostToken = token;
+});
+
+test('the viewer page plays an RTMP or FLV URL, and shows the room ended after the host ends it', async () => {
+  const host = await hostARoom('Node test: viewer page');
+  const { page: viewer, loaded } = open('pages/viewer/viewer', { id: host.data.roomId });
+  await loaded;
+
+  assert.equal(viewer.data.error, '');
+  assert.equal(viewer.data.title, 'Node test: viewer page');
+  assert.ok(['idle', 'live'].includes(viewer.data.state), `state ${viewer.data.state}`);
+  assert.ok(['rtmp', 'flv'].includes(viewer.data.playProtocol), `protocol ${viewer.data.playProtocol}`);
+  assert.match(viewer.data.playUrl, /^(rtmps?:\/\/|https?:\/\/.+\.flv)/i, `not RTMP/FLV: ${viewer.data.playUrl}`);
+  assert.ok(viewer.timer, 'state polling / URL refresh is scheduled');
+  const get = wx.requests.find((r) => r.method === 'GET' && r.url.startsWith(`${backend.url}/api/rooms/${encodeURIComponent(host.data.roomId)}?`));
+  assert.match(get.url, /[?&]client=miniprogram(&|$)/);
+
+  // Chat: without Chat:Tencent the backend answers 404 and the page shows no chat; with it, credentials come back.
+  assert.ok(['off', 'no-sdk'].includes(viewer.data.chatState), `chat state ${viewer.data.chatState}`);
+
+  await host.endRoom();
+  assert.equal(host.data.state, 'ended');
+  assert.equal(host.data.pushUrl, '');
+  await viewer.load();
+  assert.equal(viewer.data.state, 'ended');
+  assert.equal(viewer.data.playUrl, '');
+});
+
+test('the viewer page says so for an unknown room', async () => {
+  const { page: viewer, loaded } = open('pages/viewer/viewer', { id: 'no-such-room-42' });
+  await loaded;
+  assert.equal(viewer.data.state, 'missing');
+  assert.match(viewer.data.error, /No such room/);
+});
+
+test('the viewer page without a room id lists rooms, the newest included', async () => {
+  const host = await hostARoom('Node test: listed');
+  const { page: viewer, loaded } = open('pages/viewer/viewer');
+  await loaded;
+  assert.equal(viewer.data.error, '');
+  assert.equal(viewer.data.state, 'list');
+  assert.ok(viewer.data.rooms.some((r) => r.id === host.data.roomId), 'the new room is listed');
+});
+
+test('the host page explains an empty title without calling the backend', async () => {
+  const { page: host } = open('pages/host/host');
+  const before = wx.requests.length;
+  await host.createRoom();
+  assert.match(host.data.error, /title/);
+  assert.equal(wx.requests.length, before);
+});
