@@ -67,11 +67,13 @@ internal static class NginxConfig
         c.Append(CultureInfo.InvariantCulture, $"    location ~ \"^/hls/(?<lc_sig>[A-Za-z0-9_-]{{{NginxUrlSigner.SignatureLength}}})/(?<lc_e>[0-9]{{1,12}})/(?<lc_file>(?<lc_stream>[A-Za-z0-9_=.-]+?)(?:-[0-9]+\\.ts|\\.m3u8))$\" {{\n");
         c.Append("      auth_request /_livecloud_hls_auth;\n");
         c.Append("      add_header Cache-Control no-cache;\n");
+        // Web players (hls.js, mpegts.js) fetch from the page's origin; the URL's signature is the access control.
+        c.Append("      add_header Access-Control-Allow-Origin * always;\n");
         c.Append(CultureInfo.InvariantCulture, $"      alias \"{hls}/$lc_file\";\n    }}\n");
         c.Append("    location /hls/ { return 403; }\n");
         c.Append("    location = /_livecloud_hls_auth {\n      internal;\n      proxy_pass_request_body off;\n      proxy_set_header Content-Length \"\";\n");
         c.Append(CultureInfo.InvariantCulture, $"      proxy_pass \"http://livecloud_hooks{hookPathAndQuery}&call=hls&app={app}&name=$lc_stream&e=$lc_e&sig=$lc_sig\";\n    }}\n");
-        c.Append(CultureInfo.InvariantCulture, $"    location /recordings/ {{ alias \"{rec}/\"; }}\n");
+        c.Append(CultureInfo.InvariantCulture, $"    location /recordings/ {{ add_header Access-Control-Allow-Origin * always; alias \"{rec}/\"; }}\n");
         c.Append("    location / { return 404; }\n");
         c.Append("  }\n}\n");
         return c.ToString();

@@ -1,0 +1,58 @@
+using LiveCloud.LiveRooms.Data;
+
+namespace LiveCloud.LiveRooms.Api;
+
+/// <summary>A push URL as the API returns it: the URL <c>&lt;live-pusher&gt;</c> and ffmpeg take, and OBS's server and stream key.</summary>
+public sealed record PushDto(string Url, string? Server, string? StreamKey, DateTimeOffset ExpiresAt);
+
+/// <summary>The answer of <c>POST /api/rooms</c>; <see cref="HostToken"/> is shown this once.</summary>
+public sealed record CreatedRoomDto(string Id, string Title, string StreamName, string HostToken, PushDto Push);
+
+/// <summary>One play URL.</summary>
+public sealed record PlayDto(string Protocol, string Url);
+
+/// <summary>The answer of <c>GET /api/rooms/{id}</c>: the room and fresh play URLs ordered for the client.</summary>
+public sealed record RoomDto(string Id, string Title, string State, IReadOnlyList<PlayDto> Play, DateTimeOffset? ExpiresAt);
+
+/// <summary>One room of <c>GET /api/rooms</c>.</summary>
+public sealed record RoomSummaryDto(string Id, string Title, string State, DateTimeOffset CreatedAt, DateTimeOffset? LiveSince, DateTimeOffset? EndedAt);
+
+/// <summary>A page of rooms, newest first.</summary>
+public sealed record RoomPageDto(IReadOnlyList<RoomSummaryDto> Items, int Page, int PageSize, int Total);
+
+/// <summary>A recording with its playback URL.</summary>
+public sealed record RecordingDto(string PlaybackUrl, DateTimeOffset StartTime, double DurationSeconds, long? SizeBytes, string Format);
+
+/// <summary>The recordings of a room.</summary>
+public sealed record RecordingListDto(IReadOnlyList<RecordingDto> Items);
+
+/// <summary>An SSE <c>state</c> event.</summary>
+public sealed record StateDto(string Id, string State, DateTimeOffset? LiveSince);
+
+/// <summary>Maps stored rooms to API shapes.</summary>
+public static class RoomDtos
+{
+    /// <summary>A push URL.</summary>
+    public static PushDto Push(PushUrl push) => new(push.Url, push.Server, push.StreamKey, push.ExpiresAt);
+
+    /// <summary>A room in a list.</summary>
+    public static RoomSummaryDto Summary(Room room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        return new(room.Id, room.Title, room.State, room.CreatedAt, room.LiveSince, room.EndedAt);
+    }
+
+    /// <summary>An SSE state payload.</summary>
+    public static StateDto State(Room room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        return new(room.Id, room.State, room.LiveSince);
+    }
+
+    /// <summary>A recording.</summary>
+    public static RecordingDto Recording(RoomRecording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        return new(recording.PlaybackUrl.AbsoluteUri, recording.StartTime, Math.Round(recording.Duration.TotalSeconds, 3), recording.SizeBytes, recording.Format);
+    }
+}

@@ -1,0 +1,59 @@
+namespace LiveCloud.LiveRooms.Data;
+
+/// <summary>The states a room moves through: <c>idle</c> → <c>live</c> ⇄ <c>idle</c> → <c>ended</c> (final).</summary>
+public static class RoomStates
+{
+    /// <summary>Nobody is pushing (yet, or any more).</summary>
+    public const string Idle = "idle";
+
+    /// <summary>The host is pushing.</summary>
+    public const string Live = "live";
+
+    /// <summary>The host ended the room: pushing is refused from now on.</summary>
+    public const string Ended = "ended";
+}
+
+/// <summary>A live room as stored.</summary>
+/// <param name="Id">The room's public id (16 lower-case hex digits).</param>
+/// <param name="Title">What the host called it.</param>
+/// <param name="Provider">The provider its stream lives on (the default provider when it was created).</param>
+/// <param name="Stream">Its stream.</param>
+/// <param name="State">One of <see cref="RoomStates"/>.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="LiveSince">When the current push began, while live.</param>
+/// <param name="EndedAt">When the host ended it.</param>
+public sealed record Room(string Id, string Title, string Provider, StreamId Stream, string State, DateTimeOffset CreatedAt, DateTimeOffset? LiveSince, DateTimeOffset? EndedAt);
+
+/// <summary>A recording of a room, from the provider's "recording ready" event.</summary>
+/// <param name="RoomId">The room.</param>
+/// <param name="PlaybackUrl">Where it plays.</param>
+/// <param name="StartTime">When the recorded part began.</param>
+/// <param name="Duration">How long it is.</param>
+/// <param name="SizeBytes">Its size, where the provider says.</param>
+/// <param name="Format">Its container (<c>flv</c>, <c>mp4</c>, <c>m3u8</c>…).</param>
+public sealed record RoomRecording(string RoomId, Uri PlaybackUrl, DateTimeOffset StartTime, TimeSpan Duration, long? SizeBytes, string Format);
+
+/// <summary>What applying a stream event did.</summary>
+public enum EventOutcome
+{
+    /// <summary>The room's state changed (or a recording was added).</summary>
+    Changed,
+
+    /// <summary>The event was recorded but changes nothing (stale, out of order, or a no-op).</summary>
+    Unchanged,
+
+    /// <summary>The same event was applied before (a redelivery): nothing changes.</summary>
+    Duplicate,
+
+    /// <summary>A publish for a room that has ended: refused.</summary>
+    RefusedEnded,
+
+    /// <summary>No room streams on that stream.</summary>
+    UnknownStream,
+}
+
+/// <summary>The result of <see cref="RoomStore.ApplyEventAsync"/>.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Room">The room after the event, when there is one.</param>
+/// <param name="Recording">The recording added, for a new recording-ready event.</param>
+public sealed record EventResult(EventOutcome Outcome, Room? Room, RoomRecording? Recording = null);

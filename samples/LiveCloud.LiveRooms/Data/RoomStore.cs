@@ -1,0 +1,426 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+
+namespace LiveCloud.LiveRooms.Data;
+
+/// <summary>
+/// Rooms, hashed host tokens, applied stream events and recordings in SQLite. Writes are serialised in this
+/// process (one writer at a time, each in a transaction), reads run side by side (WAL journal).
+/// </summary>
+public sealed class RoomStore : IDisposable
+{
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS rooms (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          id TEXT NOT NULL UNIQUE,
+          title TEXT NOT NULL,
+          provider TEXT NOT NULL,
+          stream_app TEXT NOT NULL,
+          stream_name TEXT NOT NULL,
+          host_token_sha256 BLOB NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('idle', 'live', 'ended')),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          live_since INTEGER NULL,
+          ended_at INTEGER NULL,
+          last_publish_at INTEGER NULL,
+          last_unpublish_at INTEGER NULL,
+          UNIQUE (stream_app, stream_name)
+        );
+        CREATE TABLE IF NOT EXISTS stream_events (
+          event_key TEXT PRIMARY KEY,
+          room_id TEXT NOT NULL REFERENCES rooms(id),
+          kind TEXT NOT NULL,
+          occurred_at INTEGER NOT NULL,
+          received_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS recordings (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          room_id TEXT NOT NULL REFERENCES rooms(id),
+          event_key TEXT NOT NULL UNIQUE,
+          playback_url TEXT NOT NULL,
+          start_time INTEGER NOT NULL,
+          duration_ms INTEGER NOT NULL,
+          size_bytes INTEGER NULL,
+          format TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS recordings_by_room ON recordings (room_id, start_time);
+        PRAGMA user_version = 1;
+        """;
+
+    private const string RoomColumns = "id, title, provider, stream_app, stream_name, state, created_at, live_since, ended_at";
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    /// <summary>Opens (and creates when missing) the database.</summary>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
+    /// <param name="time">The clock.</param>
+    public RoomStore(string connectionString, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(time);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        builder.ForeignKeys = true;
+        builder.DefaultTimeout = 30;
+        _connectionString = builder.ToString();
+        _time = time;
+        using SqliteConnection connection = Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = Schema;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Hashes a host token for storage and comparison (SHA-256 suits a 256-bit random token).</summary>
+    public static byte[] HashToken(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+
+    /// <summary>Adds a room in state <c>idle</c>.</summary>
+    public async Task<Room> CreateAsync(string id, string title, string provider, StreamId stream, byte[] hostTokenHash, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO rooms (id, title, provider, stream_app, stream_name, host_token_sha256, state, created_at, updated_at)
+                VALUES ($id, $title, $provider, $app, $name, $hash, 'idle', $now, $now)
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$title", title);
+            command.Parameters.AddWithValue("$provider", provider);
+            command.Parameters.AddWithValue("$app", stream.App);
+            command.Parameters.AddWithValue("$name", stream.Name);
+            command.Parameters.AddWithValue("$hash", hostTokenHash);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+
+        return new Room(id, title, provider, stream, RoomStates.Idle, FromMs(now.ToUnixTimeMilliseconds()), null, null);
+    }
+
+    /// <summary>The room, or <see langword="null"/>.</summary>
+    public async Task<Room?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RoomColumns} FROM rooms WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRoom(reader) : null;
+    }
+
+    /// <summary>Whether <paramref name="token"/> is the room's host token (constant-time over the hashes).</summary>
+    public async Task<bool> IsHostAsync(string id, string token, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT host_token_sha256 FROM rooms WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        object? stored = await command.ExecuteScalarAsync(cancellationToken);
+        return stored is byte[] hash && CryptographicOperations.FixedTimeEquals(hash, HashToken(token));
+    }
+
+    /// <summary>Rooms newest first: one page and the total count.</summary>
+    public async Task<(IReadOnlyList<Room> Rooms, int Total)> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RoomColumns} FROM rooms ORDER BY created_at DESC, seq DESC LIMIT $limit OFFSET $offset";
+        command.Parameters.AddWithValue("$limit", pageSize);
+        command.Parameters.AddWithValue("$offset", (long)(page - 1) * pageSize);
+        var rooms = new List<Room>();
+        await using (SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rooms.Add(ReadRoom(reader));
+            }
+        }
+
+        await using SqliteCommand count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM rooms";
+        long total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        return (rooms, (int)total);
+    }
+
+    /// <summary>Rooms in a state (for reconciling with the provider at start-up).</summary>
+    public async Task<IReadOnlyList<Room>> ListInStateAsync(string state, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RoomColumns} FROM rooms WHERE state = $state ORDER BY seq";
+        command.Parameters.AddWithValue("$state", state);
+        var rooms = new List<Room>();
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rooms.Add(ReadRoom(reader));
+        }
+
+        return rooms;
+    }
+
+    /// <summary>A room's recordings, oldest first.</summary>
+    public async Task<IReadOnlyList<RoomRecording>> ListRecordingsAsync(string roomId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT playback_url, start_time, duration_ms, size_bytes, format FROM recordings WHERE room_id = $id ORDER BY start_time, id";
+        command.Parameters.AddWithValue("$id", roomId);
+        var recordings = new List<RoomRecording>();
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            recordings.Add(new RoomRecording(
+                roomId,
+                new Uri(reader.GetString(0)),
+                FromMs(reader.GetInt64(1)),
+                TimeSpan.FromMilliseconds(reader.GetInt64(2)),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                reader.GetString(4)));
+        }
+
+        return recordings;
+    }
+
+    /// <summary>Ends a room (final). Returns the room as it is now, or <see langword="null"/> when there is none.</summary>
+    public async Task<(Room? Room, bool Changed)> EndAsync(string id, CancellationToken cancellationToken)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "UPDATE rooms SET state = 'ended', ended_at = $now, updated_at = $now, live_since = NULL WHERE id = $id AND state <> 'ended'";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$now", now);
+            bool changed = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+            return (await FindAsync(id, cancellationToken), changed);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Sets a live room idle because the provider says nobody is pushing (start-up reconciliation).</summary>
+    public async Task<bool> MarkIdleIfLiveAsync(string id, CancellationToken cancellationToken)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "UPDATE rooms SET state = 'idle', live_since = NULL, updated_at = $now WHERE id = $id AND state = 'live'";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$now", now);
+            return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>
+    /// Applies a verified stream event once: a redelivery (same provider and <see cref="StreamEvent.EventId"/>) changes
+    /// nothing. Publish → <c>live</c> unless the room has ended (refused) or the event is older than the last
+    /// unpublish, or its own session's unpublish came first; unpublish → <c>idle</c> unless the room is newer
+    /// than it or has ended; recording-ready → a recording.
+    /// </summary>
+    /// <param name="streamEvent">The event.</param>
+    /// <param name="endedSessionEventId">For a publish: the id the matching unpublish of the same push session
+    /// would carry, when the provider's ids pair up that way (nginx-rtmp's client id); else <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<EventResult> ApplyEventAsync(StreamEvent streamEvent, string? endedSessionEventId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(streamEvent);
+        string key = EventKey(streamEvent.Provider, streamEvent.EventId);
+        long occurred = streamEvent.OccurredAt.ToUnixTimeMilliseconds();
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            (Room Room, long? LastPublish, long? LastUnpublish)? found = await FindByStreamAsync(connection, transaction, streamEvent.Stream, cancellationToken);
+            if (found is not { } row)
+            {
+                return new EventResult(EventOutcome.UnknownStream, null);
+            }
+
+            Room room = row.Room;
+            if (await ExistsAsync(connection, transaction, "SELECT 1 FROM stream_events WHERE event_key = $key", key, cancellationToken))
+            {
+                return new EventResult(EventOutcome.Duplicate, room);
+            }
+
+            if (streamEvent.Kind == StreamEventKind.Published && room.State == RoomStates.Ended)
+            {
+                // Not recorded: a retry of a refused publish is refused again.
+                return new EventResult(EventOutcome.RefusedEnded, room);
+            }
+
+            EventResult result;
+            switch (streamEvent.Kind)
+            {
+                case StreamEventKind.Published:
+                    bool sessionAlreadyEnded = endedSessionEventId is not null
+                        && await ExistsAsync(connection, transaction, "SELECT 1 FROM stream_events WHERE event_key = $key", EventKey(streamEvent.Provider, endedSessionEventId), cancellationToken);
+                    bool stale = sessionAlreadyEnded || (row.LastUnpublish is long lastDone && occurred <= lastDone) || (row.LastPublish is long lastPub && occurred < lastPub);
+                    if (stale)
+                    {
+                        result = new EventResult(EventOutcome.Unchanged, room);
+                        break;
+                    }
+
+                    await ExecuteAsync(connection, transaction, "UPDATE rooms SET state = 'live', live_since = $at, last_publish_at = $at, updated_at = $now WHERE id = $id", room.Id, occurred, now, cancellationToken);
+                    result = new EventResult(room.State == RoomStates.Live ? EventOutcome.Unchanged : EventOutcome.Changed, room with { State = RoomStates.Live, LiveSince = FromMs(occurred) });
+                    break;
+
+                case StreamEventKind.Unpublished:
+                    bool current = row.LastPublish is not long published || occurred >= published;
+                    await ExecuteAsync(connection, transaction, "UPDATE rooms SET last_unpublish_at = MAX(COALESCE(last_unpublish_at, 0), $at), updated_at = $now WHERE id = $id", room.Id, occurred, now, cancellationToken);
+                    if (current && room.State == RoomStates.Live)
+                    {
+                        await ExecuteAsync(connection, transaction, "UPDATE rooms SET state = 'idle', live_since = NULL WHERE id = $id", room.Id, occurred, now, cancellationToken);
+                        result = new EventResult(EventOutcome.Changed, room with { State = RoomStates.Idle, LiveSince = null });
+                    }
+                    else
+                    {
+                        result = new EventResult(EventOutcome.Unchanged, room);
+                    }
+
+                    break;
+
+                case StreamEventKind.RecordingReady when streamEvent.Recording is { } file:
+                    var recording = new RoomRecording(room.Id, file.PlaybackUrl, file.StartTime, file.Duration, file.SizeBytes, file.Format);
+                    await using (SqliteCommand insert = connection.CreateCommand())
+                    {
+                        insert.Transaction = transaction;
+                        insert.CommandText = """
+                            INSERT INTO recordings (room_id, event_key, playback_url, start_time, duration_ms, size_bytes, format)
+                            VALUES ($room, $key, $url, $start, $duration, $size, $format)
+                            """;
+                        insert.Parameters.AddWithValue("$room", room.Id);
+                        insert.Parameters.AddWithValue("$key", key);
+                        insert.Parameters.AddWithValue("$url", file.PlaybackUrl.AbsoluteUri);
+                        insert.Parameters.AddWithValue("$start", file.StartTime.ToUnixTimeMilliseconds());
+                        insert.Parameters.AddWithValue("$duration", (long)file.Duration.TotalMilliseconds);
+                        insert.Parameters.AddWithValue("$size", file.SizeBytes is long size ? size : DBNull.Value);
+                        insert.Parameters.AddWithValue("$format", file.Format);
+                        await insert.ExecuteNonQueryAsync(cancellationToken);
+                    }
+
+                    result = new EventResult(EventOutcome.Changed, room, recording);
+                    break;
+
+                default:
+                    result = new EventResult(EventOutcome.Unchanged, room);
+                    break;
+            }
+
+            await using (SqliteCommand record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO stream_events (event_key, room_id, kind, occurred_at, received_at) VALUES ($key, $room, $kind, $at, $now)";
+                record.Parameters.AddWithValue("$key", key);
+                record.Parameters.AddWithValue("$room", room.Id);
+                record.Parameters.AddWithValue("$kind", streamEvent.Kind.ToString());
+                record.Parameters.AddWithValue("$at", occurred);
+                record.Parameters.AddWithValue("$now", now);
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>The room streaming on <paramref name="stream"/>, or <see langword="null"/>.</summary>
+    public async Task<Room?> FindByStreamAsync(StreamId stream, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        return (await FindByStreamAsync(connection, null, stream, cancellationToken))?.Room;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _writer.Dispose();
+
+    private static string EventKey(string provider, string eventId) => provider.ToUpperInvariant() + "|" + eventId;
+
+    private static async Task<(Room Room, long? LastPublish, long? LastUnpublish)?> FindByStreamAsync(SqliteConnection connection, SqliteTransaction? transaction, StreamId stream, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {RoomColumns}, last_publish_at, last_unpublish_at FROM rooms WHERE stream_app = $app AND stream_name = $name";
+        command.Parameters.AddWithValue("$app", stream.App);
+        command.Parameters.AddWithValue("$name", stream.Name);
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return (ReadRoom(reader), reader.IsDBNull(9) ? null : reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetInt64(10));
+    }
+
+    private static async Task<bool> ExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string key, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$key", key);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string id, long at, long now, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", at);
+        command.Parameters.AddWithValue("$now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static Room ReadRoom(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        new StreamId(reader.GetString(3), reader.GetString(4)),
+        reader.GetString(5),
+        FromMs(reader.GetInt64(6)),
+        reader.IsDBNull(7) ? null : FromMs(reader.GetInt64(7)),
+        reader.IsDBNull(8) ? null : FromMs(reader.GetInt64(8)));
+
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using LiveCloud.AspNetCore;
+using LiveCloud.LiveRooms.Api;
+using LiveCloud.LiveRooms.Chat;
+using LiveCloud.LiveRooms.Data;
+using LiveCloud.LiveRooms.Hosting;
+using LiveCloud.LiveRooms.Rooms;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LiveCloud.LiveRooms;
+
+/// <summary>Builds the live-rooms app (used by <c>Program</c> and by the tests, which host it on a real port).</summary>
+public static class LiveRoomsApp
+{
+    /// <summary>The name of the connection string of the rooms database.</summary>
+    public const string ConnectionStringName = "Rooms";
+
+    /// <summary>Builds the app from <paramref name="options"/> (arguments, content root, environment).</summary>
+    public static WebApplication Build(WebApplicationOptions options)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(options);
+        ConfigureServices(builder);
+        WebApplication app = builder.Build();
+        Configure(app);
+        return app;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        ConfigurationManager config = builder.Configuration;
+        LiveRoomsOptions rooms = config.GetSection(LiveRoomsOptions.SectionName).Get<LiveRoomsOptions>() ?? new LiveRoomsOptions();
+        IReadOnlyList<string> failures = rooms.Validate();
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", failures));
+        }
+
+        string dataDirectory = Path.GetFullPath(rooms.DataDirectory is { Length: > 0 } d ? d : Path.Combine(builder.Environment.ContentRootPath, "data"));
+        Directory.CreateDirectory(dataDirectory);
+        ApplyLocalDefaults(builder, dataDirectory);
+
+        builder.Services.Configure<LiveRoomsOptions>(config.GetSection(LiveRoomsOptions.SectionName));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddLiveCloud(config.GetSection(LiveCloudOptions.SectionName))
+            .AddNginx()
+            .AddTencent()
+            .AddQiniu();
+
+        string connectionString = config.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs
+            ? cs
+            : "Data Source=" + Path.Combine(dataDirectory, "rooms.db");
+        builder.Services.AddSingleton(sp => new RoomStore(connectionString, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<RoomEventHub>();
+        builder.Services.AddSingleton<RecordingStarter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingStarter>());
+        builder.Services.AddSingleton<RoomNotifier>();
+        builder.Services.AddSingleton<IStreamEventObserver, RoomStreamObserver>();
+        builder.Services.TryAddSingleton<IRoomChat, NoRoomChat>();
+        builder.Services.AddHostedService<LiveRoomsLifecycle>();
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(RoomEndpoints.CreateRoomPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = rooms.CreateRoomPermitLimit, Window = rooms.CreateRoomWindow, QueueLimit = 0 }));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                HttpResponse response = context.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter)
+                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+                    : (int)Math.Ceiling(rooms.CreateRoomWindow.TotalSeconds);
+                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await TypedResults.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many rooms created.",
+                    detail: $"At most {rooms.CreateRoomPermitLimit} rooms per {rooms.CreateRoomWindow.TotalSeconds:0} s from one address; try again in {seconds} s.").ExecuteAsync(context.HttpContext);
+            };
+        });
+    }
+
+    private static void Configure(WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Provider failures are the upstream's, not ours: 502 (or 503 when trying later may help), never 500.
+            StatusCodeSelector = ex => ex switch
+            {
+                LiveCloudException { IsTransient: true } => StatusCodes.Status503ServiceUnavailable,
+                LiveCloudException => StatusCodes.Status502BadGateway,
+                BadHttpRequestException bad => bad.StatusCode,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRateLimiter();
+
+        app.MapRoomEndpoints();
+        app.MapLiveCloudCallbacks("/api/callbacks/{provider}").AddEndpointFilter(async (context, next) =>
+        {
+            object? result = await next(context);
+            // The observer marks a callback for a stream no room owns: a precise 404 instead of a bare 403.
+            return context.HttpContext.Items.TryGetValue(RoomStreamObserver.UnknownStreamItem, out object? stream)
+                ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown stream.", detail: $"No room streams on '{stream}'.")
+                : result;
+        });
+    }
+
+    /// <summary>
+    /// Local defaults for the Nginx provider, each only where configuration leaves it unset: the work folder under the
+    /// data folder, the hook URL from the app's own URL, and a development signing key generated once and kept in the data
+    /// folder (readable by its owner only) — never a secret in the source.
+    /// </summary>
+    private static void ApplyLocalDefaults(WebApplicationBuilder builder, string dataDirectory)
+    {
+        ConfigurationManager config = builder.Configuration;
+        string? provider = config["LiveCloud:Provider"];
+        if (!string.Equals(provider, "Nginx", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var defaults = new Dictionary<string, string?>();
+        if (string.IsNullOrEmpty(config["LiveCloud:Nginx:WorkDirectory"]))
+        {
+            defaults["LiveCloud:Nginx:WorkDirectory"] = Path.Combine(dataDirectory, "nginx");
+        }
+
+        if (string.IsNullOrEmpty(config["LiveCloud:Nginx:HookBaseUrl"]) && AppUrl(config) is { } appUrl)
+        {
+            defaults["LiveCloud:Nginx:HookBaseUrl"] = appUrl + "/api/callbacks/nginx";
+        }
+
+        if (string.IsNullOrEmpty(config["LiveCloud:Nginx:SigningKey"]))
+        {
+            defaults["LiveCloud:Nginx:SigningKey"] = DevelopmentSigningKey(dataDirectory);
+        }
+
+        builder.Configuration.AddInMemoryCollection(defaults);
+    }
+
+    // The first http URL the app listens on, with a wildcard host made loopback (nginx runs on this machine).
+    private static string? AppUrl(ConfigurationManager config)
+    {
+        string? urls = config["urls"] ?? config["ASPNETCORE_URLS"];
+        foreach (string url in (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string normal = url.Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+                .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
+            if (Uri.TryCreate(normal, UriKind.Absolute, out Uri? uri) && uri.Scheme == Uri.UriSchemeHttp && uri.Port > 0)
+            {
+                return uri.GetLeftPart(UriPartial.Authority);
+            }
+        }
+
+        return null;
+    }
+
+    private static string DevelopmentSigningKey(string dataDirectory)
+    {
+        string path = Path.Combine(dataDirectory, "nginx-signing-key");
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 32 } existing)
+        {
+            return existing;
+        }
+
+        string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(path, fileOptions))
+        {
+            writer.Write(key);
+        }
+
+        return key;
+    }
+}

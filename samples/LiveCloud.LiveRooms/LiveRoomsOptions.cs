@@ -1,0 +1,74 @@
+namespace LiveCloud.LiveRooms;
+
+/// <summary>The sample's own settings (configuration section <c>LiveRooms</c>).</summary>
+public sealed class LiveRoomsOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "LiveRooms";
+
+    /// <summary>The longest room title accepted.</summary>
+    public const int MaxTitleLength = 100;
+
+    /// <summary>The largest page of <c>GET /api/rooms</c>.</summary>
+    public const int MaxPageSize = 100;
+
+    /// <summary>
+    /// The app's data folder: the SQLite database (unless <c>ConnectionStrings:Rooms</c> says otherwise), the
+    /// generated development signing key and the nginx work folder. Default: <c>data</c> under the content root.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The stream application rooms stream under (nginx <c>AppName</c>, Tencent/Aliyun <c>AppName</c>, Qiniu hub); default <c>live</c>.</summary>
+    public string StreamApp { get; set; } = "live";
+
+    /// <summary>How long a push URL is accepted for new pushes (default 2 hours).</summary>
+    public TimeSpan PushUrlLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How long play URLs stay valid (default 5 minutes; the web page refreshes them before they expire).</summary>
+    public TimeSpan PlayUrlLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Rooms one client address may create per <see cref="CreateRoomWindow"/> (default 10).</summary>
+    public int CreateRoomPermitLimit { get; set; } = 10;
+
+    /// <summary>The window of <see cref="CreateRoomPermitLimit"/> (default 1 minute).</summary>
+    public TimeSpan CreateRoomWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether a recording starts when a room goes live (default on, where the provider records).</summary>
+    public bool RecordShows { get; set; } = true;
+
+    /// <summary>Whether the app starts and stops the local nginx-rtmp server when the provider is Nginx (default on).</summary>
+    public bool StartNginx { get; set; } = true;
+
+    /// <summary>Adds a message per bad setting, naming its key.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var failures = new List<string>();
+        string p = SectionName;
+        if (!StreamId.IsValidPart(StreamApp))
+        {
+            failures.Add($"{p}:StreamApp must be 1–256 characters from A–Z a–z 0–9 _ - . =; got '{StreamApp}'.");
+        }
+
+        if (PushUrlLifetime < TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{p}:PushUrlLifetime must be at least 1 minute; got {PushUrlLifetime}.");
+        }
+
+        if (PlayUrlLifetime < TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"{p}:PlayUrlLifetime must be at least 30 seconds; got {PlayUrlLifetime}.");
+        }
+
+        if (CreateRoomPermitLimit < 1)
+        {
+            failures.Add($"{p}:CreateRoomPermitLimit must be at least 1; got {CreateRoomPermitLimit}.");
+        }
+
+        if (CreateRoomWindow <= TimeSpan.Zero)
+        {
+            failures.Add($"{p}:CreateRoomWindow must be positive; got {CreateRoomWindow}.");
+        }
+
+        return failures;
+    }
+}

@@ -1,0 +1,26 @@
+using LiveCloud.LiveRooms.Api;
+using LiveCloud.LiveRooms.Data;
+
+namespace LiveCloud.LiveRooms.Rooms;
+
+/// <summary>Tells a room's watchers what changed and starts a recording when a room goes live.</summary>
+public sealed class RoomNotifier(RoomEventHub hub, RecordingStarter recorder)
+{
+    /// <summary>The room's state changed.</summary>
+    public void StateChanged(Room room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        hub.Publish(room.Id, new RoomChange("state", RoomDtos.State(room)));
+        if (room.State == RoomStates.Live)
+        {
+            recorder.Enqueue(room);
+        }
+    }
+
+    /// <summary>A recording is ready.</summary>
+    public void RecordingReady(RoomRecording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        hub.Publish(recording.RoomId, new RoomChange("recording", RoomDtos.Recording(recording)));
+    }
+}

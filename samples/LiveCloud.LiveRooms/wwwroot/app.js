@@ -1,0 +1,302 @@
+// The LiveCloud live-rooms web page: room list and "start a room" form, and a player that follows the room's
+// state over Server-Sent Events. hls.js plays HLS, mpegts.js plays HTTP-FLV where the provider offers it.
+'use strict';
+
+const view = document.getElementById('view');
+const hostKey = (id) => `livecloud.host.${id}`;
+let cleanup = [];
+
+function onLeave(fn) { cleanup.push(fn); }
+
+function route() {
+  cleanup.forEach((fn) => { try { fn(); } catch (e) { console.warn(e); } });
+  cleanup = [];
+  const m = location.hash.match(/^#\/room\/([0-9a-f]{16})$/);
+  if (m) { showRoom(m[1]); } else { showList(); }
+}
+
+async function api(path, init) {
+  const response = await fetch(path, init);
+  const body = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const errors = body && body.errors ? Object.values(body.errors).flat().join(' ') : '';
+    throw new Error(errors || (body && (body.detail || body.title)) || `HTTP ${response.status}`);
+  }
+  return body;
+}
+
+function stateLabel(state) {
+  return state === 'live' ? 'live' : state === 'ended' ? 'ended' : 'idle';
+}
+
+// ---- room list and "start a room" ----------------------------------------------------------------------------
+
+function showList() {
+  view.replaceChildren(document.getElementById('list-view').content.cloneNode(true));
+  let page = 1;
+  const pageSize = 10;
+
+  async function loadRooms() {
+    try {
+      const data = await api(`/api/rooms?page=${page}&pageSize=${pageSize}`);
+      const list = document.getElementById('rooms');
+      if (!list) { return; }
+      list.replaceChildren(...data.items.map((room) => {
+        const li = document.createElement('li');
+        const link = document.createElement('a');
+        link.href = `#/room/${room.id}`;
+        link.textContent = room.title;
+        const badge = document.createElement('span');
+        badge.className = 'badge';
+        badge.dataset.state = room.state;
+        badge.textContent = stateLabel(room.state);
+        li.append(link, badge);
+        return li;
+      }));
+      document.getElementById('rooms-empty').hidden = data.total > 0;
+      document.getElementById('page').textContent = `page ${data.page} of ${Math.max(1, Math.ceil(data.total / pageSize))}`;
+      document.getElementById('prev').disabled = page <= 1;
+      document.getElementById('next').disabled = page * pageSize >= data.total;
+    } catch (e) {
+      console.warn('rooms', e);
+    }
+  }
+
+  document.getElementById('prev').onclick = () => { page = Math.max(1, page - 1); loadRooms(); };
+  document.getElementById('next').onclick = () => { page += 1; loadRooms(); };
+  document.getElementById('create-form').onsubmit = async (event) => {
+    event.preventDefault();
+    const error = document.getElementById('create-error');
+    error.hidden = true;
+    try {
+      const room = await api('/api/rooms', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ title: document.getElementById('title').value }),
+      });
+      localStorage.setItem(hostKey(room.id), room.hostToken);
+      document.getElementById('push-url').textContent = room.push.url;
+      document.getElementById('obs-server').textContent = room.push.server || '(not split for this protocol)';
+      document.getElementById('obs-key').textContent = room.push.streamKey || '';
+      document.getElementById('push-expires').textContent = new Date(room.push.expiresAt).toLocaleString();
+      const qr = qrcode(0, 'L');
+      qr.addData(room.push.url);
+      qr.make();
+      document.getElementById('qr').innerHTML = qr.createSvgTag({ cellSize: 3, margin: 2, scalable: true });
+      document.getElementById('open-player').href = `#/room/${room.id}`;
+      document.getElementById('created').hidden = false;
+      loadRooms();
+    } catch (e) {
+      error.textContent = e.message;
+      error.hidden = false;
+    }
+  };
+
+  loadRooms();
+  const timer = setInterval(loadRooms, 5000);
+  onLeave(() => clearInterval(timer));
+}
+
+// ---- the player -------------------------------------------------------------------------------------------------
+
+function showRoom(id) {
+  view.replaceChildren(document.getElementById('room-view').content.cloneNode(true));
+  const video = document.getElementById('video');
+  const badge = document.getElementById('state');
+  const stateText = document.getElementById('state-text');
+  const note = document.getElementById('player-note');
+  let player = null;          // { destroy(), kind, url }
+  let hlsPrefix = null;       // the freshest signed HLS folder, e.g. http://host/hls/{sig}/{e}/
+  let refreshTimer = null;
+  let retryTimer = null;
+  let state = null;
+  let wasLive = false;
+  let closed = false;
+
+  function stopPlayer() {
+    clearTimeout(refreshTimer);
+    clearTimeout(retryTimer);
+    if (player) { player.destroy(); player = null; }
+    video.removeAttribute('src');
+    video.load();
+  }
+
+  // Play URLs are signed with a short expiry: fetch fresh ones well before they expire.
+  function scheduleRefresh(expiresAt) {
+    clearTimeout(refreshTimer);
+    const ms = Math.max(10000, (new Date(expiresAt).getTime() - Date.now()) * 0.7);
+    refreshTimer = setTimeout(async () => {
+      try {
+        const room = await api(`/api/rooms/${id}?client=web`);
+        if (room.state !== 'live' || !player) { return; }
+        const hls = room.play.find((p) => p.protocol === 'hls');
+        if (player.kind === 'hls' && hls && signedHlsPrefix(hls.url)) {
+          hlsPrefix = signedHlsPrefix(hls.url); // hls.js requests from now on carry the new signature
+        } else {
+          startPlayer(room); // other URL forms: reload with the fresh URL
+          return;
+        }
+        scheduleRefresh(room.expiresAt);
+      } catch (e) {
+        console.warn('refresh', e);
+        scheduleRefresh(new Date(Date.now() + 20000).toISOString());
+      }
+    }, ms);
+  }
+
+  function signedHlsPrefix(url) {
+    const m = url.match(/^(.*\/hls\/[A-Za-z0-9_-]{43}\/\d+\/)[^/]+$/);
+    return m ? m[1] : null;
+  }
+
+  function retryLater() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => { if (state === 'live' && !closed) { play(); } }, 1500);
+  }
+
+  function startPlayer(room) {
+    if (player) { player.destroy(); player = null; }
+    for (const option of room.play) {
+      if (option.protocol === 'hls' && window.Hls && Hls.isSupported()) {
+        hlsPrefix = signedHlsPrefix(option.url);
+        const hls = new Hls({
+          liveSyncDurationCount: 2,
+          xhrSetup(xhr, url) {
+            // Playlists and segments sit under the signed folder: ask with the freshest signature.
+            const m = url.match(/^.*\/hls\/[A-Za-z0-9_-]{43}\/\d+\/([^/?]+)$/);
+            if (m && hlsPrefix) { xhr.open('GET', hlsPrefix + m[1], true); }
+          },
+        });
+        hls.on(Hls.Events.ERROR, (_, data) => {
+          if (data.fatal) { note.textContent = `HLS: ${data.details}; retrying…`; retryLater(); }
+        });
+        hls.loadSource(option.url);
+        hls.attachMedia(video);
+        player = { kind: 'hls', url: option.url, destroy: () => hls.destroy() };
+        break;
+      }
+      if (option.protocol === 'hls' && video.canPlayType('application/vnd.apple.mpegurl')) {
+        video.src = option.url;
+        player = { kind: 'native', url: option.url, destroy: () => {} };
+        break;
+      }
+      if (option.protocol === 'flv' && window.mpegts && mpegts.getFeatureList().mseLivePlayback) {
+        const flv = mpegts.createPlayer({ type: 'flv', isLive: true, url: option.url }, { enableStashBuffer: false });
+        flv.on(mpegts.Events.ERROR, () => { note.textContent = 'FLV: connection lost; retrying…'; retryLater(); });
+        flv.attachMediaElement(video);
+        flv.load();
+        player = { kind: 'flv', url: option.url, destroy: () => { flv.pause(); flv.unload(); flv.detachMediaElement(); flv.destroy(); } };
+        break;
+      }
+    }
+    if (!player) { note.textContent = 'This browser cannot play any of the offered protocols.'; return; }
+    note.textContent = `Playing ${player.kind.toUpperCase()}`;
+    video.play().catch(() => { /* autoplay waits for data */ });
+    scheduleRefresh(room.expiresAt);
+  }
+
+  async function play() {
+    try {
+      const room = await api(`/api/rooms/${id}?client=web`);
+      if (room.state === 'live' && !closed) { startPlayer(room); }
+    } catch (e) {
+      note.textContent = e.message;
+      retryLater();
+    }
+  }
+
+  function applyState(next) {
+    const previous = state;
+    state = next.state;
+    badge.dataset.state = state;
+    badge.textContent = stateLabel(state);
+    if (state === 'live') {
+      wasLive = true;
+      stateText.textContent = 'On air.';
+      if (previous !== 'live') { play(); }
+    } else {
+      stopPlayer();
+      stateText.textContent = state === 'ended' ? 'The room has ended.'
+        : wasLive ? 'The broadcast has ended. Waiting for the host to go live again…'
+          : 'Waiting for the host to go live…';
+      note.textContent = '';
+    }
+    document.getElementById('host').hidden = !localStorage.getItem(hostKey(id)) || state === 'ended';
+  }
+
+  async function loadRecordings() {
+    try {
+      const data = await api(`/api/rooms/${id}/recordings`);
+      const list = document.getElementById('recordings');
+      if (!list) { return; }
+      list.replaceChildren(...data.items.map((rec) => {
+        const li = document.createElement('li');
+        const label = document.createElement('span');
+        const size = rec.sizeBytes == null ? '' : `, ${(rec.sizeBytes / 1048576).toFixed(1)} MB`;
+        label.textContent = `${new Date(rec.startTime).toLocaleString()} — ${rec.durationSeconds.toFixed(0)} s${size}`;
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = 'Play';
+        button.onclick = () => playRecording(rec);
+        const link = document.createElement('a');
+        link.href = rec.playbackUrl;
+        link.textContent = rec.format;
+        li.append(label, link, button);
+        return li;
+      }));
+      document.getElementById('recordings-empty').hidden = data.items.length > 0;
+    } catch (e) {
+      console.warn('recordings', e);
+    }
+  }
+
+  function playRecording(rec) {
+    stopPlayer();
+    if (rec.format === 'flv' && window.mpegts && mpegts.getFeatureList().mseLivePlayback) {
+      const flv = mpegts.createPlayer({ type: 'flv', isLive: false, url: rec.playbackUrl });
+      flv.attachMediaElement(video);
+      flv.load();
+      player = { kind: 'recording', destroy: () => { flv.unload(); flv.detachMediaElement(); flv.destroy(); } };
+    } else if (rec.format === 'm3u8' && window.Hls && Hls.isSupported()) {
+      const hls = new Hls();
+      hls.loadSource(rec.playbackUrl);
+      hls.attachMedia(video);
+      player = { kind: 'recording', destroy: () => hls.destroy() };
+    } else {
+      video.src = rec.playbackUrl;
+    }
+    note.textContent = 'Playing a recording';
+    video.play().catch(() => {});
+  }
+
+  document.getElementById('end').onclick = async () => {
+    try {
+      await api(`/api/rooms/${id}/end`, { method: 'POST', headers: { Authorization: `Bearer ${localStorage.getItem(hostKey(id))}` } });
+    } catch (e) {
+      note.textContent = e.message;
+    }
+  };
+  document.getElementById('new-push').onclick = async () => {
+    try {
+      const push = await api(`/api/rooms/${id}/push`, { method: 'POST', headers: { Authorization: `Bearer ${localStorage.getItem(hostKey(id))}` } });
+      document.getElementById('host-push').textContent = push.url;
+    } catch (e) {
+      note.textContent = e.message;
+    }
+  };
+
+  api(`/api/rooms/${id}?client=web`).then((room) => {
+    document.getElementById('room-title').textContent = room.title;
+    document.title = `${room.title} · LiveCloud`;
+  }).catch((e) => { stateText.textContent = e.message; });
+
+  const events = new EventSource(`/api/rooms/${id}/events`);
+  events.addEventListener('state', (e) => applyState(JSON.parse(e.data)));
+  events.addEventListener('recording', () => loadRecordings());
+  loadRecordings();
+
+  onLeave(() => { closed = true; events.close(); stopPlayer(); });
+}
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,24 @@
+namespace LiveCloud.LiveRooms.Tests;
+
+/// <summary>One running app (and its nginx) shared by the API and browser tests.</summary>
+public sealed class RoomsAppFixture : IAsyncLifetime
+{
+    public RoomsApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync() => App = await RoomsApp.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+            App.DeleteData();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RoomsAppGroup : ICollectionFixture<RoomsAppFixture>
+{
+    public const string Name = "rooms app";
+}
