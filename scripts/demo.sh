@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-bash scripts/prereqs.sh
+LIVECLOUD_DEMO_ONLY=1 bash scripts/prereqs.sh
 dotnet build samples/LiveCloud.Demo -c Release -nologo -v quiet
 dotnet run --project samples/LiveCloud.Demo -c Release --no-build

@@ -28,7 +28,17 @@ PY
 )
 runs=$(find "$results" -name '*.trx' | wc -l)
 rm -rf "$results"
+
+# The mini-program's page logic, with Node's test runner, against the real live-rooms backend (Release build).
+node_status=0
+node_out=$(cd samples/miniprogram && LIVEROOMS_CONFIGURATION=Release node --test --test-reporter=tap 2>&1) || node_status=$?
+printf '%s\n' "$node_out" | grep -E '^(not ok|# (pass|fail|skipped))' || true
+node_count() { printf '%s\n' "$node_out" | sed -n "s/^# $1 \([0-9]*\)$/\1/p" | tail -1; }
+node_pass=$(node_count pass); node_fail=$(node_count fail); node_skip=$(node_count skipped)
+passed=$((passed + ${node_pass:-0})); failed=$((failed + ${node_fail:-0})); skipped=$((skipped + ${node_skip:-0}))
+if [ -z "$node_pass" ]; then failed=$((failed + 1)); printf '%s\n' "$node_out" | tail -20; fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
-if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$runs" -eq 0 ]; then
+if [ "$status" -ne 0 ] || [ "$node_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$runs" -eq 0 ]; then
   exit 1
 fi

@@ -46,10 +46,18 @@ public static class LiveRoomsApp
         builder.Services.Configure<LiveRoomsOptions>(config.GetSection(LiveRoomsOptions.SectionName));
         builder.Services.AddProblemDetails();
         builder.Services.AddHttpContextAccessor();
+        IConfigurationSection chat = config.GetSection("Chat:Tencent");
         builder.Services.AddLiveCloud(config.GetSection(LiveCloudOptions.SectionName))
             .AddNginx()
             .AddTencent()
-            .AddQiniu();
+            .AddAliyun()
+            .AddQiniu()
+            .AddTencentIm(chat);
+        if (chat.Exists())
+        {
+            builder.Services.AddSingleton<IRoomChat, TencentRoomChat>();
+        }
+
 
         string connectionString = config.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs
             ? cs

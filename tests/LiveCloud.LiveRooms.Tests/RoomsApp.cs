@@ -46,7 +46,7 @@ public sealed class RoomsApp : IAsyncDisposable
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "liverooms-tests-" + Guid.NewGuid().ToString("N")[..10]);
 
-    public static async Task<RoomsApp> StartAsync(string? dataDirectory = null, int createRoomPermits = 1000)
+    public static async Task<RoomsApp> StartAsync(string? dataDirectory = null, int createRoomPermits = 1000, params string[] extraArgs)
     {
         Tools.Require("ffmpeg");
         Tools.Require("ffprobe");
@@ -67,6 +67,7 @@ public sealed class RoomsApp : IAsyncDisposable
             $"--LiveCloud:Nginx:HttpPort={nginxHttp}",
             $"--LiveCloud:Nginx:SigningKey={SigningKey}",
             "--Logging:LogLevel:Default=Warning",
+            .. extraArgs,
         ];
         WebApplication app = LiveRoomsApp.Build(new WebApplicationOptions
         {

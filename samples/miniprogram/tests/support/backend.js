@@ -50,7 +50,9 @@ async function startBackend({ command, timeoutMs } = {}) {
     ...process.env,
   };
 
-  const [file, ...args] = command || ['dotnet', 'run', '--project', PROJECT, '--', '--urls', url];
+  // LIVEROOMS_CONFIGURATION=Release runs an existing Release build (scripts/test.sh builds it first).
+  const built = process.env.LIVEROOMS_CONFIGURATION ? ['-c', process.env.LIVEROOMS_CONFIGURATION, '--no-build'] : [];
+  const [file, ...args] = command || ['dotnet', 'run', '--project', PROJECT, ...built, '--', '--urls', url];
   const child = spawn(file, command ? [...args, url] : args, { cwd: workDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => { output = (output + chunk.toString()).slice(-20000); };
