@@ -41,6 +41,8 @@ async function startBackend({ command, timeoutMs } = {}) {
   const env = {
     DOTNET_NOLOGO: '1',
     DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+    // `dotnet run` of a web project runs in the project folder: keep the tests' rooms out of its data/.
+    LiveRooms__DataDirectory: path.join(workDir, 'data'),
     LiveCloud__Provider: 'Nginx',
     LiveCloud__Nginx__RtmpPort: String(rtmpPort),
     LiveCloud__Nginx__HttpPort: String(nginxHttpPort),
