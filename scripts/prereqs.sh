@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the real parts the tests and the demo run against: nginx with the RTMP module, ffmpeg
-# (push, probe), dnsmasq (CNAME checks), Chromium (the web page test), Node.js + npm (the web page's
-# player libraries, the mini-program page tests). As root it installs what is missing with apt-get; otherwise
+# Installs the real parts the tests, the demo and the live-rooms sample run against: nginx with the
+# RTMP module, ffmpeg (push, probe), dnsmasq (CNAME checks), Node.js + npm (the web page's player
+# libraries, the mini-program page tests) and, for the tests only, Chromium (the web page test). As root it installs what is missing with apt-get; otherwise
 # it prints the exact command and fails.
 set -euo pipefail
 
@@ -10,10 +10,11 @@ command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 [ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || missing+=(libnginx-mod-rtmp)
 { command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; } || missing+=(ffmpeg)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+# Chromium is for the web page's browser test only; the demo (LIVECLOUD_DEMO_ONLY=1) does not need it.
 if [ "${LIVECLOUD_DEMO_ONLY:-}" != "1" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
-  command -v node >/dev/null 2>&1 || missing+=(nodejs)
-  command -v npm >/dev/null 2>&1 || missing+=(npm)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
