@@ -31,7 +31,7 @@ public sealed class ApiTests(RoomsAppFixture fixture)
             return await probe.ExitCodeAsync(ToolBound) == 0;
         }, "ffprobe to read the live HLS play URL");
 
-        (await push.ExitCodeAsync(ToolBound)).Should().Be(0, push.Output);
+        (await push.ExitCodeAsync(ToolBound)).Should().Be(0, push.Errors);
         await App.WaitForStateAsync(room.Id, "idle");
 
         await Poll.UntilAsync(async () => (await App.RecordingsAsync(room.Id)).Count > 0, "the show's recording to be listed");
@@ -41,7 +41,7 @@ public sealed class ApiTests(RoomsAppFixture fixture)
         recording.DurationSeconds.Should().BeGreaterThan(1);
         recording.StartTime.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(2));
         await using ToolProcess probeRecording = ToolProcess.ProbeDuration(recording.PlaybackUrl);
-        (await probeRecording.ExitCodeAsync(ToolBound)).Should().Be(0, probeRecording.Output);
+        (await probeRecording.ExitCodeAsync(ToolBound)).Should().Be(0, probeRecording.Errors);
         double.Parse(probeRecording.Output.Trim(), CultureInfo.InvariantCulture).Should().BeGreaterThan(1);
 
         await Poll.UntilAsync(() => Task.FromResult(sse.Events.Any(e => e.Type == "recording")), "the SSE recording event");

@@ -47,7 +47,7 @@ public sealed class RestartAndLimitTests
             pushResponse.StatusCode.Should().Be(HttpStatusCode.OK);
             PushView push = (await pushResponse.Content.ReadFromJsonAsync<PushView>(RoomsApp.Json))!;
             await using ToolProcess ffmpeg = ToolProcess.Push(push.Url, seconds: 3);
-            (await ffmpeg.ExitCodeAsync(TimeSpan.FromSeconds(60))).Should().Be(0, ffmpeg.Output);
+            (await ffmpeg.ExitCodeAsync(TimeSpan.FromSeconds(60))).Should().Be(0, ffmpeg.Errors);
         }
         finally
         {

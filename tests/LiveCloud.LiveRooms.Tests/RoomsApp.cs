@@ -48,9 +48,9 @@ public sealed class RoomsApp : IAsyncDisposable
 
     public static async Task<RoomsApp> StartAsync(string? dataDirectory = null, int createRoomPermits = 1000, params string[] extraArgs)
     {
-        Tools.Require("ffmpeg");
-        Tools.Require("ffprobe");
-        if (!File.Exists("/usr/lib/nginx/modules/ngx_rtmp_module.so") || Tools.Find("nginx") is null)
+        ToolProcess.Require("ffmpeg");
+        ToolProcess.Require("ffprobe");
+        if (!File.Exists("/usr/lib/nginx/modules/ngx_rtmp_module.so") || ToolProcess.Find("nginx") is null)
         {
             throw new InvalidOperationException("nginx with the RTMP module is required. Install it: apt-get install -y nginx-light libnginx-mod-rtmp");
         }

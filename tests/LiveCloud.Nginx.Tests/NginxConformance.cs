@@ -1,5 +1,4 @@
 using LiveCloud.Nginx;
-using LiveCloud.Testing;
 
 namespace LiveCloud.Nginx.Tests;
 

@@ -1,5 +1,4 @@
 using LiveCloud.Dns;
-using LiveCloud.Testing;
 
 namespace LiveCloud.Nginx.Tests;
 

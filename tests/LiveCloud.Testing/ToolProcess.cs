@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
-namespace LiveCloud.Nginx.Tests;
+namespace LiveCloud.Testing;
 
-/// <summary>A child process (ffmpeg, ffprobe) with captured output, always killed on dispose.</summary>
-internal sealed class ToolProcess : IAsyncDisposable
+/// <summary>
+/// A child process (ffmpeg, ffprobe) with captured output, always killed on dispose: the real pushes and
+/// probes the nginx, live-rooms and CLI tests make. A missing tool fails with the apt package to install.
+/// </summary>
+public sealed class ToolProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -12,9 +16,7 @@ internal sealed class ToolProcess : IAsyncDisposable
 
     private ToolProcess(string tool, IEnumerable<string> args)
     {
-        string path = NginxRtmpServer.ResolveExecutable(tool)
-            ?? throw new InvalidOperationException($"{tool} was not found on PATH. Install it: apt-get install ffmpeg");
-        var start = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var start = new ProcessStartInfo(Require(tool)) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -28,23 +30,43 @@ internal sealed class ToolProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>What it wrote to standard output.</summary>
     public string Output { get { lock (_stdout) { return _stdout.ToString(); } } }
 
+    /// <summary>What it wrote to standard error.</summary>
     public string Errors { get { lock (_stderr) { return _stderr.ToString(); } } }
 
-    /// <summary>Pushes a synthetic 320x240 test pattern with a sine tone for <paramref name="seconds"/> seconds.</summary>
+    /// <summary>The full path of a tool on PATH or in the usual sbin folders, or <see langword="null"/>.</summary>
+    public static string? Find(string name)
+    {
+        IEnumerable<string> dirs = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin"]);
+        return dirs.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>The full path of a tool; fails naming the package to install when it is missing.</summary>
+    public static string Require(string name) =>
+        Find(name) ?? throw new InvalidOperationException($"{name} is required by these tests. Install it: apt-get install -y {(name.StartsWith("ff", StringComparison.Ordinal) ? "ffmpeg" : name)}");
+
+    /// <summary>Pushes a synthetic 320x240 test pattern (yuv420p, which browsers decode) with a sine tone for <paramref name="seconds"/> seconds.</summary>
     public static ToolProcess Push(string url, int seconds) => new("ffmpeg",
     [
         "-hide_banner", "-loglevel", "error", "-nostdin",
         "-re", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
-        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-c:a", "aac",
-        "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-f", "flv", url,
+        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-t", seconds.ToString(CultureInfo.InvariantCulture), "-f", "flv", url,
     ]);
 
+    /// <summary>ffprobe of <paramref name="url"/> with extra arguments (e.g. <c>-show_entries format=duration</c>).</summary>
     public static ToolProcess Probe(string url, params string[] extra) => new("ffprobe",
         ["-v", "error", "-rw_timeout", "10000000", .. extra, url]);
+
+    /// <summary>ffprobe printing the container duration in seconds.</summary>
+    public static ToolProcess ProbeDuration(string url) => Probe(url, "-show_entries", "format=duration", "-of", "csv=p=0");
 
     /// <summary>Waits for the exit (bounded) and returns the exit code; kills and fails when the bound passes.</summary>
     public async Task<int> ExitCodeAsync(TimeSpan bound)
@@ -64,6 +86,7 @@ internal sealed class ToolProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         try
@@ -96,11 +119,13 @@ internal sealed class ToolProcess : IAsyncDisposable
     }
 }
 
-internal static class Poll
+/// <summary>Polling with a generous bound, instead of timed assertions.</summary>
+public static class Poll
 {
-    /// <summary>Polls <paramref name="condition"/> until it holds, failing after a generous bound.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what, int seconds = 20)
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> after <paramref name="seconds"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, int seconds = 30)
     {
+        ArgumentNullException.ThrowIfNull(condition);
         DateTime deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
@@ -118,6 +143,7 @@ internal static class Poll
         }
     }
 
-    public static Task UntilAsync(Func<bool> condition, string what, int seconds = 20) =>
+    /// <summary>Polls a synchronous <paramref name="condition"/>.</summary>
+    public static Task UntilAsync(Func<bool> condition, string what, int seconds = 30) =>
         UntilAsync(() => Task.FromResult(condition()), what, seconds);
 }
