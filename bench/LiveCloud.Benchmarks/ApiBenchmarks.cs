@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using LiveCloud.Aliyun.Signing;
+using LiveCloud.Aliyun.Tests;
+using LiveCloud.Aliyun.Tests.Emulator;
+using LiveCloud.Qiniu;
+using LiveCloud.Qiniu.Tests;
+using LiveCloud.Tencent;
+using LiveCloud.Tencent.Tests.Emulator;
+
+namespace LiveCloud.Benchmarks;
+
+/// <summary>
+/// One read call per vendor — the domain list — against the vendor's loopback emulator: through the adapter
+/// (<see cref="IStreamProvider.ListDomainsAsync"/>: request building, signing, resilience pipeline, JSON parsing,
+/// mapping to <see cref="LiveDomain"/>) and, as the baseline, the same signed request sent with a bare
+/// <see cref="HttpClient"/> and its body read as a string. Both sign with the library's public signer (the
+/// emulators refuse unsigned or replayed requests), so the ratio is what the adapter adds around the wire call.
+/// </summary>
+public class ApiPath : IDisposable
+{
+    private Emulators? _emulators;
+    private IStreamProvider _provider = null!;
+    private RawClient _raw = null!;
+
+    [Params("Tencent", "Aliyun", "Qiniu")]
+    public string Vendor { get; set; } = "Tencent";
+
+    [GlobalSetup]
+    public void GlobalSetup()
+    {
+        _emulators = Emulators.StartAsync().GetAwaiter().GetResult();
+        (_provider, _raw) = Clients.For(Vendor, _emulators.Endpoint(Vendor));
+    }
+
+    [GlobalCleanup]
+    public void GlobalCleanup() => Dispose();
+
+    [Benchmark(Baseline = true)]
+    public Task<int> Raw() => _raw.SendAsync();
+
+    [Benchmark]
+    public async Task<int> Adapter()
+    {
+        int count = 0;
+        await foreach (LiveDomain _ in _provider.ListDomainsAsync().ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public void Dispose()
+    {
+        _raw?.Dispose();
+        _emulators?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _emulators = null;
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The three vendor emulators with two domains each, on the system clock.</summary>
+public sealed class Emulators : IAsyncDisposable
+{
+    private Emulators(TencentApiEmulator tencent, AliyunLiveEmulator aliyun, QiniuEmulator qiniu)
+    {
+        Tencent = tencent;
+        Aliyun = aliyun;
+        Qiniu = qiniu;
+    }
+
+    public TencentApiEmulator Tencent { get; }
+
+    public AliyunLiveEmulator Aliyun { get; }
+
+    public QiniuEmulator Qiniu { get; }
+
+    public static async Task<Emulators> StartAsync()
+    {
+        TencentApiEmulator tencent = await TencentApiEmulator.StartAsync(TimeProvider.System).ConfigureAwait(false);
+        tencent.AddDomain(TencentApiEmulator.PushDomain, 0);
+        tencent.AddDomain(TencentApiEmulator.PlayDomain, 1);
+        AliyunLiveEmulator aliyun = await AliyunTestSetup.StartEmulatorAsync(TimeProvider.System).ConfigureAwait(false);
+        QiniuEmulator qiniu = await QiniuEmulator.StartAsync().ConfigureAwait(false);
+        return new Emulators(tencent, aliyun, qiniu);
+    }
+
+    public Uri Endpoint(string vendor) => vendor switch
+    {
+        "Tencent" => Tencent.Endpoint,
+        "Aliyun" => Aliyun.BaseAddress,
+        "Qiniu" => Qiniu.BaseAddress,
+        _ => throw new ArgumentOutOfRangeException(nameof(vendor), vendor, "Tencent, Aliyun or Qiniu"),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await Tencent.DisposeAsync().ConfigureAwait(false);
+        await Aliyun.DisposeAsync().ConfigureAwait(false);
+        await Qiniu.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>An adapter and its raw counterpart aimed at one endpoint.</summary>
+public static class Clients
+{
+    public static (IStreamProvider Provider, RawClient Raw) For(string vendor, Uri endpoint) => vendor switch
+    {
+        "Tencent" => (Setup.Tencent(TimeProvider.System, endpoint), new RawTencent(endpoint)),
+        "Aliyun" => (Setup.Aliyun(TimeProvider.System, endpoint), new RawAliyun(endpoint)),
+        "Qiniu" => (Setup.Qiniu(TimeProvider.System, endpoint), new RawQiniu(endpoint)),
+        _ => throw new ArgumentOutOfRangeException(nameof(vendor), vendor, "Tencent, Aliyun or Qiniu"),
+    };
+}
+
+/// <summary>The baseline: build the signed request by hand, send it with a bare HttpClient, read the body.</summary>
+public abstract class RawClient(Uri endpoint) : IDisposable
+{
+    protected HttpClient Http { get; } = new() { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan };
+
+    protected Uri Endpoint { get; } = endpoint;
+
+    public async Task<int> SendAsync()
+    {
+        using HttpRequestMessage request = CreateRequest();
+        using HttpResponseMessage response = await Http.SendAsync(request).ConfigureAwait(false);
+        string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? body.Length : throw new HttpRequestException($"HTTP {(int)response.StatusCode}: {body}");
+    }
+
+    protected abstract HttpRequestMessage CreateRequest();
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Http.Dispose();
+        }
+    }
+}
+
+/// <summary>DescribeLiveDomains (PageSize 100, PageNum 1), TC3-HMAC-SHA256 signed, as the adapter sends it.</summary>
+public sealed class RawTencent(Uri endpoint) : RawClient(endpoint)
+{
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"PageSize":100,"PageNum":1}""");
+    private readonly Tc3Signer _signer = new(TencentApiEmulator.SecretId, TencentApiEmulator.SecretKey, "live");
+
+    protected override HttpRequestMessage CreateRequest()
+    {
+        Tc3Signature signature = _signer.Sign(Endpoint.Authority, TencentLiveClient.ContentType, Body, "DescribeLiveDomains");
+        var content = new ByteArrayContent(Body);
+        content.Headers.TryAddWithoutValidation("Content-Type", TencentLiveClient.ContentType);
+        var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = content };
+        request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+        request.Headers.TryAddWithoutValidation("X-TC-Action", "DescribeLiveDomains");
+        request.Headers.TryAddWithoutValidation("X-TC-Version", TencentLiveClient.ApiVersion);
+        request.Headers.TryAddWithoutValidation("X-TC-Timestamp", signature.Timestamp.ToString(CultureInfo.InvariantCulture));
+        return request;
+    }
+}
+
+/// <summary>DescribeLiveUserDomains (PageNumber 1, PageSize 50), ACS3-HMAC-SHA256 signed with a fresh nonce.</summary>
+public sealed class RawAliyun(Uri endpoint) : RawClient(endpoint)
+{
+    private static readonly KeyValuePair<string, string>[] Query = [new("PageNumber", "1"), new("PageSize", "50")];
+
+    protected override HttpRequestMessage CreateRequest()
+    {
+        string date = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new("host", Endpoint.Authority),
+            new("x-acs-action", "DescribeLiveUserDomains"),
+            new("x-acs-version", "2016-11-01"),
+            new("x-acs-date", date),
+            new("x-acs-signature-nonce", Guid.NewGuid().ToString("N")),
+            new("x-acs-content-sha256", AliyunAcs3Signer.EmptyPayloadHash),
+        };
+        Acs3Signature signature = AliyunAcs3Signer.Sign("POST", Endpoint.AbsolutePath, Query, headers, "testid", "testsecret");
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Endpoint, "?" + AliyunAcs3Signer.CanonicalQuery(Query)));
+        foreach (KeyValuePair<string, string> header in headers)
+        {
+            if (header.Key != "host")
+            {
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
+        return request;
+    }
+}
+
+/// <summary>GET v2/hubs/{hub}/domains with a Qiniu token.</summary>
+public sealed class RawQiniu(Uri endpoint) : RawClient(endpoint)
+{
+    private readonly QiniuToken _token = new(QiniuEmulator.AccessKey, QiniuEmulator.SecretKey);
+    private readonly Uri _uri = new(endpoint, $"v2/hubs/{QiniuEmulator.Hub}/domains");
+
+    protected override HttpRequestMessage CreateRequest()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, _uri) { Content = new ByteArrayContent([]) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        request.Headers.TryAddWithoutValidation("Authorization", _token.SignRequest("GET", _uri.PathAndQuery, _uri.Authority, "application/x-www-form-urlencoded", []));
+        return request;
+    }
+}
