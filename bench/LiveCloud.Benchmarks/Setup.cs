@@ -28,8 +28,11 @@ public static class Setup
     /// <summary>The frozen "now" of the URL and callback benchmarks.</summary>
     public static readonly DateTimeOffset Now = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    /// <summary>An expiry one hour after <see cref="Now"/>.</summary>
-    public static readonly DateTimeOffset Expires = Now.AddHours(1);
+    /// <summary>
+    /// The expiry the URL benchmarks sign: fixed (stable inputs, comparable runs) and far enough ahead that the
+    /// providers, which sign on the system clock there as apps do, accept it.
+    /// </summary>
+    public static readonly DateTimeOffset Expires = new(2035, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static FakeTimeProvider FrozenClock() => new(Now);
 
