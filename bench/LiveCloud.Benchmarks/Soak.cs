@@ -24,88 +24,78 @@ public static class Soak
         int seconds = Option(args, "--seconds", 300);
         string? output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
 
-        using Process child = StartEmulators(out Dictionary<string, Uri> endpoints);
+        using EmulatorProcess child = EmulatorProcess.Start();
+        Dictionary<string, Uri> endpoints = child.Endpoints;
+        int[] ports = [.. endpoints.Values.Select(u => u.Port)];
+        Dictionary<string, IStreamProvider> providers = endpoints.ToDictionary(e => e.Key, e => Clients.For(e.Key, e.Value).Provider);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var clock = Stopwatch.StartNew();
+        var rounds = new List<Checkpoint>();
+        int done = 0;
+        bool complete = true;
         try
         {
-            int[] ports = [.. endpoints.Values.Select(u => u.Port)];
-            Dictionary<string, IStreamProvider> providers = endpoints.ToDictionary(e => e.Key, e => Clients.For(e.Key, e.Value).Provider);
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-            var clock = Stopwatch.StartNew();
-            var rounds = new List<Checkpoint>();
-            int done = 0;
-            bool complete = true;
-            try
+            for (int round = 1; round <= Rounds; round++)
             {
-                for (int round = 1; round <= Rounds; round++)
+                int perVendor = (calls / Rounds) + (round <= calls % Rounds ? 1 : 0);
+                await Task.WhenAll(providers.Values.Select(p => Parallel.ForAsync(0, perVendor, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = deadline.Token }, async (i, token) =>
                 {
-                    int perVendor = (calls / Rounds) + (round <= calls % Rounds ? 1 : 0);
-                    await Task.WhenAll(providers.Values.Select(p => Parallel.ForAsync(0, perVendor, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = deadline.Token }, async (i, token) =>
+                    int count = 0;
+                    await foreach (LiveDomain _ in p.ListDomainsAsync(token).ConfigureAwait(false))
                     {
-                        int count = 0;
-                        await foreach (LiveDomain _ in p.ListDomainsAsync(token).ConfigureAwait(false))
-                        {
-                            count++;
-                        }
+                        count++;
+                    }
 
-                        if (count < 2)
-                        {
-                            throw new InvalidOperationException($"{p.Name} listed {count} domains.");
-                        }
-                    }))).ConfigureAwait(false);
-                    done += perVendor;
-                    rounds.Add(Measure(done, ports, clock.Elapsed));
-                    Console.Error.WriteLine($"soak: {done,6} calls per vendor, {rounds[^1].Sockets} sockets ({rounds[^1].Established} established), heap {rounds[^1].HeapBytes / 1024} KiB after GC");
-                }
+                    if (count < 2)
+                    {
+                        throw new InvalidOperationException($"{p.Name} listed {count} domains.");
+                    }
+                }))).ConfigureAwait(false);
+                done += perVendor;
+                rounds.Add(Measure(done, ports, clock.Elapsed));
+                Console.Error.WriteLine($"soak: {done,6} calls per vendor, {rounds[^1].Sockets} sockets ({rounds[^1].Established} established), heap {rounds[^1].HeapBytes / 1024} KiB after GC");
             }
-            catch (OperationCanceledException)
-            {
-                complete = false;
-                Console.Error.WriteLine($"soak: stopped by the {seconds} s bound after {done} calls per vendor");
-            }
-
-            Checkpoint first = rounds.FirstOrDefault() ?? Measure(0, ports, clock.Elapsed);
-            Checkpoint last = rounds.LastOrDefault() ?? first;
-            int maxSockets = rounds.Count == 0 ? 0 : rounds.Skip(1).Select(r => r.Sockets).DefaultIfEmpty(first.Sockets).Max();
-            long heapGrowth = last.HeapBytes - first.HeapBytes;
-            // Noise allowance for the heap: 5% of the first reading or 256 KiB, whichever is larger.
-            long heapAllowance = Math.Max(first.HeapBytes / 20, 256 * 1024);
-            bool socketsOk = maxSockets <= first.Sockets;
-            bool heapOk = heapGrowth <= heapAllowance;
-            var result = new
-            {
-                callsPerVendor = done,
-                vendors = providers.Keys.ToArray(),
-                concurrency,
-                seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-                complete,
-                socketsAfterFirstTenth = first.Sockets,
-                maxSocketsAfter = maxSockets,
-                heapAfterFirstTenth = first.HeapBytes,
-                heapAtEnd = last.HeapBytes,
-                heapGrowth,
-                heapAllowance,
-                socketsOk,
-                heapOk,
-                passed = complete && socketsOk && heapOk,
-                rounds,
-            };
-            string json = JsonSerializer.Serialize(result, Indented);
-            if (output is not null)
-            {
-                await File.WriteAllTextAsync(output, json).ConfigureAwait(false);
-            }
-
-            Console.WriteLine(json);
-            return result.passed ? 0 : 1;
         }
-        finally
+        catch (OperationCanceledException)
         {
-            child.StandardInput.Close();
-            if (!child.WaitForExit(10_000))
-            {
-                child.Kill();
-            }
+            complete = false;
+            Console.Error.WriteLine($"soak: stopped by the {seconds} s bound after {done} calls per vendor");
         }
+
+        Checkpoint first = rounds.FirstOrDefault() ?? Measure(0, ports, clock.Elapsed);
+        Checkpoint last = rounds.LastOrDefault() ?? first;
+        int maxSockets = rounds.Count == 0 ? 0 : rounds.Skip(1).Select(r => r.Sockets).DefaultIfEmpty(first.Sockets).Max();
+        long heapGrowth = last.HeapBytes - first.HeapBytes;
+        // Noise allowance for the heap: 5% of the first reading or 256 KiB, whichever is larger.
+        long heapAllowance = Math.Max(first.HeapBytes / 20, 256 * 1024);
+        bool socketsOk = maxSockets <= first.Sockets;
+        bool heapOk = heapGrowth <= heapAllowance;
+        var result = new
+        {
+            callsPerVendor = done,
+            vendors = providers.Keys.ToArray(),
+            concurrency,
+            seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            complete,
+            socketsAfterFirstTenth = first.Sockets,
+            maxSocketsAfter = maxSockets,
+            heapAfterFirstTenth = first.HeapBytes,
+            heapAtEnd = last.HeapBytes,
+            heapGrowth,
+            heapAllowance,
+            socketsOk,
+            heapOk,
+            passed = complete && socketsOk && heapOk,
+            rounds,
+        };
+        string json = JsonSerializer.Serialize(result, Indented);
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, json).ConfigureAwait(false);
+        }
+
+        Console.WriteLine(json);
+        return result.passed ? 0 : 1;
     }
 
     private static int Option(string[] args, string name, int fallback)
@@ -158,28 +148,60 @@ public static class Soak
         return (all, established);
     }
 
-    private static Process StartEmulators(out Dictionary<string, Uri> endpoints)
+    public sealed record Checkpoint(int Calls, double Seconds, int Sockets, int Established, long HeapBytes, long WorkingSetBytes);
+}
+
+/// <summary>The vendor emulators in a child process (this program's <c>emulators</c> mode), stopped on dispose.</summary>
+public sealed class EmulatorProcess : IDisposable
+{
+    private readonly Process _child;
+
+    private EmulatorProcess(Process child, Dictionary<string, Uri> endpoints)
+    {
+        _child = child;
+        Endpoints = endpoints;
+    }
+
+    public Dictionary<string, Uri> Endpoints { get; }
+
+    public static EmulatorProcess Start()
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
         var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
-            start.ArgumentList.Add(typeof(Soak).Assembly.Location);
+            start.ArgumentList.Add(typeof(EmulatorProcess).Assembly.Location);
         }
 
         start.ArgumentList.Add("emulators");
         Process child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the emulator process.");
-        endpoints = [];
+        var endpoints = new Dictionary<string, Uri>();
         while (child.StandardOutput.ReadLine() is { } line && line != "READY")
         {
             string[] parts = line.Split(' ', 2);
             endpoints[parts[0]] = new Uri(parts[1]);
         }
 
-        return endpoints.Count == 3 ? child : throw new InvalidOperationException("The emulator process did not report its endpoints.");
+        if (endpoints.Count != 3)
+        {
+            child.Kill();
+            child.Dispose();
+            throw new InvalidOperationException("The emulator process did not report its endpoints.");
+        }
+
+        return new EmulatorProcess(child, endpoints);
     }
 
-    public sealed record Checkpoint(int Calls, double Seconds, int Sockets, int Established, long HeapBytes, long WorkingSetBytes);
+    public void Dispose()
+    {
+        _child.StandardInput.Close();
+        if (!_child.WaitForExit(10_000))
+        {
+            _child.Kill();
+        }
+
+        _child.Dispose();
+    }
 }
 
 /// <summary>The <c>emulators</c> mode: starts the three emulators, prints "{vendor} {endpoint}" lines and READY, runs until stdin closes.</summary>
