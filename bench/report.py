@@ -123,16 +123,34 @@ w("## Vendor API path (domain list against the loopback emulator)")
 w("")
 w("Raw = the same signed request (library's public signer) sent with a bare `HttpClient`, body read as a string.")
 w("Adapter = `IStreamProvider.ListDomainsAsync` (request building, signing, Polly pipeline, JSON parsing, mapping).")
-w("The emulator runs in the measured process, so allocations include the server side of both.")
+w("The emulators run in a child process: allocations are the client's alone. Wall time of a loopback round trip between two")
+w("processes on 2 shared cores is noisy; the gate allows for the noise this run measured.")
 w("")
 w("| Vendor | Raw HttpClient | Adapter | Adapter ÷ raw | Raw alloc | Adapter alloc |")
 w("|---|---:|---:|---:|---:|---:|")
+api = {}
 for vendor in ["Tencent", "Aliyun", "Qiniu"]:
     raw = get(f"ApiPath.Raw(Vendor={vendor})")
     adapter = get(f"ApiPath.Adapter(Vendor={vendor})")
     r, n = ratio(adapter, raw)
+    api[vendor] = raw
     w(f"| {vendor} | {fmt_ns(raw['median'])} ±{raw['noise']:.0%} | {fmt_ns(adapter['median'])} ±{adapter['noise']:.0%} | {r:.3f}× | {raw['alloc']:,} B | {adapter['alloc']:,} B |")
-    at_most(f"{vendor} adapter adds ≤ 10% over the raw call", r, 1.10, n)
+w("")
+w("The same two calls with the network taken out (one in-memory handler answering with the emulator's body) isolate what")
+w("the adapter adds in CPU per call; that difference, divided by the raw loopback call above, is what the ≤ 10% target is")
+w("judged on, because it is measured to a few percent where the loopback ratio itself is not.")
+w("")
+w("| Vendor | Raw in memory | Adapter in memory | Adapter adds | ÷ raw loopback call | Raw alloc | Adapter alloc |")
+w("|---|---:|---:|---:|---:|---:|---:|")
+for vendor in ["Tencent", "Aliyun", "Qiniu"]:
+    raw_mem = get(f"ApiOverhead.RawInMemory(Vendor={vendor})")
+    ad_mem = get(f"ApiOverhead.AdapterInMemory(Vendor={vendor})")
+    added = ad_mem["median"] - raw_mem["median"]
+    share = added / api[vendor]["median"]
+    spread = math.hypot(ad_mem["noise"] * ad_mem["mean"], raw_mem["noise"] * raw_mem["mean"])
+    rel = math.hypot(spread / added if added > 0 else 0.0, api[vendor]["noise"])
+    w(f"| {vendor} | {fmt_ns(raw_mem['median'])} ±{raw_mem['noise']:.0%} | {fmt_ns(ad_mem['median'])} ±{ad_mem['noise']:.0%} | {fmt_ns(added)} | {share:.1%} | {raw_mem['alloc']:,} B | {ad_mem['alloc']:,} B |")
+    at_most(f"{vendor} adapter adds ≤ 10% over the raw call", share, 0.10, rel)
 w("")
 
 # ---------------------------------------------------------------- callbacks

@@ -45,8 +45,11 @@ public static class Setup
         TotalTimeout = TimeSpan.FromSeconds(30),
     };
 
-    public static VendorHttpPipeline Pipeline(string name, Uri endpoint, VendorResilienceOptions resilience) =>
-        new(name, new HttpClient { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan }, resilience, NullLogger.Instance, TimeProvider.System);
+    public static VendorHttpPipeline Pipeline(string name, Uri endpoint, VendorResilienceOptions resilience, HttpMessageHandler? handler = null) =>
+        new(name, Client(endpoint, handler), resilience, NullLogger.Instance, TimeProvider.System);
+
+    public static HttpClient Client(Uri endpoint, HttpMessageHandler? handler) =>
+        new(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan };
 
     public static TencentOptions TencentOptions(Uri endpoint) => new()
     {
@@ -99,22 +102,22 @@ public static class Setup
 
     private static readonly Uri Nowhere = new("http://127.0.0.1:9/");
 
-    public static IStreamProvider Tencent(TimeProvider clock, Uri? endpoint = null)
+    public static IStreamProvider Tencent(TimeProvider clock, Uri? endpoint = null, HttpMessageHandler? handler = null)
     {
         TencentOptions o = TencentOptions(endpoint ?? Nowhere);
-        return new TencentStreamProvider(o, Pipeline("Tencent", o.Endpoint, o.Resilience), clock);
+        return new TencentStreamProvider(o, Pipeline("Tencent", o.Endpoint, o.Resilience, handler), clock);
     }
 
-    public static IStreamProvider Aliyun(TimeProvider clock, Uri? endpoint = null)
+    public static IStreamProvider Aliyun(TimeProvider clock, Uri? endpoint = null, HttpMessageHandler? handler = null)
     {
         AliyunOptions o = AliyunOptions(endpoint ?? Nowhere);
-        return new AliyunStreamProvider(o, Pipeline("Aliyun", o.Endpoint, o.Resilience), clock);
+        return new AliyunStreamProvider(o, Pipeline("Aliyun", o.Endpoint, o.Resilience, handler), clock);
     }
 
-    public static IStreamProvider Qiniu(TimeProvider clock, Uri? endpoint = null)
+    public static IStreamProvider Qiniu(TimeProvider clock, Uri? endpoint = null, HttpMessageHandler? handler = null)
     {
         QiniuOptions o = QiniuOptions(endpoint ?? Nowhere);
-        return new QiniuStreamProvider(o, Pipeline("Qiniu", o.Endpoint, o.Resilience), clock);
+        return new QiniuStreamProvider(o, Pipeline("Qiniu", o.Endpoint, o.Resilience, handler), clock);
     }
 
     public static IStreamProvider Nginx(TimeProvider clock) => new NginxStreamProvider(NginxOptions(), timeProvider: clock);
