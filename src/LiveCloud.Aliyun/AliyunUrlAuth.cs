@@ -55,7 +55,9 @@ public static class AliyunUrlAuth
 internal sealed class TypeAUrlSigner
 {
     private const string AuthKeyParameter = "?auth_key=";
-    private const int StackLimit = 1024;
+    // The hash input is path + token prefix + key, about 80 bytes; the stack buffer is zeroed on every call, so it is
+    // sized for that rather than for the longest name.
+    private const int StackLimit = 256;
 
     // "-" + key, UTF-8: the tail of every hash input.
     private readonly byte[] _keyTail;

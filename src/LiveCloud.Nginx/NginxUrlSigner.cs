@@ -31,6 +31,12 @@ internal sealed class NginxUrlSigner
     internal const string Hls = "hls";
     private const int MaxSignedLength = 1024;
 
+    [ThreadStatic]
+    private static IncrementalHash? t_hmac;
+
+    [ThreadStatic]
+    private static byte[]? t_hmacKey;
+
     private readonly byte[] _key;
 
     public NginxUrlSigner(string signingKey)
@@ -137,7 +143,20 @@ internal sealed class NginxUrlSigner
         at += Encoding.ASCII.GetBytes("?e=", data[at..]);
         expires.TryFormat(data[at..], out int written, default, CultureInfo.InvariantCulture);
         at += written;
-        HMACSHA256.HashData(_key, data[..at], mac);
+        IncrementalHash hmac = t_hmac is not null && ReferenceEquals(t_hmacKey, _key) ? t_hmac : KeyedHmac(_key);
+        hmac.AppendData(data[..at]);
+        hmac.GetHashAndReset(mac);
+    }
+
+    // One keyed HMAC-SHA256 per thread, rebuilt only when another signer (key) signs on that thread: the one-shot
+    // HMACSHA256.HashData rebuilds the native context and key schedule every call (1,040 ns against 430 ns reused,
+    // bench/LiveCloud.Benchmarks HashPrimitives). _key is private and never changes, so its reference identifies it.
+    private static IncrementalHash KeyedHmac(byte[] key)
+    {
+        t_hmac?.Dispose();
+        t_hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        t_hmacKey = key;
+        return t_hmac;
     }
 
     internal static string ToBase64Url(ReadOnlySpan<byte> bytes)

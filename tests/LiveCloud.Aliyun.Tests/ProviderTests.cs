@@ -56,6 +56,17 @@ public sealed class ProviderTests
     }
 
     [Fact]
+    public void A_longest_stream_name_signs_through_the_pooled_buffer_like_a_short_one()
+    {
+        // 256 characters: the hash input outgrows the stack buffer; the URL must still verify against the rule.
+        var stream = new StreamId("live", new string('n', StreamId.MaxLength));
+        DateTimeOffset expires = DateTimeOffset.FromUnixTimeSeconds(1714550400 + 86400 * 1000);
+        string url = Provider().CreatePushUrl(stream, expires).Url;
+        string token = url[(url.IndexOf("auth_key=", StringComparison.Ordinal) + 9)..];
+        AliyunUrlAuth.CreateAuthKey("/live/" + stream.Name, expires.ToUnixTimeSeconds(), "PushKey123456789").Should().Be(token);
+    }
+
+    [Fact]
     public void Signing_a_push_url_allocates_only_the_string()
     {
         AliyunStreamProvider provider = Provider();

@@ -61,6 +61,24 @@ public sealed class NginxProviderTests
     }
 
     [Fact]
+    public void Two_providers_with_different_keys_interleaved_on_one_thread_each_sign_with_their_own()
+    {
+        // The signer keeps one keyed HMAC per thread; switching keys must rebuild it, never reuse the other key.
+        DateTimeOffset expires = Now.AddHours(1);
+        long e = expires.ToUnixTimeSeconds();
+        const string OtherKey = "another-signing-key-0123456789abcdef";
+        NginxStreamProvider first = NewProvider();
+        NginxStreamProvider second = NewProvider(o => o.SigningKey = OtherKey);
+        string otherSig = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(OtherKey), Encoding.ASCII.GetBytes($"publish:/live/demo?e={e}")))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        for (int i = 0; i < 3; i++)
+        {
+            first.CreatePushUrl(Demo, expires).Url.Should().EndWith($"&sig={Sig($"publish:/live/demo?e={e}")}");
+            second.CreatePushUrl(Demo, expires).Url.Should().EndWith($"&sig={otherSig}");
+        }
+    }
+
+    [Fact]
     public void Other_applications_are_refused_naming_the_parameter()
     {
         Action push = () => NewProvider().CreatePushUrl(new StreamId("other", "demo"), Now.AddHours(1));

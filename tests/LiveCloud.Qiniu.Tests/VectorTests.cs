@@ -188,6 +188,23 @@ public class VectorTests
     }
 
     [Fact]
+    public void Buffers_sized_to_the_url_hold_the_longest_title_and_a_far_deadline()
+    {
+        // The hot path sizes its stack buffers to the URL; a 200-character title and a 16-hex-digit deadline must
+        // still fit and sign by the rule: sign = md5(PlayKey + path + t), token over "/hub/stream?e=deadline".
+        string title = new('t', 200);
+        const long Far = long.MaxValue;
+        QiniuUrlSigner signer = Signer();
+        string t = Far.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        string path = $"/PiliSDKTest/{title}.m3u8";
+        string sign = Convert.ToHexStringLower(System.Security.Cryptography.CryptographicOperations.HashData(
+            System.Security.Cryptography.HashAlgorithmName.MD5, System.Text.Encoding.UTF8.GetBytes("PlayKey0987654321" + path + t)));
+        signer.CreatePlayUrl(StreamProtocol.Hls, title, Far).Should().Be($"https://pili-live-hls.example.com{path}?sign={sign}&t={t}");
+        string push = signer.CreateRtmpPushUrl(title, Far);
+        push.Should().Be(QiniuUrlSigner.SignPublishUrl($"rtmp://pili-publish.example.com/PiliSDKTest/{title}", QiniuPushSecurity.ExpirySk, Far, QiniuEmulator.AccessKey, QiniuEmulator.SecretKey));
+    }
+
+    [Fact]
     public void Hot_path_allocates_only_the_url()
     {
         QiniuUrlSigner signer = Signer();

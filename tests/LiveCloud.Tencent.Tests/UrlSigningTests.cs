@@ -28,6 +28,17 @@ public sealed class UrlSigningTests
     }
 
     [Fact]
+    public void A_longest_stream_name_signs_through_the_pooled_buffer_like_a_short_one()
+    {
+        // 256 characters: key + name + time outgrows the stack buffer; txSecret must still be md5(key + name + txTime).
+        string name = new('n', StreamId.MaxLength);
+        string url = Provider().CreatePushUrl(new StreamId("live", name), Expiry).Url;
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.CryptographicOperations.HashData(
+            System.Security.Cryptography.HashAlgorithmName.MD5, System.Text.Encoding.UTF8.GetBytes(TencentTestSetup.PushKey + name + "6553F100")));
+        url.Should().EndWith($"?txSecret={expected}&txTime=6553F100");
+    }
+
+    [Fact]
     public void Row_6_full_push_url_matches_and_splits_for_obs()
     {
         PushUrl url = Provider().CreatePushUrl(new StreamId("live", "room_1001"), Expiry);
