@@ -261,7 +261,7 @@ public sealed class ApiTests : IAsyncLifetime
     public async Task A_read_is_retried_through_throttling_and_server_faults_until_it_succeeds()
     {
         _emulator.Online.Add(("live", "room_1001", _clock.GetUtcNow()));
-        _emulator.Inject(Fault.Throttle, Fault.InternalError, new Fault.Status(502));
+        _emulator.Then(TencentApiEmulator.Throttle, TencentApiEmulator.InternalError, Faults.Status(502));
         (await _provider.GetStreamStateAsync(Room)).Status.Should().Be(StreamStatus.Active);
         Requests.Should().HaveCount(4);
         Requests.Select(r => r.Headers["Authorization"]).Should().OnlyContain(a => a.StartsWith("TC3-HMAC-SHA256 Credential=", StringComparison.Ordinal));
@@ -270,7 +270,7 @@ public sealed class ApiTests : IAsyncLifetime
     [Fact]
     public async Task Throttling_that_outlasts_the_retries_surfaces_as_throttled()
     {
-        _emulator.Inject(Fault.Throttle, Fault.Throttle, Fault.Throttle, new Fault.Code("RequestLimitExceeded.UinLimitExceeded"));
+        _emulator.Then(TencentApiEmulator.Throttle, TencentApiEmulator.Throttle, TencentApiEmulator.Throttle, TencentApiEmulator.Code("RequestLimitExceeded.UinLimitExceeded"));
         Func<Task> call = () => _provider.GetStreamStateAsync(Room);
         LiveCloudThrottledException ex = (await call.Should().ThrowAsync<LiveCloudThrottledException>()).Which;
         ex.ErrorCode.Should().Be("RequestLimitExceeded.UinLimitExceeded");
@@ -281,7 +281,7 @@ public sealed class ApiTests : IAsyncLifetime
     [Fact]
     public async Task A_permanent_internal_error_code_is_not_retried()
     {
-        _emulator.Inject(new Fault.Code("InternalError.InvalidInput"));
+        _emulator.Then(TencentApiEmulator.Code("InternalError.InvalidInput"));
         Func<Task> call = () => _provider.GetStreamStateAsync(Room);
         LiveCloudException ex = (await call.Should().ThrowAsync<LiveCloudException>()).Which;
         ex.ErrorCode.Should().Be("InternalError.InvalidInput");
@@ -292,7 +292,7 @@ public sealed class ApiTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_read_times_out_and_the_retry_succeeds()
     {
-        _emulator.Inject(new Fault.Slow(TimeSpan.FromSeconds(5)));
+        _emulator.Then(Faults.Slow(TimeSpan.FromSeconds(5)));
         (await _provider.GetStreamStateAsync(Room)).Status.Should().Be(StreamStatus.Inactive);
         Requests.Should().HaveCount(2);
     }
@@ -301,7 +301,7 @@ public sealed class ApiTests : IAsyncLifetime
     public async Task A_dropped_connection_on_a_read_is_retried()
     {
         _emulator.AddDomain("play.example.com", 1);
-        _emulator.Inject(Fault.Drop, Fault.Drop);
+        _emulator.Then(Faults.Drop, Faults.Drop);
         (await _provider.ListDomainsAsync().ToListAsync()).Should().ContainSingle();
         Requests.Should().HaveCount(3);
     }
@@ -311,7 +311,7 @@ public sealed class ApiTests : IAsyncLifetime
     [InlineData(502)]
     public async Task CreateRecordTask_after_a_gateway_error_is_sent_exactly_once(int status)
     {
-        _emulator.Inject(new Fault.Status(status));
+        _emulator.Then(Faults.Status(status));
         Func<Task> call = () => _provider.StartRecordingAsync(Room);
         LiveCloudException ex = (await call.Should().ThrowAsync<LiveCloudException>()).Which;
         ex.Status.Should().Be((HttpStatusCode)status);
@@ -322,7 +322,7 @@ public sealed class ApiTests : IAsyncLifetime
     [Fact]
     public async Task Writes_are_not_retried_after_a_timeout_or_a_dropped_connection()
     {
-        _emulator.Inject(new Fault.Slow(TimeSpan.FromSeconds(5)), Fault.Drop, Fault.Throttle, Fault.InternalError);
+        _emulator.Then(Faults.Slow(TimeSpan.FromSeconds(5)), Faults.Drop, TencentApiEmulator.Throttle, TencentApiEmulator.InternalError);
         Func<Task> forbid = () => _provider.ForbidStreamAsync(Room);
         (await forbid.Should().ThrowAsync<LiveCloudException>()).Which.IsTransient.Should().BeTrue();
         Func<Task> resume = () => _provider.ResumeStreamAsync(Room);
@@ -339,7 +339,7 @@ public sealed class ApiTests : IAsyncLifetime
     public async Task DropLiveStream_is_documented_idempotent_so_it_is_retried()
     {
         _emulator.Online.Add(("live", "room_1001", _clock.GetUtcNow()));
-        _emulator.Inject(new Fault.Status(503), Fault.Drop);
+        _emulator.Then(Faults.Status(503), Faults.Drop);
         await _provider.DropStreamAsync(Room);
         Actions.Should().Equal("DropLiveStream", "DropLiveStream", "DropLiveStream");
         _emulator.Online.Should().BeEmpty();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,31 +7,6 @@ using LiveCloud.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace LiveCloud.Tencent.Tests.Emulator;
-
-/// <summary>A fault the emulator plays instead of (or before) answering the next request.</summary>
-public abstract record Fault
-{
-    /// <summary><c>RequestLimitExceeded</c> inside an HTTP 200 body, as Tencent throttles.</summary>
-    public static Fault Throttle { get; } = new Code("RequestLimitExceeded");
-
-    /// <summary>A bare <c>InternalError</c> inside an HTTP 200 body.</summary>
-    public static Fault InternalError { get; } = new Code("InternalError");
-
-    /// <summary>The connection is dropped without an answer.</summary>
-    public static Fault Drop { get; } = new DropConnection();
-
-    /// <summary>An HTTP status with a non-JSON body (a gateway's 502/503 page).</summary>
-    public sealed record Status(int StatusCode) : Fault;
-
-    /// <summary>An error code in an HTTP 200 body.</summary>
-    public sealed record Code(string ErrorCode) : Fault;
-
-    /// <summary>Waits, then answers normally (or is cut off by the client's timeout).</summary>
-    public sealed record Slow(TimeSpan Delay) : Fault;
-
-    /// <summary>Drops the connection.</summary>
-    public sealed record DropConnection : Fault;
-}
 
 /// <summary>
 /// A loopback emulator of <c>live.tencentcloudapi.com</c> (API 2018-08-01): it recomputes the TC3-HMAC-SHA256
@@ -50,7 +24,7 @@ public sealed class TencentApiEmulator : IAsyncDisposable
     public const int RecordTaskPageSize = 2;
 
     private readonly TimeProvider _clock;
-    private readonly ConcurrentQueue<Fault> _faults = new();
+    private readonly FaultScript _faults = new();
     private readonly object _gate = new();
     private LoopbackServer _server = null!;
     private int _taskCounter;
@@ -90,13 +64,21 @@ public sealed class TencentApiEmulator : IAsyncDisposable
         return emulator;
     }
 
-    public void Inject(params Fault[] faults)
+    /// <summary><c>RequestLimitExceeded</c> inside an HTTP 200 body, as Tencent throttles.</summary>
+    public static Fault Throttle { get; } = Code("RequestLimitExceeded");
+
+    /// <summary>A bare <c>InternalError</c> inside an HTTP 200 body.</summary>
+    public static Fault InternalError { get; } = Code("InternalError");
+
+    /// <summary>The next requests meet these faults, in order.</summary>
+    public void Then(params Fault[] faults) => _faults.Then(faults);
+
+    /// <summary>An error code in an HTTP 200 body.</summary>
+    public static Fault Code(string errorCode) => async context =>
     {
-        foreach (Fault fault in faults)
-        {
-            _faults.Enqueue(fault);
-        }
-    }
+        await WriteAsync(context, Error(errorCode, "injected fault"));
+        return true;
+    };
 
     public void AddDomain(string name, int type, int status = 1, string? target = null) => Domains.Add(new JsonObject
     {
@@ -118,32 +100,9 @@ public sealed class TencentApiEmulator : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (_faults.TryDequeue(out Fault? fault))
+        if (await _faults.TryApplyAsync(context))
         {
-            switch (fault)
-            {
-                case Fault.DropConnection:
-                    context.Abort();
-                    return;
-                case Fault.Status status:
-                    context.Response.StatusCode = status.StatusCode;
-                    await context.Response.WriteAsync($"<html>{status.StatusCode} Bad Gateway</html>");
-                    return;
-                case Fault.Code code:
-                    await WriteAsync(context, Error(code.ErrorCode, "injected fault"));
-                    return;
-                case Fault.Slow slow:
-                    try
-                    {
-                        await Task.Delay(slow.Delay, context.RequestAborted);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-
-                    break;
-            }
+            return;
         }
 
         using var buffer = new MemoryStream();
