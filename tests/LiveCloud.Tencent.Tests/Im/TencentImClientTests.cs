@@ -74,7 +74,7 @@ public sealed class TencentImClientTests : IAsyncLifetime
     {
         (await _client.CreateGroupAsync("Lobby")).Should().StartWith("@TGS#a");
 
-        _emulator.Inject(new ImFault.DropAfterApplying());
+        _emulator.Then(TencentImEmulator.DropAfterApplying);
         Func<Task> ambiguous = () => _client.CreateGroupAsync("Lobby 2");
         (await ambiguous.Should().ThrowAsync<LiveCloudException>()).Which.IsTransient.Should().BeTrue();
         Requests.Should().HaveCount(2, "a repeat could create a second group");
@@ -84,7 +84,7 @@ public sealed class TencentImClientTests : IAsyncLifetime
     [Fact]
     public async Task A_create_whose_answer_was_lost_is_retried_and_already_exists_counts_as_success()
     {
-        _emulator.Inject(new ImFault.DropAfterApplying());
+        _emulator.Then(TencentImEmulator.DropAfterApplying);
         (await _client.CreateGroupAsync("Room 7", "room_7")).Should().Be("room_7");
         Requests.Should().HaveCount(2);
         _emulator.Groups.Should().ContainSingle();
@@ -108,7 +108,7 @@ public sealed class TencentImClientTests : IAsyncLifetime
     [Fact]
     public async Task Id_in_use_by_the_operator_as_owner_is_success()
     {
-        _emulator.Inject(new ImFault.Code(TencentImErrors.GroupIdInUseByOperator));
+        _emulator.Then(TencentImEmulator.Code(TencentImErrors.GroupIdInUseByOperator));
         (await _client.CreateGroupAsync("Room 8", "room_8")).Should().Be("room_8");
         Requests.Should().ContainSingle();
     }
@@ -116,13 +116,13 @@ public sealed class TencentImClientTests : IAsyncLifetime
     [Fact]
     public async Task Throttling_and_server_faults_are_retried_for_create_and_destroy()
     {
-        _emulator.Inject(new ImFault.Code(10006), new ImFault.Status(502), new ImFault.Drop());
+        _emulator.Then(TencentImEmulator.Code(10006), Faults.Status(502), Faults.Drop);
         await _client.CreateGroupAsync("Room 9", "room_9");
         Requests.Should().HaveCount(4, "three faults, then success");
         _emulator.Groups.Should().ContainKey("room_9");
         _emulator.Randoms.Should().OnlyHaveUniqueItems("each attempt carries a fresh random");
 
-        _emulator.Inject(new ImFault.Code(10002), new ImFault.Code(10006));
+        _emulator.Then(TencentImEmulator.Code(10002), TencentImEmulator.Code(10006));
         await _client.DestroyGroupAsync("room_9");
         Requests.Should().HaveCount(7);
         _emulator.Groups.Should().BeEmpty();
@@ -146,7 +146,7 @@ public sealed class TencentImClientTests : IAsyncLifetime
     public async Task A_destroy_whose_answer_was_lost_succeeds_on_the_retry_that_finds_no_group()
     {
         await _client.CreateGroupAsync("Room 3", "room_3");
-        _emulator.Inject(new ImFault.DropAfterApplying());
+        _emulator.Then(TencentImEmulator.DropAfterApplying);
         await _client.DestroyGroupAsync("room_3");
         Requests.Should().HaveCount(3);
         _emulator.Groups.Should().BeEmpty();
@@ -164,12 +164,12 @@ public sealed class TencentImClientTests : IAsyncLifetime
         body["MsgBody"]![0]!["MsgType"]!.GetValue<string>().Should().Be("TIMTextElem");
         body["Random"]!.GetValue<long>().Should().BeInRange(0, uint.MaxValue);
 
-        _emulator.Inject(new ImFault.Code(10002));
+        _emulator.Then(TencentImEmulator.Code(10002));
         Func<Task> faulted = () => _client.SendGroupTextAsync("room_4", "again");
         (await faulted.Should().ThrowAsync<LiveCloudException>()).Which.IsTransient.Should().BeTrue();
         Requests.Should().HaveCount(3, "a repeated message could be posted twice");
 
-        _emulator.Inject(new ImFault.Code(10023));
+        _emulator.Then(TencentImEmulator.Code(10023));
         Func<Task> throttled = () => _client.SendGroupTextAsync("room_4", "again");
         await throttled.Should().ThrowAsync<LiveCloudThrottledException>();
 
@@ -186,7 +186,7 @@ public sealed class TencentImClientTests : IAsyncLifetime
     [InlineData(60010)]
     public async Task Auth_error_codes_become_authentication_exceptions_without_retries(int code)
     {
-        _emulator.Inject(new ImFault.Code(code));
+        _emulator.Then(TencentImEmulator.Code(code));
         Func<Task> call = () => _client.CreateGroupAsync("Room", "room_auth");
         LiveCloudAuthenticationException ex = (await call.Should().ThrowAsync<LiveCloudAuthenticationException>()).Which;
         ex.ErrorCode.Should().Be(code.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -256,7 +256,7 @@ public sealed class TencentImLoggingTests
         TencentImOptions options = TencentImClientTests.Options(emulator.Endpoint);
         var client = new TencentImClient(options, new VendorHttpPipeline("TencentIm", new HttpClient { BaseAddress = options.Endpoint, Timeout = Timeout.InfiniteTimeSpan }, options.Resilience, logger, TimeProvider.System), clock);
 
-        emulator.Inject(new ImFault.Drop(), new ImFault.Status(503), new ImFault.Code(10006), new ImFault.Code(10002));
+        emulator.Then(Faults.Drop, Faults.Status(503), TencentImEmulator.Code(10006), TencentImEmulator.Code(10002));
         Func<Task> call = () => client.CreateGroupAsync("Room", "room_logs");
         LiveCloudException ex = (await call.Should().ThrowAsync<LiveCloudException>()).Which;
         await client.CreateGroupAsync("Room", "room_logs");

@@ -10,22 +10,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace LiveCloud.Tencent.Tests.Im;
 
-/// <summary>A fault the IM emulator plays on the next request.</summary>
-public abstract record ImFault
-{
-    /// <summary>Answers <c>{"ActionStatus":"FAIL","ErrorCode":code}</c> (HTTP 200) without doing anything.</summary>
-    public sealed record Code(int ErrorCode) : ImFault;
-
-    /// <summary>An HTTP status with a gateway's HTML page.</summary>
-    public sealed record Status(int StatusCode) : ImFault;
-
-    /// <summary>Drops the connection before doing anything.</summary>
-    public sealed record Drop : ImFault;
-
-    /// <summary>Carries the request out, then drops the connection: the client cannot know it succeeded.</summary>
-    public sealed record DropAfterApplying : ImFault;
-}
-
 /// <summary>
 /// A loopback emulator of the Tencent Cloud IM REST API (<c>console.tim.qq.com/v4/group_open_http_svc/*</c>). It checks
 /// every request as Tencent documents it — <c>sdkappid</c>, an App admin <c>identifier</c>, a <c>usersig</c> it verifies
@@ -40,7 +24,7 @@ public sealed class TencentImEmulator : IAsyncDisposable
     public const string Admin = "administrator";
 
     private readonly TimeProvider _clock;
-    private readonly ConcurrentQueue<ImFault> _faults = new();
+    private readonly FaultScript _faults = new();
     private readonly object _gate = new();
     private LoopbackServer _server = null!;
     private int _groupCounter;
@@ -71,37 +55,30 @@ public sealed class TencentImEmulator : IAsyncDisposable
         return emulator;
     }
 
-    public void Inject(params ImFault[] faults)
+    /// <summary>The next requests meet these faults, in order.</summary>
+    public void Then(params Fault[] faults) => _faults.Then(faults);
+
+    /// <summary>Answers <c>{"ActionStatus":"FAIL","ErrorCode":code}</c> (HTTP 200) without doing anything.</summary>
+    public static Fault Code(int errorCode) => async context =>
     {
-        foreach (ImFault fault in faults)
-        {
-            _faults.Enqueue(fault);
-        }
-    }
+        await WriteAsync(context, Fail(errorCode, "injected fault"));
+        return true;
+    };
+
+    /// <summary>Carries the request out, then drops the connection: the client cannot know it succeeded.</summary>
+    public static Fault DropAfterApplying { get; } = context =>
+    {
+        context.Items[nameof(DropAfterApplying)] = true;
+        return Task.FromResult(false);
+    };
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {
-        bool dropAfter = false;
-        if (_faults.TryDequeue(out ImFault? fault))
+        if (await _faults.TryApplyAsync(context))
         {
-            switch (fault)
-            {
-                case ImFault.Drop:
-                    context.Abort();
-                    return;
-                case ImFault.Status status:
-                    context.Response.StatusCode = status.StatusCode;
-                    await context.Response.WriteAsync($"<html>{status.StatusCode}</html>");
-                    return;
-                case ImFault.Code code:
-                    await WriteAsync(context, Fail(code.ErrorCode, "injected fault"));
-                    return;
-                case ImFault.DropAfterApplying:
-                    dropAfter = true;
-                    break;
-            }
+            return;
         }
 
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
@@ -112,7 +89,7 @@ public sealed class TencentImEmulator : IAsyncDisposable
             answer = CheckRequest(context.Request, body, out JsonObject? json) ?? Dispatch(context.Request.Path.Value ?? "", json!);
         }
 
-        if (dropAfter)
+        if (context.Items.ContainsKey(nameof(DropAfterApplying)))
         {
             context.Abort();
             return;
