@@ -1,5 +1,6 @@
 using System.Net;
 using LiveCloud.Aliyun.Tests.Emulator;
+using LiveCloud.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCloud.Aliyun.Tests;
@@ -277,8 +278,8 @@ public sealed class AdapterTests : IAsyncLifetime
         _emu.Then(fault switch
         {
             "ServiceUnavailable" => AliyunLiveEmulator.ServiceUnavailable,
-            "Http503" => AliyunLiveEmulator.Http503,
-            _ => AliyunLiveEmulator.Drop,
+            "Http503" => Faults.Status(503),
+            _ => Faults.Drop,
         });
         Online("live", "room_1001");
         Func<Task> drop = () => Provider().DropStreamAsync(Room);
@@ -291,7 +292,7 @@ public sealed class AdapterTests : IAsyncLifetime
     [Fact]
     public async Task A_write_that_times_out_is_not_sent_again()
     {
-        _emu.Then(AliyunLiveEmulator.Slow(TimeSpan.FromSeconds(30)));
+        _emu.Then(Faults.Slow(TimeSpan.FromSeconds(30)));
         Func<Task> add = () => AddManualRecordConfig(Provider(configure: o => o.Resilience = AliyunTestSetup.Fast(attemptTimeoutMs: 300)));
         (await add.Should().ThrowAsync<LiveCloudException>()).Which.Message.Should().Contain("timed out");
         _emu.RequestCount.Should().Be(1);
@@ -300,7 +301,7 @@ public sealed class AdapterTests : IAsyncLifetime
     [Fact]
     public async Task Idempotent_writes_are_retried_through_503()
     {
-        _emu.Then(AliyunLiveEmulator.ServiceUnavailable, AliyunLiveEmulator.Http503);
+        _emu.Then(AliyunLiveEmulator.ServiceUnavailable, Faults.Status(503));
         await Provider().ForbidStreamAsync(Room);
         _emu.RequestCount.Should().Be(3);
         _emu.Forbidden.Should().ContainKey("push.example.com/live/room_1001").WhoseValue.Should().BeNull();
@@ -309,7 +310,7 @@ public sealed class AdapterTests : IAsyncLifetime
     [Fact]
     public async Task Slow_and_dropped_reads_are_retried()
     {
-        _emu.Then(AliyunLiveEmulator.Slow(TimeSpan.FromSeconds(30)), AliyunLiveEmulator.Drop);
+        _emu.Then(Faults.Slow(TimeSpan.FromSeconds(30)), Faults.Drop);
         (await Provider(configure: o => o.Resilience = AliyunTestSetup.Fast(retries: 5, attemptTimeoutMs: 500)).GetStreamStateAsync(Room)).Status.Should().Be(StreamStatus.Inactive);
         _emu.RequestCount.Should().BeGreaterThanOrEqualTo(3, "the slow attempt timed out and the dropped one failed, each then retried");
         _emu.CallCount("DescribeLiveStreamsOnlineList").Should().Be(1, "only the attempt after the faults reached the vendor logic");

@@ -18,16 +18,13 @@ namespace LiveCloud.Aliyun.Tests.Emulator;
 /// </summary>
 public sealed class AliyunLiveEmulator : IAsyncDisposable
 {
-    private readonly Queue<Fault> _faults = new();
+    private readonly FaultScript _faults = new();
     private readonly HashSet<string> _nonces = [];
     private readonly object _gate = new();
     private readonly TimeProvider _clock;
     private int _requestNumber;
 
     private AliyunLiveEmulator(TimeProvider clock) => _clock = clock;
-
-    /// <summary>A scripted fault: returns true when it answered the request itself.</summary>
-    public delegate Task<bool> Fault(HttpContext context);
 
     public LoopbackServer Server { get; private set; } = null!;
 
@@ -67,16 +64,8 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
 
     public int CallCount(string action) => Calls.Count(c => c.Action == action);
 
-    public void Then(params Fault[] faults)
-    {
-        lock (_faults)
-        {
-            foreach (Fault fault in faults)
-            {
-                _faults.Enqueue(fault);
-            }
-        }
-    }
+    /// <summary>The next requests meet these faults, in order.</summary>
+    public void Then(params Fault[] faults) => _faults.Then(faults);
 
     public static string Key(string domain, string app, string stream) => $"{domain}/{app}/{stream}";
 
@@ -99,48 +88,11 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
 
     public static Fault NonceUsed => Error(400, "SignatureNonceUsed");
 
-    public static Fault Http503 => async context =>
-    {
-        context.Response.StatusCode = 503;
-        context.Response.ContentType = "text/html";
-        await context.Response.WriteAsync("<html>503 Service Temporarily Unavailable</html>");
-        return true;
-    };
-
-    public static Fault Drop => context =>
-    {
-        context.Abort();
-        return Task.FromResult(true);
-    };
-
-    /// <summary>Waits, then carries on as normal (unless the client gave up meanwhile).</summary>
-    public static Fault Slow(TimeSpan delay) => async context =>
-    {
-        try
-        {
-            await Task.Delay(delay, context.RequestAborted);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return true;
-        }
-    };
-
     // ---- request handling ----
 
     private async Task HandleAsync(HttpContext context)
     {
-        Fault? fault = null;
-        lock (_faults)
-        {
-            if (_faults.Count > 0)
-            {
-                fault = _faults.Dequeue();
-            }
-        }
-
-        if (fault is not null && await fault(context))
+        if (await _faults.TryApplyAsync(context))
         {
             return;
         }
