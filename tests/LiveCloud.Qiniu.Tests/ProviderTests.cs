@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using LiveCloud.Http;
 using LiveCloud.Qiniu;
+using LiveCloud.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -90,7 +91,7 @@ public sealed class ProviderTests : IAsyncLifetime
     [Fact]
     public async Task Dropped_connections_and_slow_answers_are_retried_for_reads()
     {
-        _emu.Then(QiniuEmulator.Drop, QiniuEmulator.Slow(TimeSpan.FromSeconds(30)));
+        _emu.Then(Faults.Drop, QiniuEmulator.Slow(TimeSpan.FromSeconds(30)));
         List<LiveDomain> domains = await _provider.ListDomainsAsync().ToListAsync();
         domains.Should().HaveCount(3);
         _emu.Count("/domains").Should().Be(3);
@@ -124,7 +125,7 @@ public sealed class ProviderTests : IAsyncLifetime
         (await save.Should().ThrowAsync<LiveCloudException>()).Which.Message.Should().Contain("timed out");
         _emu.Count("/saveas").Should().Be(1);
 
-        _emu.Then(QiniuEmulator.Drop);
+        _emu.Then(Faults.Drop);
         Func<Task> drop = () => _provider.DropStreamAsync(S("room_1001"));
         await drop.Should().ThrowAsync<LiveCloudException>();
         _emu.Count("/disabled").Should().Be(1, "a relative ban is not sent twice");
@@ -140,7 +141,7 @@ public sealed class ProviderTests : IAsyncLifetime
         _emu.Count("/disabled").Should().Be(2);
         _emu.Streams["room_1001"].DisabledTill.Should().Be(until.ToUnixTimeSeconds());
 
-        _emu.Then(QiniuEmulator.Drop);
+        _emu.Then(Faults.Drop);
         await _provider.ResumeStreamAsync(S("room_1001"));
         _emu.Count("/disabled").Should().Be(4);
         _emu.Streams["room_1001"].DisabledTill.Should().Be(0);

@@ -20,7 +20,7 @@ public sealed class QiniuEmulator : IAsyncDisposable
     public const string Hub = "PiliSDKTest";
 
     private readonly QiniuToken _token = new(AccessKey, SecretKey);
-    private readonly Queue<Func<HttpContext, Task>> _faults = new();
+    private readonly FaultScript _faults = new();
     private readonly object _gate = new();
     private int _requestIds;
 
@@ -84,30 +84,13 @@ public sealed class QiniuEmulator : IAsyncDisposable
     }
 
     /// <summary>The next requests (after their token checks) meet these faults, in order.</summary>
-    public void Then(params Func<HttpContext, Task>[] faults)
-    {
-        lock (_faults)
-        {
-            foreach (Func<HttpContext, Task> fault in faults)
-            {
-                _faults.Enqueue(fault);
-            }
-        }
-    }
+    public void Then(params Fault[] faults) => _faults.Then(faults);
 
-    public static Func<HttpContext, Task> Status(int status, string error = "emulated fault") => c => Error(c, status, error);
+    /// <summary>Qiniu's <c>{"error":…}</c> with an HTTP status.</summary>
+    public static Fault Status(int status, string error = "emulated fault") => Faults.Json(status, new { error });
 
-    public static Func<HttpContext, Task> Slow(TimeSpan delay) => async c =>
-    {
-        await Task.Delay(delay, c.RequestAborted);
-        await Error(c, 500, "too late");
-    };
-
-    public static Func<HttpContext, Task> Drop => c =>
-    {
-        c.Abort();
-        return Task.CompletedTask;
-    };
+    /// <summary>Waits, then answers 500 (the client has normally given up by then).</summary>
+    public static Fault Slow(TimeSpan delay) => Faults.Slow(delay, Status(500, "too late"));
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 
@@ -129,18 +112,8 @@ public sealed class QiniuEmulator : IAsyncDisposable
             return;
         }
 
-        Func<HttpContext, Task>? fault = null;
-        lock (_faults)
+        if (await _faults.TryApplyAsync(context))
         {
-            if (_faults.Count > 0)
-            {
-                fault = _faults.Dequeue();
-            }
-        }
-
-        if (fault is not null)
-        {
-            await fault(context);
             return;
         }
 
