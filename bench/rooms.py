@@ -5,8 +5,8 @@ WORK_DIR/herd.json; writes WORK_DIR/rooms.md; exits 1 when a target is missed by
 
 Noise: each endpoint runs RUNS times, alternating with the other; the better run of each counts (a shared machine only
 ever makes a run slower), and the noise of a figure is the spread of its runs relative to the better one. The ratio's
-noise is its two endpoints' noises added in quadrature. "At least L" fails only below L / (1 + noise), "at most L"
-only above L × (1 + noise). Errors and the herd's checks are exact."""
+noise is its two endpoints' noises added in quadrature; it fails only below 0.60 / (1 + noise). p99 is judged on the
+better run alone (no further allowance). Errors and the herd's checks are exact."""
 import json, math, os, re, sys
 
 work, runs, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -46,7 +46,9 @@ targets = []  # (what, measured, op, limit, noise, ok)
 targets.append(("rooms: requests/s ÷ ceiling", round(ratio, 3), "≥", 0.60, ratio_noise, ratio >= 0.60 / (1 + ratio_noise)))
 targets.append(("rooms: errors (socket + non-2xx, all runs)", rooms["errors"], "=", 0, 0.0, rooms["errors"] == 0))
 targets.append(("ceiling: errors (socket + non-2xx, all runs)", ceiling["errors"], "=", 0, 0.0, ceiling["errors"] == 0))
-targets.append(("rooms: p99 at 64 connections (ms)", round(rooms["p99_best"], 2), "<", 20, rooms["p99_noise"], rooms["p99_best"] < 20 * (1 + rooms["p99_noise"])))
+# p99 is judged on the better run alone: a tail is what a shared machine inflates most (the runs' spread can be several
+# times the figure), so taking the better run is the whole noise allowance here.
+targets.append(("rooms: p99 at 64 connections, lower of the runs (ms)", round(rooms["p99_best"], 2), "<", 20, 0.0, rooms["p99_best"] < 20))
 
 lines = []
 w = lines.append
@@ -56,13 +58,13 @@ w(f"Rooms = `GET /api/rooms/{{id}}?client=web` (reads the room from SQLite, sign
 w(f"ceiling = `GET /api/bench/fixed/{size}` in the same process (`LiveRooms:BenchmarkEndpoints=true`): a cached {size}-byte JSON,")
 w("the same size as the room's answer. wrk and the app share this machine's cores.")
 w("")
-w("| Endpoint | Runs (req/s) | Best req/s | p50 | p99 | Socket errors | Non-2xx | Noise (req/s) |")
-w("|---|---|---:|---:|---:|---:|---:|---:|")
+w("| Endpoint | Runs (req/s) | Best req/s | p50 | p99 | p99 of the runs | Socket errors | Non-2xx | Noise (req/s) |")
+w("|---|---|---:|---:|---:|---|---:|---:|---:|")
 for name, label in [("rooms", "Rooms"), ("ceiling", "Ceiling")]:
     r = res[name]; b = r["best"]
     each = ", ".join(format(x["rps"], ",.0f") for x in r["runs"])
     w(f"| {label} | {each} | {b['rps']:,.0f} | {b['p50']:.2f} ms | {b['p99']:.2f} ms | "
-      f"{sum(x['socket'] for x in r['runs'])} | {sum(x['non2xx'] for x in r['runs'])} | ±{r['rps_noise']:.0%} |")
+      f"{', '.join(format(x['p99'], '.2f') + ' ms' for x in r['runs'])} | {sum(x['socket'] for x in r['runs'])} | {sum(x['non2xx'] for x in r['runs'])} | ±{r['rps_noise']:.0%} |")
 w("")
 w(f"Ratio rooms ÷ ceiling: **{ratio:.0%}** (noise ±{ratio_noise:.0%}).")
 w("")
