@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every LiveCloud benchmark (issue 10) and writes bench/results/<date>-<commit>.md: URL signing per vendor
 # beside its hash floor and a sample-style signer, the vendor API path against the loopback emulators beside a
-# raw HttpClient, callbacks, and a 10,000-call soak (sockets and memory). Exits non-zero when a target is missed
+# raw HttpClient, callbacks, a 10,000-call soak (sockets and memory), and the live-rooms sample under load (wrk on
+# GET /api/rooms/{id} against a same-size bare endpoint, then 5,000 viewers opening one room within a second). Exits non-zero when a target is missed
 # by more than the run's own noise (bench/report.py parses BenchmarkDotNet's JSON export; nothing is eyeballed).
 #   scripts/bench.sh          a short job (12 iterations of 150 ms): a few minutes on 2 cores
 #   scripts/bench.sh --full   BenchmarkDotNet's default job
