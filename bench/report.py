@@ -188,10 +188,10 @@ else:
     targets.append(("soak: no growth in memory after GC (KiB)", round(soak["heapGrowth"] / 1024), "≤", round(soak["heapAllowance"] / 1024), 0.0, soak["heapOk"]))
 w("")
 
-# ---------------------------------------------------------------- live rooms (placeholder)
+# ---------------------------------------------------------------- live rooms (bench/rooms.py wrote it; its targets are in its own table)
 w("## Live-rooms load test")
 w("")
-w(meta.get("rooms", "Not run: the live-rooms sample is not on main yet (see the marked place in scripts/bench.sh)."))
+w(meta.get("rooms", "Not run: the live-rooms load test wrote nothing (see the bench output)."))
 w("")
 
 # ---------------------------------------------------------------- targets

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every LiveCloud benchmark (issue 10) and writes bench/results/<date>-<commit>.md: URL signing per vendor
 # beside its hash floor and a sample-style signer, the vendor API path against the loopback emulators beside a
-# raw HttpClient, callbacks, and a 10,000-call soak (sockets and memory). Exits non-zero when a target is missed
+# raw HttpClient, callbacks, a 10,000-call soak (sockets and memory), and the live-rooms sample under load (wrk on
+# GET /api/rooms/{id} against a same-size bare endpoint, then 5,000 viewers opening one room within a second). Exits non-zero when a target is missed
 # by more than the run's own noise (bench/report.py parses BenchmarkDotNet's JSON export; nothing is eyeballed).
 #   scripts/bench.sh          a short job (12 iterations of 150 ms): a few minutes on 2 cores
 #   scripts/bench.sh --full   BenchmarkDotNet's default job
+#   scripts/bench.sh --rooms-only   only the live-rooms load test (wrk + the herd; about a minute); prints rooms.md, writes no file
 # Extra arguments after the options go to BenchmarkDotNet (e.g. --filter '*Urls*'; a filtered run cannot be judged).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,10 +15,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 job_args=()
 job="short (1 launch, 3 warm-up and 12 measured iterations of 150 ms)"
 soak_calls=10000
+rooms_only=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) job_args+=(--full); job="BenchmarkDotNet default"; shift ;;
     --soak-calls) soak_calls="$2"; shift 2 ;;
+    --rooms-only) rooms_only=true; shift ;;
     *) break ;;
   esac
 done
@@ -30,6 +34,7 @@ trap 'rm -rf "$work"' EXIT
 
 load_before=$(uptime)
 
+if [ "$rooms_only" = false ]; then
 # 1. The sample-style signers must emit the library's exact URLs (else the comparison is unfair); URL lengths for the report.
 "$exe" check > "$work/lengths.json"
 
@@ -39,20 +44,115 @@ load_before=$(uptime)
 # 3. The soak: 10,000 calls per vendor, bounded in time.
 soak_rc=0
 "$exe" soak --calls "$soak_calls" --seconds 300 --out "$work/soak.json" > /dev/null || soak_rc=$?
+fi
 
-# 4. ===================== LIVE-ROOMS LOAD TEST (wrk) — TO BE ADDED =====================
-# Once samples/LiveCloud.LiveRooms is on main, the lead or a later session adds here:
-#   - apt-get install -y wrk when missing (Debian package), as scripts/prereqs.sh does for nginx;
-#   - start the sample in Release on loopback with a live room (fresh signed play URLs on every request) and,
-#     in the same process, a bare endpoint returning a fixed JSON of the same size (the ceiling);
-#   - wrk -t2 -c64 -d20s --latency http://127.0.0.1:PORT/api/rooms/{id}?client=web, then the same on the bare
-#     endpoint; parse requests/s, p50/p99 and errors for both and the ratio;
-#     targets: ≥ 60% of the ceiling, zero errors, p99 < 20 ms at 64 connections;
-#   - the thundering herd: 5,000 viewers opening one room within a second — no errors, no duplicate room state,
-#     memory bounded;
-#   - write the figures as markdown to "$work/rooms.md" and set rooms_rc (non-zero on a missed target);
-#     report.py puts rooms.md under "Live-rooms load test".
+# 4. ===================== LIVE-ROOMS LOAD TEST (wrk + the herd) =====================
+# The sample in Release on loopback (Nginx provider on free ports, a temp data folder, a random signing key), one room
+# made live by nginx's on_publish hook as nginx would post it; then wrk on GET /api/rooms/{id}?client=web and on the
+# bare same-size endpoint (LiveRooms:BenchmarkEndpoints=true), twice each, alternating; then the herd (5,000 viewers
+# within a second). bench/rooms.py writes "$work/rooms.md" and judges the targets (rooms_rc).
+rooms_app_pid="" rooms_run_pid="" rooms_data=""
+rooms_stop() {
+  # The app stops nginx itself on a graceful stop; whatever survives is killed by its own pid.
+  if [ -n "$rooms_app_pid" ] && kill -0 "$rooms_app_pid" 2>/dev/null; then
+    kill -TERM "$rooms_app_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$rooms_app_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$rooms_app_pid" 2>/dev/null || true
+  fi
+  if [ -n "$rooms_run_pid" ]; then
+    kill -TERM "$rooms_run_pid" 2>/dev/null || true
+    wait "$rooms_run_pid" 2>/dev/null || true
+  fi
+  if [ -n "$rooms_data" ] && [ -f "$rooms_data/nginx/nginx.pid" ]; then
+    nginx_pid=$(cat "$rooms_data/nginx/nginx.pid" 2>/dev/null || true)
+    [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null && kill -QUIT "$nginx_pid" 2>/dev/null || true
+  fi
+  rooms_app_pid="" rooms_run_pid=""
+}
+rooms_load() {
+  if ! command -v wrk >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "bench: wrk is missing. Install it with:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y wrk" >&2
+      return 1
+    fi
+    echo "bench: installing wrk ..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+  fi
+  dotnet build samples/LiveCloud.LiveRooms -c Release -warnaserror -nologo -v quiet
+  free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  local http rtmp nginx_http key base
+  http=$(free_port); rtmp=$(free_port); nginx_http=$(free_port)
+  rooms_data="$work/rooms-data"
+  key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+  base="http://127.0.0.1:$http"
+  # The key goes in the environment, not on the command line (ps shows arguments).
+  LiveCloud__Nginx__SigningKey="$key" dotnet run -c Release --no-build --no-launch-profile --project samples/LiveCloud.LiveRooms -- \
+    --urls "$base" --contentRoot "$PWD/samples/LiveCloud.LiveRooms" \
+    --LiveCloud:Provider=Nginx --LiveCloud:Nginx:RtmpPort="$rtmp" --LiveCloud:Nginx:HttpPort="$nginx_http" \
+    --LiveRooms:DataDirectory="$rooms_data" --LiveRooms:BenchmarkEndpoints=true --LiveRooms:RecordShows=false \
+    --Logging:LogLevel:Default=Warning > "$work/rooms-app.log" 2>&1 &
+  rooms_run_pid=$!
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "$base/api/rooms" 2>/dev/null && break
+    kill -0 "$rooms_run_pid" 2>/dev/null || { echo "bench: the live-rooms app exited:" >&2; cat "$work/rooms-app.log" >&2; return 1; }
+    sleep 0.2
+  done
+  curl -fsS -o /dev/null "$base/api/rooms" || { echo "bench: the live-rooms app did not answer within 60 s" >&2; cat "$work/rooms-app.log" >&2; return 1; }
+  rooms_app_pid=$(pgrep -n -P "$rooms_run_pid" || true)  # dotnet run starts the app as its child
+  [ -n "$rooms_app_pid" ] || { echo "bench: cannot find the app's process under dotnet run ($rooms_run_pid)" >&2; return 1; }
+
+  # A room, made live through the on_publish hook as nginx posts it (signed with the push URL's own e and sig).
+  curl -fsS -H 'Content-Type: application/json' -d '{"title":"Load test"}' "$base/api/rooms" > "$work/room.json"
+  local room stream form
+  room=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$work/room.json")
+  stream=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["streamName"])' "$work/room.json")
+  form=$(B_KEY="$key" python3 -c '
+import base64, hashlib, hmac, json, os, sys, urllib.parse
+created = json.load(open(sys.argv[1]))
+q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(created["push"]["url"]).query))
+token = base64.urlsafe_b64encode(hmac.new(os.environ["B_KEY"].encode(), b"livecloud-nginx-hook", hashlib.sha256).digest()).rstrip(b"=").decode()
+fields = {"call": "publish", "app": "live", "name": created["streamName"], "clientid": "1", "addr": "127.0.0.1", "e": q["e"], "sig": q["sig"]}
+print(urllib.parse.quote(token, safe="") + " " + urllib.parse.urlencode(fields))' "$work/room.json")
+  curl -fsS -o /dev/null -d "${form#* }" "$base/api/callbacks/nginx?lc_hook=${form%% *}"
+  local state
+  state=$(curl -fsS "$base/api/rooms/$room" | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])')
+  [ "$state" = "live" ] || { echo "bench: room $room ($stream) is '$state' after on_publish, not live" >&2; return 1; }
+
+  local bytes rooms_url ceiling_url
+  rooms_url="$base/api/rooms/$room?client=web"
+  bytes=$(curl -fsS "$rooms_url" | wc -c)
+  ceiling_url="$base/api/bench/fixed/$bytes"
+  [ "$(curl -fsS "$ceiling_url" | wc -c)" -eq "$bytes" ] || { echo "bench: the ceiling endpoint does not answer $bytes bytes" >&2; return 1; }
+  echo "bench: live-rooms load test on $base, room $room ($bytes-byte answer)"
+  # Warm-up (JIT, tiered compilation, connection pools), then two alternating runs of each.
+  wrk -t2 -c64 -d3s "$rooms_url" > /dev/null
+  wrk -t2 -c64 -d3s "$ceiling_url" > /dev/null
+  local i
+  for i in 1 2; do
+    wrk -t2 -c64 -d10s --timeout 5s --latency "$rooms_url" > "$work/wrk-rooms-$i.txt"
+    wrk -t2 -c64 -d10s --timeout 5s --latency "$ceiling_url" > "$work/wrk-ceiling-$i.txt"
+  done
+  sleep 2
+  local herd_rc=0
+  "$exe" herd --base "$base" --room "$room" --pid "$rooms_app_pid" --viewers 5000 --spread 1 --connections 256 \
+    --out "$work/herd.json" > /dev/null || herd_rc=$?
+  local report_rc=0
+  python3 bench/rooms.py "$work" 2 "$bytes" || report_rc=$?
+  rooms_stop
+  cat "$work/rooms.md"
+  [ "$herd_rc" -eq 0 ] && [ "$report_rc" -eq 0 ]
+}
+# In a subshell with its own traps so that errexit holds inside (it would not under `||`) and the app stops however it ends.
 rooms_rc=0
+set +e
+( set -e; trap rooms_stop EXIT; trap 'exit 130' INT TERM; rooms_load )
+rooms_rc=$?
+set -e
+if [ "$rooms_only" = true ]; then
+  exit "$rooms_rc"
+fi
 # ======================================================================================
 
 load_after=$(uptime)
@@ -60,7 +160,7 @@ date=$(date -u +%Y-%m-%d)
 commit=$(git rev-parse --short HEAD)
 dirty=false; git diff --quiet HEAD -- src bench || dirty=true
 mem=$(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)
-rooms_text="Not run: the live-rooms sample is not on main yet (see the marked place in scripts/bench.sh)."
+rooms_text="Not run: the live-rooms load test wrote nothing (see the bench output)."
 [ -f "$work/rooms.md" ] && rooms_text=$(cat "$work/rooms.md")
 B_DATE=$date B_COMMIT=$commit B_DIRTY=$dirty B_BRANCH=$(git rev-parse --abbrev-ref HEAD) B_MEM=$mem B_JOB=$job \
 B_LOAD_BEFORE=$load_before B_LOAD_AFTER=$load_after B_ROOMS=$rooms_text python3 -c '

@@ -111,6 +111,11 @@ public static class LiveRoomsApp
         app.UseRateLimiter();
 
         app.MapRoomEndpoints();
+        if (app.Services.GetRequiredService<IOptions<LiveRoomsOptions>>().Value.BenchmarkEndpoints)
+        {
+            app.MapBenchmarkEndpoints();
+        }
+
         app.MapLiveCloudCallbacks("/api/callbacks/{provider}").AddEndpointFilter(async (context, next) =>
         {
             object? result = await next(context);

@@ -39,6 +39,12 @@ public sealed class LiveRoomsOptions
     /// <summary>Whether the app starts and stops the local nginx-rtmp server when the provider is Nginx (default on).</summary>
     public bool StartNginx { get; set; } = true;
 
+    /// <summary>
+    /// Whether <c>GET /api/bench/fixed/{bytes}</c> is mapped: a fixed JSON of that many bytes, the ceiling the load test
+    /// (scripts/bench.sh) compares <c>GET /api/rooms/{id}</c> with. Off by default; never turn it on in production.
+    /// </summary>
+    public bool BenchmarkEndpoints { get; set; }
+
     /// <summary>Adds a message per bad setting, naming its key.</summary>
     public IReadOnlyList<string> Validate()
     {
