@@ -11,25 +11,17 @@ namespace LiveCloud;
 public abstract class StreamProviderBase : IStreamProvider
 {
     /// <summary>Creates the base.</summary>
-    /// <param name="name">The provider's name.</param>
+    /// <param name="name">The provider's name as registered (e.g. <c>Tencent</c>, or <c>tencent-backup</c> for a second account).</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    protected StreamProviderBase(string name, TimeProvider? timeProvider)
+    /// <param name="cnameVerifier">
+    /// The DNS checker <see cref="CheckDomainStatusAsync"/> uses (the LiveCloud package registers one); needed only by
+    /// providers that check domains.
+    /// </param>
+    protected StreamProviderBase(string name, TimeProvider? timeProvider, ICnameVerifier? cnameVerifier = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
         TimeProvider = timeProvider ?? TimeProvider.System;
-    }
-
-    /// <summary>Creates the base with the CNAME verifier its domain checks use.</summary>
-    /// <param name="name">The provider's name.</param>
-    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="cnameVerifier">
-    /// The DNS checker (from DI: <c>sp.GetService&lt;ICnameVerifier&gt;()</c>); when <see langword="null"/>, one
-    /// shared verifier that asks the system's name servers.
-    /// </param>
-    protected StreamProviderBase(string name, TimeProvider? timeProvider, ICnameVerifier? cnameVerifier)
-        : this(name, timeProvider)
-    {
         _cnameVerifier = cnameVerifier;
     }
 
@@ -247,7 +239,9 @@ public abstract class StreamProviderBase : IStreamProvider
     protected virtual CostEstimate EstimateCostCore(UsageProfile profile) => throw NotSupported("cost estimates");
 
     /// <summary>The DNS CNAME checker <see cref="CheckDomainStatusAsync"/> uses.</summary>
-    protected ICnameVerifier CnameVerifier => _cnameVerifier ?? DefaultCnameVerifier.Value;
+    /// <exception cref="InvalidOperationException">The provider was created without one.</exception>
+    protected ICnameVerifier CnameVerifier => _cnameVerifier
+        ?? throw new InvalidOperationException($"The {Name} provider was created without an ICnameVerifier, so it cannot check domains; pass one (the LiveCloud package's CnameVerifier) to its constructor.");
 
     /// <summary>
     /// The status of <paramref name="domain"/> with its DNS check, for <see cref="GetDomainStatusCoreAsync"/>:
@@ -283,8 +277,6 @@ public abstract class StreamProviderBase : IStreamProvider
         new($"The {Name} provider does not support {capability}.");
 
     private static readonly PlayUrlOptions DefaultPlayOptions = new();
-
-    private static readonly Lazy<ICnameVerifier> DefaultCnameVerifier = new(() => new CnameVerifier());
 
     private readonly ICnameVerifier? _cnameVerifier;
 

@@ -18,8 +18,10 @@ public static partial class LiveCloudCallbackEndpoints
     /// <summary>
     /// Maps <c>POST</c> and <c>GET</c> <paramref name="pattern"/> (it must hold a <c>{provider}</c> segment):
     /// the named provider verifies and parses the callback, every <see cref="IStreamEventObserver"/> sees the event,
-    /// and the answer is 204 when accepted, 403 when verification fails or a handler refuses, 404 for an
-    /// unknown provider. Aliyun sends ingest callbacks as GET; the rest POST.
+    /// and the answer is 204 when accepted (verified events LiveCloud does not model included, as
+    /// <see cref="StreamEventKind.Other"/>), 403 when verification fails or an observer refuses, 404 for an unknown
+    /// provider or a stream an observer does not know, 400 for a verified callback that is malformed. Aliyun sends
+    /// ingest callbacks as GET; the rest POST.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, <c>/api/callbacks/{provider}</c> by default.</param>
@@ -66,16 +68,27 @@ public static partial class LiveCloudCallbackEndpoints
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed callback.", detail: ex.Message);
         }
 
+        if (streamEvent.Kind == StreamEventKind.Other)
+        {
+            LogUnmodelled(logger, provider, streamEvent.VendorEventType, streamEvent.Stream.ToString());
+        }
+
         foreach (IStreamEventObserver observer in services.GetServices<IStreamEventObserver>())
         {
-            if (!await observer.HandleAsync(streamEvent, context.RequestAborted))
+            switch (await observer.HandleAsync(streamEvent, context.RequestAborted))
             {
-                return Results.StatusCode(StatusCodes.Status403Forbidden);
+                case StreamEventDecision.Refuse:
+                    return Results.StatusCode(StatusCodes.Status403Forbidden);
+                case StreamEventDecision.UnknownStream:
+                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No stream {streamEvent.Stream} is known here.");
             }
         }
 
         return Results.NoContent();
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Acknowledged a verified {Provider} callback LiveCloud does not model (vendor event type {VendorEventType}, stream {Stream})")]
+    private static partial void LogUnmodelled(ILogger logger, string provider, string? vendorEventType, string stream);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused a {Provider} callback: {Reason}")]
     private static partial void LogRefused(ILogger logger, string provider, string reason);

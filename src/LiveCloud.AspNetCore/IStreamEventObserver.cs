@@ -1,9 +1,10 @@
 namespace LiveCloud.AspNetCore;
 
 /// <summary>
-/// Receives every verified <see cref="StreamEvent"/> that reaches <c>MapLiveCloudCallbacks</c>. Register
-/// any number with DI. Vendors deliver the same event more than once: use <see cref="StreamEvent.EventId"/>
-/// to change state once. Throwing fails the callback (non-2xx), so the vendor retries it.
+/// Receives every verified <see cref="StreamEvent"/> that reaches <c>MapLiveCloudCallbacks</c>, including
+/// <see cref="StreamEventKind.Other"/> events LiveCloud does not model. Register any number with DI. Vendors deliver
+/// the same event more than once: use <see cref="StreamEvent.EventId"/> to change state once. Throwing fails the
+/// callback (non-2xx), so the vendor retries it.
 /// </summary>
 public interface IStreamEventObserver
 {
@@ -11,8 +12,21 @@ public interface IStreamEventObserver
     /// <param name="streamEvent">The verified event.</param>
     /// <param name="cancellationToken">Aborted with the request.</param>
     /// <returns>
-    /// <see langword="true"/> to accept; <see langword="false"/> to refuse (for <see cref="StreamEventKind.Published"/>
-    /// and <see cref="StreamEventKind.PlayRequested"/> from nginx-rtmp this refuses the push or play).
+    /// What the endpoint answers; the first observer that does not accept decides. For <see cref="StreamEventKind.Published"/>
+    /// and <see cref="StreamEventKind.PlayRequested"/> from nginx-rtmp a refusal refuses the push or play.
     /// </returns>
-    ValueTask<bool> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken);
+    ValueTask<StreamEventDecision> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>An observer's answer to an event, which becomes the callback's HTTP status.</summary>
+public enum StreamEventDecision
+{
+    /// <summary>Accepted (or nothing to do): 204.</summary>
+    Accept,
+
+    /// <summary>Refused, e.g. a push to a room that has ended: 403.</summary>
+    Refuse,
+
+    /// <summary>The event names a stream the application does not know: 404.</summary>
+    UnknownStream,
 }

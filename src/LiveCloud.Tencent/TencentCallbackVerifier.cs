@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LiveCloud.Callbacks;
+using LiveCloud.Json;
 using LiveCloud.Signing;
 
 namespace LiveCloud.Tencent;
@@ -11,12 +13,18 @@ namespace LiveCloud.Tencent;
 /// <c>sign = md5(CallbackKey + t)</c>, where <c>t</c> is the decimal Unix time after which the callback must be refused.
 /// </summary>
 /// <remarks>
-/// Event types: <c>1</c> push started, <c>0</c> push ended, <c>100</c> recording file ready, <c>200</c> snapshot ready.
-/// The <see cref="StreamEvent.EventId"/> is built from the event's own fields (not from <c>t</c> or <c>sign</c>), so
-/// Tencent's redeliveries (every 60 s, 3 times) get the same id.
+/// <para>Event types: <c>1</c> push started, <c>0</c> push ended, <c>100</c> recording file ready, <c>200</c> snapshot
+/// ready, <c>321</c> push exception (<see cref="StreamEventKind.PushAlert"/>), <c>332</c> recording status
+/// (<see cref="StreamEventKind.RecordingStatusChanged"/>). Any other verified type is handed on as
+/// <see cref="StreamEventKind.Other"/>, so Tencent gets its 2xx and stops re-delivering it.</para>
+/// <para>The <see cref="StreamEvent.EventId"/> is built from the event's own fields (not from <c>t</c> or <c>sign</c>),
+/// so Tencent's redeliveries get the same id. <c>sign</c> covers only <c>t</c>: a captured callback can be replayed with
+/// another body until <c>t</c> passes; that is Tencent's protocol (see the security notes).</para>
 /// </remarks>
 public sealed class TencentCallbackVerifier
 {
+    private static readonly TimeSpan MaxRecordingDuration = TimeSpan.FromDays(7);
+
     private readonly byte[] _key;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _clockSkew;
@@ -43,82 +51,82 @@ public sealed class TencentCallbackVerifier
         ArgumentNullException.ThrowIfNull(t);
         Span<byte> hash = stackalloc byte[VendorHashes.Md5Size];
         Hash(Encoding.UTF8.GetBytes(callbackKey), t, hash);
-        Span<char> hex = stackalloc char[32];
-        VendorHashes.WriteLowerHex(hash, hex);
-        return new string(hex);
+        return VendorHashes.ToLowerHex(hash);
     }
 
     /// <summary>Verifies the signature and the expiry, then parses the event.</summary>
     /// <param name="request">The callback as received.</param>
     /// <param name="provider">The provider name to put in the event.</param>
-    /// <exception cref="CallbackVerificationException">Not JSON, unsigned, badly signed, or past its <c>t</c>; answer 401.</exception>
-    /// <exception cref="NotSupportedException">A verified event type LiveCloud does not model (e.g. 321 push exception); answer 200 so Tencent stops retrying.</exception>
+    /// <exception cref="CallbackVerificationException">Not JSON, unsigned, badly signed, or past its <c>t</c>; answer 403.</exception>
+    /// <exception cref="ArgumentException">Verified, but a field the event needs is missing or malformed; answer 400.</exception>
     public StreamEvent Parse(CallbackRequest request, string provider)
     {
         ArgumentNullException.ThrowIfNull(request);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(request.Body);
+            document = JsonFields.Parse(request.Body);
         }
         catch (JsonException ex)
         {
-            throw Refused("the body is not JSON", ex);
+            throw Refused(provider, "the body is not JSON", ex);
         }
 
         using (document)
         {
             JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Refused("the body is not a JSON object");
-            }
-
-            string t = Text(root, "t") ?? throw Refused("it has no 't'");
-            string sign = Text(root, "sign") ?? throw Refused("it has no 'sign'");
-            if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long expiry))
-            {
-                throw Refused("its 't' is not a Unix time");
-            }
-
-            if (!SignMatches(t, sign))
-            {
-                throw Refused("its sign does not match md5(CallbackKey + t)");
-            }
-
             DateTimeOffset now = _timeProvider.GetUtcNow();
-            if (DateTimeOffset.FromUnixTimeSeconds(Math.Min(expiry, DateTimeOffset.MaxValue.ToUnixTimeSeconds())) + _clockSkew < now)
+            Verify(root, provider, now);
+            try
             {
-                throw Refused($"it expired at t={t} (now {now.ToUnixTimeSeconds()})");
+                return ParseEvent(root, provider, now);
             }
-
-            return ParseEvent(root, provider, now);
+            catch (FormatException ex)
+            {
+                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}", nameof(request), ex);
+            }
+            catch (MalformedCallback ex)
+            {
+                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}.", nameof(request));
+            }
         }
     }
 
-    private bool SignMatches(string t, string sign)
+    private void Verify(JsonElement root, string provider, DateTimeOffset now)
     {
-        if (sign.Length != 32)
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            return false;
+            throw Refused(provider, "the body is not a JSON object");
+        }
+
+        string t;
+        string sign;
+        try
+        {
+            t = root.GetText("t") ?? throw Refused(provider, "it has no 't'");
+            sign = root.GetText("sign") ?? throw Refused(provider, "it has no 'sign'");
+        }
+        catch (FormatException ex)
+        {
+            throw Refused(provider, "its 't' or 'sign' is not text", ex);
+        }
+
+        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long expiry))
+        {
+            throw Refused(provider, "its 't' is not a Unix time");
         }
 
         Span<byte> expected = stackalloc byte[VendorHashes.Md5Size];
         Hash(_key, t, expected);
-        Span<byte> given = stackalloc byte[VendorHashes.Md5Size];
-        for (int i = 0; i < given.Length; i++)
+        if (!CallbackGuard.HexEquals(expected, sign))
         {
-            int hi = HexValue(sign[2 * i]);
-            int lo = HexValue(sign[(2 * i) + 1]);
-            if (hi < 0 || lo < 0)
-            {
-                return false;
-            }
-
-            given[i] = (byte)((hi << 4) | lo);
+            throw Refused(provider, "its sign does not match md5(CallbackKey + t)");
         }
 
-        return CryptographicOperations.FixedTimeEquals(expected, given);
+        if (!CallbackGuard.IsBeforeExpiry(DateTimeOffset.FromUnixTimeSeconds(Math.Min(expiry, JsonFields.MaxUnixSeconds)), now, _clockSkew))
+        {
+            throw Refused(provider, $"it expired at t={t} (now {now.ToUnixTimeSeconds()})");
+        }
     }
 
     private static void Hash(ReadOnlySpan<byte> key, string t, Span<byte> hash)
@@ -130,92 +138,114 @@ public sealed class TencentCallbackVerifier
         CryptographicOperations.ZeroMemory(input);
     }
 
-    private static int HexValue(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
-
     private static StreamEvent ParseEvent(JsonElement root, string provider, DateTimeOffset now)
     {
-        string eventType = Text(root, "event_type") ?? throw Refused("it has no 'event_type'");
-        string app = Text(root, "appname") ?? throw Refused("it has no 'appname'");
-        string name = Text(root, "stream_id") ?? Text(root, "channel_id") ?? throw Refused("it has no 'stream_id'");
-        StreamId stream;
-        try
+        string eventType = root.GetText("event_type") ?? throw Malformed("it has no 'event_type'");
+        string app = root.GetText("appname") ?? throw Malformed("it has no 'appname'");
+        string name = root.GetText("stream_id") ?? root.GetText("channel_id") ?? throw Malformed("it has no 'stream_id'");
+        if (!StreamId.IsValidPart(app) || !StreamId.IsValidPart(name))
         {
-            stream = new StreamId(app, name);
-        }
-        catch (ArgumentException ex)
-        {
-            throw Refused("it names an invalid stream", ex);
+            throw Malformed($"it names a stream LiveCloud cannot represent ('{Shorten(app)}/{Shorten(name)}')");
         }
 
-        string domain = Text(root, "app") ?? string.Empty;
-        DateTimeOffset occurredAt = Long(root, "event_time") is long et and > 0 ? DateTimeOffset.FromUnixTimeSeconds(et) : now;
-        string? clientIp = Text(root, "user_ip");
-        string key = $"tencent:{eventType}:{domain}/{stream}";
+        var stream = new StreamId(app, name);
+        string domain = root.GetText("app") ?? string.Empty;
+        DateTimeOffset occurredAt = root.GetUnixSeconds("event_time") ?? now;
+        string? sequence = root.GetText("sequence");
+        var e = new StreamEvent(provider, StreamEventKind.Other, stream, occurredAt, string.Empty)
+        {
+            ClientAddress = root.GetText("user_ip"),
+            SessionId = sequence,
+            VendorEventType = eventType,
+            RawPayload = CallbackPayload.FromJson(root, "sign", "t"),
+        };
 
         switch (eventType)
         {
             case "1":
             case "0":
-                return new StreamEvent(
-                    provider,
-                    eventType == "1" ? StreamEventKind.Published : StreamEventKind.Unpublished,
-                    stream,
-                    occurredAt,
-                    $"{key}:{Text(root, "sequence")}:{Text(root, "event_time")}")
-                { ClientAddress = clientIp };
-
-            case "100":
-                string videoUrl = Text(root, "video_url") ?? throw Refused("the recording event has no 'video_url'");
-                if (!Uri.TryCreate(videoUrl, UriKind.Absolute, out Uri? url))
+                return e with
                 {
-                    throw Refused("the recording event's 'video_url' is not an absolute URL");
-                }
-
-                long duration = Long(root, "duration") ?? 0;
-                long? endTime = Long(root, "end_time");
-                long? startTime = Long(root, "start_time");
-                DateTimeOffset start = endTime is long end and > 0
-                    ? DateTimeOffset.FromUnixTimeSeconds(end - duration) // the doc: content start = end_time − duration
-                    : startTime is long s and > 0 ? DateTimeOffset.FromUnixTimeSeconds(s) : occurredAt;
-                string format = Text(root, "file_format") ?? Path.GetExtension(url.AbsolutePath).TrimStart('.');
-                var file = new RecordedFile(stream, url, start, TimeSpan.FromSeconds(duration), Long(root, "file_size"), format == "hls" ? "m3u8" : format);
-                string fileKey = Text(root, "file_id") ?? Text(root, "record_file_id") ?? videoUrl;
-                return new StreamEvent(provider, StreamEventKind.RecordingReady, stream, endTime is long e2 and > 0 ? DateTimeOffset.FromUnixTimeSeconds(e2) : occurredAt, $"{key}:{fileKey}")
-                {
-                    Recording = file,
+                    Kind = eventType == "1" ? StreamEventKind.Published : StreamEventKind.Unpublished,
+                    EventId = CallbackGuard.EventId(provider, eventType, domain, stream.ToString(), sequence, root.GetText("event_time")),
                 };
 
+            case "100":
+                return Recording(root, e, domain);
+
             case "200":
-                string? pic = Text(root, "pic_full_url") ?? Text(root, "pic_url");
-                Uri? picUrl = pic is not null && Uri.TryCreate(pic, UriKind.Absolute, out Uri? p) ? p : null;
-                DateTimeOffset created = Long(root, "create_time") is long ct and > 0 ? DateTimeOffset.FromUnixTimeSeconds(ct) : occurredAt;
-                return new StreamEvent(provider, StreamEventKind.SnapshotReady, stream, created, $"{key}:{pic ?? Text(root, "create_time")}")
+                string? pic = root.GetText("pic_full_url") ?? root.GetText("pic_url");
+                return e with
                 {
-                    SnapshotUrl = picUrl,
+                    Kind = StreamEventKind.SnapshotReady,
+                    OccurredAt = root.GetUnixSeconds("create_time") ?? occurredAt,
+                    SnapshotUrl = pic is not null && Uri.TryCreate(pic, UriKind.Absolute, out Uri? picUrl) ? picUrl : null,
+                    EventId = CallbackGuard.EventId(provider, eventType, domain, stream.ToString(), pic ?? root.GetText("create_time")),
+                };
+
+            case "321":
+                return e with
+                {
+                    Kind = StreamEventKind.PushAlert,
+                    Detail = Detail(root.GetText("errcode"), root.GetText("errmsg")),
+                    EventId = CallbackGuard.EventId(provider, eventType, domain, stream.ToString(), sequence, root.GetText("event_time"), root.GetText("errcode")),
+                };
+
+            case "332":
+                string? recordEvent = root.GetText("record_event");
+                return e with
+                {
+                    Kind = StreamEventKind.RecordingStatusChanged,
+                    Detail = recordEvent,
+                    EventId = CallbackGuard.EventId(provider, eventType, domain, stream.ToString(), root.GetText("task_id"), recordEvent, root.GetText("event_time")),
                 };
 
             default:
-                throw new NotSupportedException($"The {provider} provider does not model callback event_type {eventType}.");
+                return e with { EventId = CallbackGuard.EventId(provider, eventType, domain, stream.ToString(), sequence, root.GetText("event_time"), e.RawPayload) };
         }
     }
 
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out JsonElement v) ? v.ValueKind switch
+    private static StreamEvent Recording(JsonElement root, StreamEvent e, string domain)
+    {
+        string videoUrl = root.GetText("video_url") ?? throw Malformed("the recording event has no 'video_url'");
+        if (!Uri.TryCreate(videoUrl, UriKind.Absolute, out Uri? url))
         {
-            JsonValueKind.String => v.GetString(),
-            JsonValueKind.Number => v.GetRawText(),
-            _ => null,
-        } : null;
+            throw Malformed("the recording event's 'video_url' is not an absolute URL");
+        }
 
-    private static long? Long(JsonElement e, string name) =>
-        long.TryParse(Text(e, name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) ? n : null;
+        long seconds = root.GetInt64("duration") ?? 0;
+        if (seconds < 0 || seconds > MaxRecordingDuration.TotalSeconds)
+        {
+            throw Malformed($"the recording event's 'duration' {seconds} is not from 0 to {MaxRecordingDuration.TotalSeconds:0} seconds");
+        }
 
-    private static CallbackVerificationException Refused(string why, Exception? inner = null) =>
-        new($"Tencent callback refused: {why}.", inner) { Provider = TencentOptions.ProviderName };
+        TimeSpan duration = TimeSpan.FromSeconds(seconds);
+        DateTimeOffset? end = root.GetUnixSeconds("end_time");
+        // Tencent: the content started at end_time − duration.
+        DateTimeOffset start = end is { } ended && ended.ToUnixTimeSeconds() > seconds
+            ? ended - duration
+            : root.GetUnixSeconds("start_time") ?? e.OccurredAt;
+        string format = root.GetText("file_format") ?? Path.GetExtension(url.AbsolutePath).TrimStart('.');
+        var file = new RecordedFile(e.Stream, url, start, duration, root.GetInt64("file_size"), format == "hls" ? "m3u8" : format);
+        string fileKey = root.GetText("file_id") ?? root.GetText("record_file_id") ?? videoUrl;
+        return e with
+        {
+            Kind = StreamEventKind.RecordingReady,
+            OccurredAt = end ?? e.OccurredAt,
+            Recording = file,
+            EventId = CallbackGuard.EventId(e.Provider, "100", domain, e.Stream.ToString(), fileKey),
+        };
+    }
+
+    private static string? Detail(string? code, string? message) =>
+        code is null && message is null ? null : string.Join(' ', new[] { code, message }.Where(p => !string.IsNullOrEmpty(p)));
+
+    private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 40 ? text : text[..40] + "…";
+
+    private static MalformedCallback Malformed(string why) => new(why);
+
+    private sealed class MalformedCallback(string message) : Exception(message);
+
+    private static CallbackVerificationException Refused(string provider, string why, Exception? inner = null) =>
+        new($"{provider} callback refused: {why}.", inner) { Provider = provider };
 }

@@ -1,9 +1,7 @@
-using System.Net;
-
 namespace LiveCloud.Tencent;
 
 /// <summary>Classifies Tencent Cloud API error codes (<c>Response.Error.Code</c>) for retries and exception types.</summary>
-public static class TencentErrors
+internal static class TencentErrors
 {
     // Only these server faults are worth another attempt: many InternalError.* codes are permanent
     // (InternalError.DomainNotExist, InternalError.InvalidInput…), so the prefix alone proves nothing.
@@ -57,17 +55,5 @@ public static class TencentErrors
         }
 
         return VendorErrorKind.Failed;
-    }
-
-    /// <summary>Builds the typed exception of an error answer.</summary>
-    /// <param name="operation">The action.</param>
-    /// <param name="code">The vendor code, when the body had one.</param>
-    /// <param name="message">The vendor message.</param>
-    /// <param name="requestId">The request id.</param>
-    /// <param name="status">The HTTP status.</param>
-    public static LiveCloudException ToException(string operation, string? code, string? message, string? requestId, HttpStatusCode status)
-    {
-        VendorErrorKind kind = code is null ? VendorError.KindOf(status) : Classify(code);
-        return new VendorError(TencentOptions.ProviderName, operation, kind, code, message, requestId, status).ToException();
     }
 }

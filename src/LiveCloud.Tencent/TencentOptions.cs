@@ -1,5 +1,5 @@
+using LiveCloud.Configuration;
 using LiveCloud.Costs;
-using LiveCloud.Http;
 
 namespace LiveCloud.Tencent;
 
@@ -7,9 +7,9 @@ namespace LiveCloud.Tencent;
 /// Settings of the Tencent Cloud Live provider (configuration section <c>LiveCloud:Tencent</c>).
 /// <see cref="ToString"/> never shows the secrets (<see cref="SecretKey"/>, the URL keys, <see cref="CallbackKey"/>, <see cref="SessionToken"/>).
 /// </summary>
-public sealed class TencentOptions
+public sealed class TencentOptions : VendorOptions
 {
-    /// <summary>The provider's name and configuration section name, <c>Tencent</c>.</summary>
+    /// <summary>The provider type's name, also its default provider and section name, <c>Tencent</c>.</summary>
     public const string ProviderName = "Tencent";
 
     /// <summary>The default API endpoint, <c>https://live.tencentcloudapi.com/</c>.</summary>
@@ -74,93 +74,35 @@ public sealed class TencentOptions
     /// <summary>The API endpoint; <see cref="DefaultEndpoint"/> unless a test points it at an emulator.</summary>
     public Uri Endpoint { get; set; } = DefaultEndpoint;
 
-    /// <summary>Retry, timeout and circuit-breaker settings of API calls.</summary>
-    public VendorResilienceOptions Resilience { get; set; } = new();
-
     /// <summary>Your own prices (configuration <c>LiveCloud:Tencent:Prices</c>), laid over the embedded list prices.</summary>
     public PriceOverrides Prices { get; set; } = new();
 
-    /// <summary>Adds a message per missing or bad key to <paramref name="failures"/>, each naming the full key under <paramref name="path"/>.</summary>
-    /// <param name="options">The options to check.</param>
-    /// <param name="path">The section path, e.g. <c>LiveCloud:Tencent</c>.</param>
-    /// <param name="failures">Where messages go.</param>
-    public static void Validate(TencentOptions options, string path, ICollection<string> failures)
+    /// <inheritdoc />
+    protected override void Validate(OptionChecks check)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(failures);
-        Required(options.SecretId, nameof(SecretId));
-        Required(options.SecretKey, nameof(SecretKey));
-        Required(options.PushKey, nameof(PushKey));
-        Required(options.PlayKey, nameof(PlayKey));
-        Host(options.PushDomain, nameof(PushDomain));
-        Host(options.PlayDomain, nameof(PlayDomain));
-        if (options.UseBackupKeys)
+        ArgumentNullException.ThrowIfNull(check);
+        check.Required(SecretId, nameof(SecretId));
+        check.Required(SecretKey, nameof(SecretKey));
+        check.Required(PushKey, nameof(PushKey));
+        check.Required(PlayKey, nameof(PlayKey));
+        check.HostName(PushDomain, nameof(PushDomain));
+        check.HostName(PlayDomain, nameof(PlayDomain));
+        if (UseBackupKeys)
         {
-            Required(options.BackupPushKey, nameof(BackupPushKey), $" when {path}:{nameof(UseBackupKeys)} is true");
-            Required(options.BackupPlayKey, nameof(BackupPlayKey), $" when {path}:{nameof(UseBackupKeys)} is true");
+            string when = $" when {check.PathOf(nameof(UseBackupKeys))} is true";
+            check.Required(BackupPushKey, nameof(BackupPushKey), when);
+            check.Required(BackupPlayKey, nameof(BackupPlayKey), when);
         }
 
-        if (!StreamId.IsValidPart(options.AppName))
-        {
-            failures.Add($"{path}:{nameof(AppName)} '{options.AppName}' may hold only letters, digits, '_', '-', '.' and '='.");
-        }
-
-        if (options.Region is { Length: > 0 } region && !region.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
-        {
-            failures.Add($"{path}:{nameof(Region)} '{region}' is not a region name such as ap-guangzhou.");
-        }
-
-        if (options.Endpoint is null || !options.Endpoint.IsAbsoluteUri || (options.Endpoint.Scheme != Uri.UriSchemeHttps && options.Endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            failures.Add($"{path}:{nameof(Endpoint)} must be an absolute http(s) URL such as {DefaultEndpoint}.");
-        }
-
-        if (options.CallbackClockSkew < TimeSpan.Zero || options.CallbackClockSkew > TimeSpan.FromMinutes(10))
-        {
-            failures.Add($"{path}:{nameof(CallbackClockSkew)} must be from 0 to 10 minutes; got {options.CallbackClockSkew}.");
-        }
-
-        if (options.Resilience is null)
-        {
-            failures.Add($"{path}:{nameof(Resilience)} is required.");
-        }
-        else
-        {
-            options.Resilience.Validate(path, failures);
-        }
-
-        void Required(string? value, string key, string when = "")
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                failures.Add($"{path}:{key} is required{when}.");
-            }
-        }
-
-        void Host(string? value, string key)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                failures.Add($"{path}:{key} is required.");
-                return;
-            }
-
-            try
-            {
-                HostName.Validate(value, key);
-            }
-            catch (ArgumentException ex)
-            {
-                failures.Add($"{path}:{key} is not a host name: {ex.Message}");
-            }
-        }
+        check.StreamIdPart(AppName, nameof(AppName));
+        check.That(Region is not { Length: > 0 } region || region.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'), nameof(Region), $"'{Region}' is not a region name such as ap-guangzhou.");
+        check.HttpUrl(Endpoint, nameof(Endpoint), DefaultEndpoint);
+        check.InRange(CallbackClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(10), nameof(CallbackClockSkew));
     }
 
     /// <summary>Shows the non-secret settings; secrets appear only as whether they are set.</summary>
     public override string ToString() =>
-        $"TencentOptions {{ SecretId = {SecretId}, SecretKey = {Mask(SecretKey)}, Region = {Region}, PushDomain = {PushDomain}, PushKey = {Mask(PushKey)}, " +
-        $"PlayDomain = {PlayDomain}, PlayKey = {Mask(PlayKey)}, BackupPushKey = {Mask(BackupPushKey)}, BackupPlayKey = {Mask(BackupPlayKey)}, UseBackupKeys = {UseBackupKeys}, " +
-        $"AppName = {AppName}, UseHttpsPlayback = {UseHttpsPlayback}, CallbackKey = {Mask(CallbackKey)}, SessionToken = {Mask(SessionToken)}, Endpoint = {Endpoint} }}";
-
-    private static string Mask(string? secret) => string.IsNullOrEmpty(secret) ? "(not set)" : "***";
+        $"TencentOptions {{ SecretId = {SecretId}, SecretKey = {Secret.Mask(SecretKey)}, Region = {Region}, PushDomain = {PushDomain}, PushKey = {Secret.Mask(PushKey)}, " +
+        $"PlayDomain = {PlayDomain}, PlayKey = {Secret.Mask(PlayKey)}, BackupPushKey = {Secret.Mask(BackupPushKey)}, BackupPlayKey = {Secret.Mask(BackupPlayKey)}, UseBackupKeys = {UseBackupKeys}, " +
+        $"AppName = {AppName}, UseHttpsPlayback = {UseHttpsPlayback}, CallbackKey = {Secret.Mask(CallbackKey)}, SessionToken = {Secret.Mask(SessionToken)}, Endpoint = {Endpoint} }}";
 }

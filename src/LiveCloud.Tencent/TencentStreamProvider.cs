@@ -27,37 +27,48 @@ public sealed class TencentStreamProvider : StreamProviderBase
     private readonly TencentUrlSigner _urls;
     private readonly TencentCallbackVerifier? _callbacks;
     private readonly ITencentRecordingIndex _recordings;
-    private readonly ICnameVerifier _cnames;
 
     private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(TencentStreamProvider).Assembly, "LiveCloud.Tencent.tencent-prices.json"));
 
-    /// <summary>Creates the provider.</summary>
-    /// <param name="options">Validated options.</param>
-    /// <param name="pipeline">The vendor pipeline (from <c>LiveCloudBuilder.CreatePipeline</c>).</param>
+    /// <summary>Creates the provider over its vendor pipeline (whose name becomes the provider's).</summary>
+    /// <param name="options">The options; validated here as at start-up.</param>
+    /// <param name="pipeline">The vendor pipeline (DI makes it from the provider context).</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="recordings">Where recording callbacks are kept; in memory when <see langword="null"/>.</param>
-    /// <param name="cnameVerifier">The DNS CNAME checker; a <see cref="CnameVerifier"/> with the system name servers when <see langword="null"/>.</param>
+    /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
+    /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
     public TencentStreamProvider(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ITencentRecordingIndex? recordings = null, ICnameVerifier? cnameVerifier = null)
-        : base(TencentOptions.ProviderName, timeProvider)
+        : this(options, new TencentApiClient(Validated(options, pipeline), pipeline, timeProvider), timeProvider, recordings, cnameVerifier)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        Options = options;
-        _urls = new TencentUrlSigner(options);
-        Client = new TencentLiveClient(options, pipeline, TimeProvider);
-        _callbacks = string.IsNullOrEmpty(options.CallbackKey) ? null : new TencentCallbackVerifier(options.CallbackKey, options.CallbackClockSkew, TimeProvider);
-        _recordings = recordings ?? new InMemoryTencentRecordingIndex();
-        _cnames = cnameVerifier ?? new CnameVerifier();
     }
 
-    /// <summary>Tencent's list prices as shipped in this package (tencent.md §7), before overrides.</summary>
+    /// <summary>Creates the provider over an API client (a test double, or one shared with other code).</summary>
+    /// <param name="options">The options; validated here as at start-up.</param>
+    /// <param name="client">The API client; its <see cref="VendorApiClient.ProviderName"/> becomes the provider's name.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="recordings">Where recording callbacks are kept; in memory when <see langword="null"/>.</param>
+    /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
+    /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
+    public TencentStreamProvider(TencentOptions options, TencentApiClient client, TimeProvider? timeProvider = null, ITencentRecordingIndex? recordings = null, ICnameVerifier? cnameVerifier = null)
+        : base(NameOf(client), timeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid(Name, $"{LiveCloudOptions.SectionName}:{Name}");
+        Options = options;
+        Client = client;
+        _urls = new TencentUrlSigner(options);
+        _callbacks = string.IsNullOrEmpty(options.CallbackKey) ? null : new TencentCallbackVerifier(options.CallbackKey, options.CallbackClockSkew, TimeProvider);
+        _recordings = recordings ?? new InMemoryTencentRecordingIndex();
+    }
+
+    /// <summary>Tencent's list prices as shipped in this package (dated and cited in the table), before overrides.</summary>
     public static PriceTable ListPriceTable => ListPrices.Value;
 
     /// <summary>The options (their <see cref="TencentOptions.ToString"/> hides secrets).</summary>
     public TencentOptions Options { get; }
 
     /// <summary>The API client, for calls beyond <see cref="IStreamProvider"/>.</summary>
-    public TencentLiveClient Client { get; }
+    public TencentApiClient Client { get; }
 
     /// <summary>The URL signer.</summary>
     public TencentUrlSigner UrlSigner => _urls;
@@ -79,7 +90,7 @@ public sealed class TencentStreamProvider : StreamProviderBase
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is null)
         {
-            if (serviceType == typeof(TencentLiveClient))
+            if (serviceType == typeof(TencentApiClient))
             {
                 return Client;
             }
@@ -117,16 +128,9 @@ public sealed class TencentStreamProvider : StreamProviderBase
         Client.DescribeLiveDomainsAsync(cancellationToken);
 
     /// <inheritdoc />
-    protected override async Task<DomainStatus> GetDomainStatusCoreAsync(string domain, CancellationToken cancellationToken)
-    {
-        LiveDomain live = await Client.DescribeLiveDomainAsync(domain, cancellationToken).ConfigureAwait(false);
-
-        // DescribeLiveDomain's TargetDomain is the authoritative CNAME target (tencent.md §5); no target, no DNS check.
-        CnameCheck? cname = live.ExpectedCname is { } expected
-            ? await _cnames.VerifyAsync(domain, expected, cancellationToken).ConfigureAwait(false)
-            : null;
-        return new DomainStatus(live, cname);
-    }
+    /// <remarks><c>DescribeLiveDomain</c>'s <c>TargetDomain</c> is the CNAME target Tencent assigned; no target, no DNS check.</remarks>
+    protected override async Task<DomainStatus> GetDomainStatusCoreAsync(string domain, CancellationToken cancellationToken) =>
+        await CheckDomainStatusAsync(await Client.DescribeLiveDomainAsync(domain, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     /// <remarks>
@@ -216,6 +220,20 @@ public sealed class TencentStreamProvider : StreamProviderBase
     /// <inheritdoc />
     /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="TencentOptions.Prices"/> laid over them.</remarks>
     protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, Options.Prices);
+
+    private static TencentOptions Validated(TencentOptions options, VendorHttpPipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        options.ThrowIfInvalid(pipeline.Provider, $"{LiveCloudOptions.SectionName}:{pipeline.Provider}");
+        return options;
+    }
+
+    private static string NameOf(TencentApiClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client.ProviderName;
+    }
 
     private static ProviderCapabilities Caps(ProviderFeatures extra) => new(
         ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls | ProviderFeatures.Domains | ProviderFeatures.Recording

@@ -2,7 +2,7 @@ namespace LiveCloud.Dns;
 
 /// <summary>
 /// Checks that a custom push or play domain really points, through DNS, at the CNAME target its vendor
-/// assigned. One implementation (<see cref="CnameVerifier"/>) serves every provider.
+/// assigned. One implementation (<c>LiveCloud.Dns.CnameVerifier</c> in the LiveCloud package) serves every provider.
 /// </summary>
 public interface ICnameVerifier
 {
@@ -24,7 +24,7 @@ public interface ICnameVerifier
     Task<CnameCheck> VerifyAsync(string host, string expectedTarget, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Checks many domains concurrently (at most <see cref="CnameVerifierOptions.MaxConcurrency"/> at a time).
+    /// Checks many domains concurrently (at most the implementation's limit at a time; <c>CnameVerifierOptions.MaxConcurrency</c>).
     /// One bad domain never fails the batch: a DNS failure and also bad input for one item (an empty or
     /// illegal host or target) become that item's <see cref="CnameVerdict.Unresolvable"/> result, with the
     /// reason.

@@ -181,7 +181,7 @@ public sealed record CostLineItem(string Description, decimal Quantity, string U
 /// <summary>What a <see cref="UsageProfile"/> would cost on one provider, under its cheapest billing mode.</summary>
 /// <param name="Provider">The provider priced.</param>
 /// <param name="Currency">ISO 4217 currency, e.g. <c>CNY</c>.</param>
-/// <param name="BillingMode">The billing mode chosen (the cheapest), one of <see cref="LiveCloud.Costs.BillingModes"/>.</param>
+/// <param name="BillingMode">The billing mode chosen (the cheapest), one of the LiveCloud package's <c>LiveCloud.Costs.BillingModes</c>.</param>
 /// <param name="Total">The total under <paramref name="BillingMode"/>: exactly the sum of <paramref name="LineItems"/>' totals.</param>
 /// <param name="LineItems">The lines adding up to <paramref name="Total"/>.</param>
 /// <param name="PriceTableAsOf">The date of the price table used.</param>

@@ -19,6 +19,35 @@ public enum StreamEventKind
 
     /// <summary>A snapshot image is ready; <see cref="StreamEvent.SnapshotUrl"/> points at it.</summary>
     SnapshotReady,
+
+    /// <summary>
+    /// A recording changed state (started, paused, resumed, failed, ended); <see cref="StreamEvent.Detail"/> holds the
+    /// vendor's word for it, e.g. Tencent <c>record_start_failed</c> or Aliyun <c>record_paused</c>.
+    /// </summary>
+    RecordingStatusChanged,
+
+    /// <summary>
+    /// The vendor saw trouble with the push (an ingest exception, a quality alert); <see cref="StreamEvent.Detail"/>
+    /// holds the vendor's code or message.
+    /// </summary>
+    PushAlert,
+
+    /// <summary>
+    /// A content-moderation verdict on the stream; <see cref="StreamEvent.Detail"/> holds the vendor's label or result.
+    /// </summary>
+    ModerationResult,
+
+    /// <summary>
+    /// A relay (a push of this stream to an outside URL, or a pull of an outside stream into this one) changed state;
+    /// <see cref="StreamEvent.Detail"/> holds the vendor's status and reason.
+    /// </summary>
+    RelayStatusChanged,
+
+    /// <summary>
+    /// A verified callback of a type LiveCloud does not model. It is acknowledged (so the vendor stops re-delivering)
+    /// and handed on as is: <see cref="StreamEvent.VendorEventType"/> and <see cref="StreamEvent.RawPayload"/> say what it was.
+    /// </summary>
+    Other,
 }
 
 /// <summary>A verified, parsed vendor callback.</summary>
@@ -35,11 +64,34 @@ public sealed record StreamEvent(string Provider, StreamEventKind Kind, StreamId
     /// <summary>The broadcaster's or player's address, where the vendor says.</summary>
     public string? ClientAddress { get; init; }
 
+    /// <summary>
+    /// The push session the event belongs to, where the vendor identifies one (nginx-rtmp's client id, Tencent's
+    /// <c>sequence</c>): an unpublish of a session that never published can then be told from the live one.
+    /// </summary>
+    public string? SessionId { get; init; }
+
     /// <summary>The recorded file, for <see cref="StreamEventKind.RecordingReady"/>.</summary>
     public RecordedFile? Recording { get; init; }
 
     /// <summary>The snapshot image, for <see cref="StreamEventKind.SnapshotReady"/>.</summary>
     public Uri? SnapshotUrl { get; init; }
+
+    /// <summary>The vendor's own event type as sent (Tencent <c>event_type</c>, Aliyun <c>action</c>/<c>event</c>, nginx <c>call</c>).</summary>
+    public string? VendorEventType { get; init; }
+
+    /// <summary>The vendor's status word, code or reason for status, alert, moderation and relay events.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>
+    /// The callback's payload as the vendor sent it (the JSON body, or the form/query fields as a query string),
+    /// for what LiveCloud does not model. It can name client addresses and stream parameters: log it with care.
+    /// Signatures and tokens are removed where the provider knows them.
+    /// </summary>
+    public string? RawPayload { get; init; }
+
+    /// <summary>Shows what happened without the raw payload.</summary>
+    public override string ToString() =>
+        $"StreamEvent {{ Provider = {Provider}, Kind = {Kind}, Stream = {Stream}, OccurredAt = {OccurredAt:O}, EventId = {EventId}, VendorEventType = {VendorEventType}, Detail = {Detail} }}";
 }
 
 /// <summary>

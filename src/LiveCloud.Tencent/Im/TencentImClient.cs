@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LiveCloud.Http;
+using LiveCloud.Json;
 
 namespace LiveCloud.Tencent.Im;
 
@@ -24,7 +25,7 @@ namespace LiveCloud.Tencent.Im;
 /// without an ID it is never retried (a repeat could create a second group). <see cref="DestroyGroupAsync"/> is retried, and
 /// "no such group" on a retry counts as success. <see cref="SendGroupTextAsync"/> is never retried.</para>
 /// </remarks>
-public sealed class TencentImClient
+public class TencentImClient : VendorApiClient
 {
     /// <summary>The REST service of group calls, <c>group_open_http_svc</c>.</summary>
     public const string GroupService = "group_open_http_svc";
@@ -38,34 +39,32 @@ public sealed class TencentImClient
     /// <summary>The longest message body Tencent accepts, in UTF-8 bytes (12 KB).</summary>
     public const int MaxTextBytes = 12 * 1024;
 
-    private readonly VendorHttpPipeline _pipeline;
-    private readonly UserSigGenerator _generator;
-    private readonly TimeProvider _timeProvider;
-    private readonly Uri _endpoint;
+    private readonly UserSigGenerator _generator = null!;
+    private readonly TimeProvider _timeProvider = TimeProvider.System;
+    private readonly Uri _endpoint = null!;
     private UserSigTicket? _admin;
 
     /// <summary>Creates the client.</summary>
     /// <param name="options">Validated options.</param>
-    /// <param name="pipeline">Its vendor pipeline (see <see cref="LiveCloudBuilder.CreatePipeline"/>).</param>
+    /// <param name="pipeline">Its vendor pipeline (DI makes it from the client's context).</param>
     /// <param name="timeProvider">The clock UserSigs are issued by; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     public TencentImClient(TencentImOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null)
+        : base(pipeline)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        var failures = new List<string>();
-        TencentImOptions.Validate(options, TencentImOptions.SectionName, failures);
-        if (failures.Count > 0)
-        {
-            throw new LiveCloudConfigurationException(string.Join(" ", failures)) { Provider = TencentImOptions.ProviderName };
-        }
-
-        _pipeline = pipeline;
+        options.ThrowIfInvalid(TencentImOptions.ProviderName, TencentImOptions.SectionName);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _generator = new UserSigGenerator(options.SdkAppId, options.SecretKey!, _timeProvider);
         _endpoint = options.Endpoint;
         SdkAppId = options.SdkAppId;
         AdminIdentifier = options.AdminIdentifier!;
         UserSigExpiry = options.UserSigExpiry;
+    }
+
+    /// <summary>For test doubles that override the operations they need.</summary>
+    protected TencentImClient()
+    {
+        AdminIdentifier = string.Empty;
     }
 
     /// <summary>The app's SDKAppID (what a client passes to <c>TencentCloudChat.create</c>).</summary>
@@ -81,7 +80,7 @@ public sealed class TencentImClient
     /// <param name="userId">The UserID: 1–32 characters from <c>A-Z a-z 0-9 _ -</c>.</param>
     /// <param name="lifetime">How long it is valid; <see cref="UserSigExpiry"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">A bad user id or lifetime.</exception>
-    public UserSigTicket CreateUserSig(string userId, TimeSpan? lifetime = null) => _generator.Generate(userId, lifetime ?? UserSigExpiry);
+    public virtual UserSigTicket CreateUserSig(string userId, TimeSpan? lifetime = null) => _generator.Generate(userId, lifetime ?? UserSigExpiry);
 
     /// <summary><c>create_group</c>: creates a live-room (<c>AVChatRoom</c>) group with no owner; users join through the client SDK.</summary>
     /// <param name="name">The group name (1–100 UTF-8 bytes).</param>
@@ -92,7 +91,7 @@ public sealed class TencentImClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The group ID.</returns>
     /// <exception cref="LiveCloudException">The vendor refused (e.g. <c>ErrorCode</c> 10021 when another group has the ID, 10036 when the plan's AVChatRoom quota is used up).</exception>
-    public Task<string> CreateGroupAsync(string name, string? groupId = null, CancellationToken cancellationToken = default)
+    public virtual Task<string> CreateGroupAsync(string name, string? groupId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         int nameBytes = Encoding.UTF8.GetByteCount(name);
@@ -118,8 +117,8 @@ public sealed class TencentImClient
                     w.WriteString("GroupId", groupId);
                 }
             },
-            r => Str(r, "GroupId") ?? groupId ?? throw new LiveCloudException("Tencent IM create_group answered OK without a GroupId.") { Provider = TencentImOptions.ProviderName },
-            (code, retried) => groupId is not null && (code == TencentImErrors.GroupIdInUseByOperator || (retried && code == TencentImErrors.GroupIdInUse)) ? groupId : null,
+            r => (r.ValueKind == JsonValueKind.Object ? Str(r, "GroupId") : null) ?? groupId ?? throw new LiveCloudException("Tencent IM create_group answered OK without a GroupId.") { Provider = ProviderName },
+            (code, retried) => groupId is not null && (code == TencentImErrors.GroupIdInUseByOperator || (retried && code == TencentImErrors.GroupIdInUse)),
             cancellationToken);
     }
 
@@ -127,7 +126,7 @@ public sealed class TencentImClient
     /// <param name="groupId">The group ID.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="LiveCloudNotFoundException">The group did not exist (or was already dismissed) before this call.</exception>
-    public Task DestroyGroupAsync(string groupId, CancellationToken cancellationToken = default)
+    public virtual Task DestroyGroupAsync(string groupId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(groupId);
         ValidateGroupId(groupId, allowTencentPrefix: true);
@@ -135,7 +134,7 @@ public sealed class TencentImClient
             VendorOperation.IdempotentWrite("destroy_group"),
             w => w.WriteString("GroupId", groupId),
             _ => groupId,
-            (code, retried) => retried && code is TencentImErrors.GroupDismissed or TencentImErrors.GroupNotFound ? groupId : null,
+            (code, retried) => retried && code is TencentImErrors.GroupDismissed or TencentImErrors.GroupNotFound,
             cancellationToken);
     }
 
@@ -145,7 +144,7 @@ public sealed class TencentImClient
     /// <param name="fromAccount">The sender's UserID; the admin when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The message's sequence number and time.</returns>
-    public Task<TencentImMessageReceipt> SendGroupTextAsync(string groupId, string text, string? fromAccount = null, CancellationToken cancellationToken = default)
+    public virtual Task<TencentImMessageReceipt> SendGroupTextAsync(string groupId, string text, string? fromAccount = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(groupId);
         ArgumentNullException.ThrowIfNull(text);
@@ -184,7 +183,7 @@ public sealed class TencentImClient
                 w.WriteEndArray();
             },
             static r => new TencentImMessageReceipt(Long(r, "MsgSeq"), DateTimeOffset.FromUnixTimeSeconds(Long(r, "MsgTime"))),
-            static (_, _) => null,
+            static (_, _) => false,
             cancellationToken);
     }
 
@@ -224,15 +223,14 @@ public sealed class TencentImClient
         return ticket.UserSig;
     }
 
-    // onError: what an error code means as a success (null = it is an error); its second argument says whether an
-    // earlier attempt of this call was sent, so its outcome is unknown.
-    private async Task<T> CallAsync<T>(
+    // isSuccess: whether an error code means success after all; its second argument says whether an earlier attempt
+    // of this call was sent (so its outcome is unknown), as for a retried create that now finds its own group.
+    private Task<T> CallAsync<T>(
         VendorOperation operation,
         Action<Utf8JsonWriter> writeBody,
         Func<JsonElement, T> read,
-        Func<int, bool, T?> onError,
+        Func<int, bool, bool> isSuccess,
         CancellationToken cancellationToken)
-        where T : class
     {
         cancellationToken.ThrowIfCancellationRequested();
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -245,19 +243,43 @@ public sealed class TencentImClient
 
         byte[] body = buffer.WrittenSpan.ToArray();
         int attempts = 0;
-        return await _pipeline.SendAsync(
+        return SendAsync(
             operation,
             () =>
             {
                 attempts++;
                 return CreateRequest(operation.Name, body);
             },
-            async (response, token) =>
-            {
-                string text = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
-                return Read(operation.Name, response, text, attempts > 1, read, onError);
-            },
-            cancellationToken).ConfigureAwait(false);
+            response => read(response.Json),
+            error => error.Code is { } code && int.TryParse(code, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int number) && isSuccess(number, attempts > 1)
+                ? (true, read(default)) // recoverable calls' readers answer from their own arguments (the group id)
+                : (false, default!),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// IM's envelope: <c>{"ActionStatus":"OK"|"FAIL","ErrorCode":n,"ErrorInfo"}</c> inside an HTTP 200; a non-zero code
+    /// is classified by <see cref="TencentImErrors"/>.
+    /// </summary>
+    /// <inheritdoc />
+    protected override VendorError? ReadError(VendorOperation operation, VendorResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (!response.TryGetJson(out JsonElement r) || r.ValueKind != JsonValueKind.Object || r.GetText("ActionStatus") is not { } status)
+        {
+            return response.IsSuccessStatusCode
+                ? new VendorError(ProviderName, operation.Name, VendorErrorKind.Failed, null, "the answer has no ActionStatus", null, response.Status)
+                : new VendorError(ProviderName, operation.Name, VendorError.KindOf(response.Status), null, null, null, response.Status);
+        }
+
+        long code = r.GetInt64("ErrorCode") ?? 0;
+        if (status == "OK" && code == 0 && response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        VendorErrorKind kind = code == 0 ? VendorError.KindOf(response.Status) : TencentImErrors.Classify((int)code);
+        return new VendorError(ProviderName, operation.Name, kind, code == 0 ? null : code.ToString(CultureInfo.InvariantCulture), r.GetText("ErrorInfo"), r.GetText("RequestId"), response.Status);
     }
 
     // Called once per attempt: a new random and, when due, a new admin UserSig.
@@ -271,63 +293,9 @@ public sealed class TencentImClient
         return new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint, query)) { Content = content };
     }
 
-    private static T Read<T>(string command, HttpResponseMessage response, string text, bool retried, Func<JsonElement, T> read, Func<int, bool, T?> onError)
-        where T : class
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text);
-        }
-        catch (JsonException ex)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw TencentImErrors.ToException(command, null, null, null, response.StatusCode);
-            }
+    private static string? Str(JsonElement e, string name) => e.GetText(name);
 
-            throw new LiveCloudException($"Tencent IM {command} answered HTTP {(int)response.StatusCode} with a body that is not JSON.", ex) { Provider = TencentImOptions.ProviderName, Status = response.StatusCode };
-        }
-
-        using (document)
-        {
-            JsonElement r = document.RootElement;
-            if (r.ValueKind != JsonValueKind.Object || !r.TryGetProperty("ActionStatus", out _))
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw TencentImErrors.ToException(command, null, null, null, response.StatusCode);
-                }
-
-                throw new LiveCloudException($"Tencent IM {command} answered without an ActionStatus.") { Provider = TencentImOptions.ProviderName, Status = response.StatusCode };
-            }
-
-            string? status = Str(r, "ActionStatus");
-            int code = (int)Long(r, "ErrorCode");
-            if (status == "OK" && code == 0 && response.IsSuccessStatusCode)
-            {
-                return read(r);
-            }
-
-            if (code != 0 && onError(code, retried) is { } success)
-            {
-                return success;
-            }
-
-            throw TencentImErrors.ToException(command, code == 0 ? null : code, Str(r, "ErrorInfo"), Str(r, "RequestId"), response.StatusCode);
-        }
-    }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out JsonElement v) ? v.ValueKind switch
-        {
-            JsonValueKind.String => v.GetString(),
-            JsonValueKind.Number => v.GetRawText(),
-            _ => null,
-        } : null;
-
-    private static long Long(JsonElement e, string name) =>
-        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n) ? n : 0;
+    private static long Long(JsonElement e, string name) => e.GetInt64(name) ?? 0;
 }
 
 /// <summary>What <c>send_group_msg</c> answered for a delivered message.</summary>

@@ -1,10 +1,7 @@
-using System.Globalization;
-using System.Net;
-
 namespace LiveCloud.Tencent.Im;
 
 /// <summary>Classifies Tencent Cloud IM REST <c>ErrorCode</c>s for retries and exception types.</summary>
-public static class TencentImErrors
+internal static class TencentImErrors
 {
     /// <summary>Group ID already used (by a group this operator does not own).</summary>
     public const int GroupIdInUse = 10021;
@@ -19,7 +16,7 @@ public static class TencentImErrors
     public const int GroupNotFound = 10015;
 
     // 70001 UserSig expired; 70003 UserSig truncated/unparsable; 70009 wrong key or SDKAppID; 70013 UserID ≠ the sig's;
-    // 70014 SDKAppID ≠ the sig's; 60010 the call needs an App admin (tencent-im.md §3).
+    // 70014 SDKAppID ≠ the sig's; 60010 the call needs an App admin.
     private static readonly HashSet<int> AuthenticationCodes = [70001, 70003, 70009, 70013, 70014, 60010];
 
     // 10006 operation rate limit; 10023 message rate limit (tim-error-message: 操作频率限制 / 发消息的频率超限).
@@ -38,16 +35,4 @@ public static class TencentImErrors
         : TransientCodes.Contains(code) ? VendorErrorKind.Transient
         : NotFoundCodes.Contains(code) ? VendorErrorKind.NotFound
         : VendorErrorKind.Failed;
-
-    /// <summary>Builds the typed exception of an error answer.</summary>
-    /// <param name="operation">The command, e.g. <c>create_group</c>.</param>
-    /// <param name="code">The <c>ErrorCode</c>, when the body had one.</param>
-    /// <param name="message">The <c>ErrorInfo</c>.</param>
-    /// <param name="requestId">The <c>RequestId</c>.</param>
-    /// <param name="status">The HTTP status.</param>
-    public static LiveCloudException ToException(string operation, int? code, string? message, string? requestId, HttpStatusCode status)
-    {
-        VendorErrorKind kind = code is { } c ? Classify(c) : VendorError.KindOf(status);
-        return new VendorError(TencentImOptions.ProviderName, operation, kind, code?.ToString(CultureInfo.InvariantCulture), message, requestId, status).ToException();
-    }
 }

@@ -1,4 +1,4 @@
-using LiveCloud.Http;
+using LiveCloud.Configuration;
 
 namespace LiveCloud.Tencent.Im;
 
@@ -6,7 +6,7 @@ namespace LiveCloud.Tencent.Im;
 /// Settings of Tencent Cloud IM (configuration section <c>Chat:Tencent</c> at the configuration root).
 /// <see cref="ToString"/> never shows <see cref="SecretKey"/>.
 /// </summary>
-public sealed class TencentImOptions
+public sealed class TencentImOptions : VendorOptions
 {
     /// <summary>The configuration section, <c>Chat:Tencent</c>.</summary>
     public const string SectionName = "Chat:Tencent";
@@ -36,57 +36,29 @@ public sealed class TencentImOptions
     /// </summary>
     public TimeSpan UserSigExpiry { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>Retry, timeout and circuit-breaker settings of the REST calls.</summary>
-    public VendorResilienceOptions Resilience { get; set; } = new();
-
-    /// <summary>Adds a message per missing or bad key to <paramref name="failures"/>, each naming the full key under <paramref name="path"/>.</summary>
-    /// <param name="options">The options to check.</param>
-    /// <param name="path">The section path, e.g. <c>Chat:Tencent</c>.</param>
-    /// <param name="failures">Where messages go.</param>
-    public static void Validate(TencentImOptions options, string path, ICollection<string> failures)
+    /// <inheritdoc />
+    protected override void Validate(OptionChecks check)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(failures);
-        if (options.SdkAppId <= 0)
+        ArgumentNullException.ThrowIfNull(check);
+        check.That(SdkAppId > 0, nameof(SdkAppId), "is required (the positive SDKAppID from the IM console).");
+        check.Required(SecretKey, nameof(SecretKey));
+        if (string.IsNullOrWhiteSpace(AdminIdentifier))
         {
-            failures.Add($"{path}:{nameof(SdkAppId)} is required (the positive SDKAppID from the IM console).");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.SecretKey))
-        {
-            failures.Add($"{path}:{nameof(SecretKey)} is required.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.AdminIdentifier))
-        {
-            failures.Add($"{path}:{nameof(AdminIdentifier)} is required (an App admin account set in the IM console).");
-        }
-        else if (!UserSig.IsValidIdentifier(options.AdminIdentifier))
-        {
-            failures.Add($"{path}:{nameof(AdminIdentifier)} '{options.AdminIdentifier}' must be 1 to {UserSig.MaxIdentifierLength} characters from A-Z a-z 0-9 _ -.");
-        }
-
-        if (options.Endpoint is null || !options.Endpoint.IsAbsoluteUri || (options.Endpoint.Scheme != Uri.UriSchemeHttps && options.Endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            failures.Add($"{path}:{nameof(Endpoint)} must be an absolute http(s) URL such as {DefaultEndpoint}.");
-        }
-
-        if (options.UserSigExpiry < TimeSpan.FromMinutes(1) || options.UserSigExpiry > UserSigTicket.MaxLifetime)
-        {
-            failures.Add($"{path}:{nameof(UserSigExpiry)} must be from 1 minute to {UserSigTicket.MaxLifetime.TotalDays:0} days; got {options.UserSigExpiry}.");
-        }
-
-        if (options.Resilience is null)
-        {
-            failures.Add($"{path}:{nameof(Resilience)} is required.");
+            check.Fail(nameof(AdminIdentifier), "is required (an App admin account set in the IM console).");
         }
         else
         {
-            options.Resilience.Validate(path, failures);
+            check.That(UserSig.IsValidIdentifier(AdminIdentifier), nameof(AdminIdentifier), $"'{AdminIdentifier}' must be 1 to {UserSig.MaxIdentifierLength} characters from A-Z a-z 0-9 _ -.");
         }
+
+        check.HttpUrl(Endpoint, nameof(Endpoint), DefaultEndpoint);
+        check.That(
+            UserSigExpiry >= TimeSpan.FromMinutes(1) && UserSigExpiry <= UserSigTicket.MaxLifetime,
+            nameof(UserSigExpiry),
+            $"must be from 1 minute to {UserSigTicket.MaxLifetime.TotalDays:0} days; got {UserSigExpiry}.");
     }
 
     /// <summary>Shows the non-secret settings; the key appears only as whether it is set.</summary>
     public override string ToString() =>
-        $"TencentImOptions {{ SdkAppId = {SdkAppId}, SecretKey = {(string.IsNullOrEmpty(SecretKey) ? "(not set)" : "***")}, AdminIdentifier = {AdminIdentifier}, Endpoint = {Endpoint}, UserSigExpiry = {UserSigExpiry} }}";
+        $"TencentImOptions {{ SdkAppId = {SdkAppId}, SecretKey = {Secret.Mask(SecretKey)}, AdminIdentifier = {AdminIdentifier}, Endpoint = {Endpoint}, UserSigExpiry = {UserSigExpiry} }}";
 }

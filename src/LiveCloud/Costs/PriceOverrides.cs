@@ -56,22 +56,3 @@ public sealed class PriceTierOverride
     /// <summary>The unit price.</summary>
     public decimal Price { get; set; }
 }
-
-/// <summary>
-/// A price the vendor's table marks as not confirmed was needed and no override supplies it. The message names
-/// the configuration key to set; <see cref="OptionKey"/> holds it.
-/// </summary>
-public sealed class PriceNotConfirmedException : LiveCloudConfigurationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="optionKey">The configuration key that would supply the price, e.g. <c>LiveCloud:Aliyun:Prices:Transcoding:1080p</c>.</param>
-    /// <param name="message">The full message.</param>
-    public PriceNotConfirmedException(string optionKey, string message)
-        : base(message)
-    {
-        OptionKey = optionKey;
-    }
-
-    /// <summary>The configuration key that would supply the price.</summary>
-    public string OptionKey { get; }
-}

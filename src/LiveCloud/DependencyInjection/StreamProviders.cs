@@ -67,5 +67,5 @@ public sealed class StreamProviders
         names.Count == 0 ? "none (add one, e.g. builder.AddNginx(), and its configuration section)" : string.Join(", ", names);
 }
 
-/// <summary>One configured provider's name, as registered by <see cref="LiveCloudBuilder.AddProvider{TProvider, TOptions}"/>.</summary>
-internal sealed record ProviderRegistration(string Name);
+/// <summary>One configured provider's name, and type, as registered by <see cref="LiveCloudBuilder.AddProvider{TProvider, TOptions}"/>.</summary>
+internal sealed record ProviderRegistration(string Name, string Type);

@@ -1,5 +1,4 @@
 using LiveCloud;
-using LiveCloud.Dns;
 using LiveCloud.Tencent;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,8 +8,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class TencentLiveCloudBuilderExtensions
 {
     /// <summary>
-    /// Adds the <c>Tencent</c> provider, configured from <c>LiveCloud:Tencent</c> and validated at start-up
-    /// (messages name the full key, e.g. <c>LiveCloud:Tencent:SecretKey is required.</c>).
+    /// Adds every configured Tencent provider: <c>LiveCloud:Tencent</c>, and any other section with <c>"Type": "Tencent"</c>
+    /// (a second account under its own name). Options are validated at start-up (messages name the full key, e.g.
+    /// <c>LiveCloud:Tencent:SecretKey is required.</c>).
     /// </summary>
     /// <param name="builder">The LiveCloud builder.</param>
     /// <param name="configure">Code-side configuration applied after binding.</param>
@@ -18,17 +18,15 @@ public static class TencentLiveCloudBuilderExtensions
     public static LiveCloudBuilder AddTencent(this LiveCloudBuilder builder, Action<TencentOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddVendorHttpClient(TencentOptions.ProviderName);
         builder.Services.TryAddSingleton<ITencentRecordingIndex, InMemoryTencentRecordingIndex>();
-        return builder.AddProvider<TencentStreamProvider, TencentOptions>(
+        return builder.AddProvider(
             TencentOptions.ProviderName,
-            static (sp, options) => new TencentStreamProvider(
-                options,
-                LiveCloudBuilder.CreatePipeline(sp, TencentOptions.ProviderName, options.Resilience, options.Endpoint),
-                sp.GetService<TimeProvider>(),
-                sp.GetService<ITencentRecordingIndex>(),
-                sp.GetService<ICnameVerifier>()),
-            TencentOptions.Validate,
+            static context => new TencentStreamProvider(
+                context.Options,
+                context.CreatePipeline(context.Options.Endpoint),
+                context.TimeProvider,
+                context.Services.GetService<ITencentRecordingIndex>(),
+                context.CnameVerifier),
             configure);
     }
 }

@@ -41,7 +41,15 @@ public static class LiveCloudServiceCollectionExtensions
         services.TryAddKeyedSingleton<IStreamProvider>(KeyedService.AnyKey, (sp, key) => key is string name
             ? sp.GetRequiredService<StreamProviders>().Get(name)
             : throw new InvalidOperationException($"LiveCloud providers are keyed by name (a string); got {key?.GetType().Name ?? "null"}."));
-        return new LiveCloudBuilder(services, configuration);
+        // One decorator list per service collection, shared by every builder over it.
+        ProviderDecorators? decorators = services.FirstOrDefault(d => d.ServiceType == typeof(ProviderDecorators))?.ImplementationInstance as ProviderDecorators;
+        if (decorators is null)
+        {
+            decorators = new ProviderDecorators();
+            services.AddSingleton(decorators);
+        }
+
+        return new LiveCloudBuilder(services, configuration, decorators);
     }
 
     private sealed class SelectedProviderValidator(IEnumerable<ProviderRegistration> registrations) : IValidateOptions<LiveCloudOptions>

@@ -23,12 +23,17 @@ namespace LiveCloud.Dns;
 /// </remarks>
 public sealed class CnameVerifier : ICnameVerifier
 {
+    private static readonly Lazy<CnameVerifier> SharedVerifier = new(() => new CnameVerifier());
+
     private readonly LookupClient _lookup;
     private readonly int _maxChainDepth;
     private readonly int _maxConcurrency;
     private readonly string _serversText;
     private readonly TimeSpan _timeout;
     private readonly int _tries;
+
+    /// <summary>One verifier with the default options (the system's name servers), for providers created without DI.</summary>
+    public static CnameVerifier Shared => SharedVerifier.Value;
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The options; the defaults (system name servers, 3 s timeout, 2 retries) when <see langword="null"/>.</param>

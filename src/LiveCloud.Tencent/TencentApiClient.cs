@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LiveCloud.Http;
+using LiveCloud.Json;
 
 namespace LiveCloud.Tencent;
 
@@ -16,7 +17,7 @@ namespace LiveCloud.Tencent;
 /// Errors arrive as HTTP 200 with <c>{"Response":{"Error":{"Code","Message"},"RequestId"}}</c>; they become the typed
 /// exceptions of <see cref="TencentErrors.Classify"/>. Non-200 answers are errors too.
 /// </remarks>
-public sealed class TencentLiveClient
+public class TencentApiClient : VendorApiClient
 {
     /// <summary>The API version, <c>2018-08-01</c>.</summary>
     public const string ApiVersion = "2018-08-01";
@@ -27,30 +28,26 @@ public sealed class TencentLiveClient
     private const int DomainPageSize = 100;
     private const int OnlinePageSize = 100;
 
-    private readonly VendorHttpPipeline _pipeline;
-    private readonly Tc3Signer _signer;
-    private readonly TimeProvider _timeProvider;
-    private readonly Uri _endpoint;
-    private readonly string _host;
+    private readonly Tc3Signer _signer = null!;
+    private readonly Uri _endpoint = null!;
+    private readonly string _host = null!;
     private readonly string? _region;
     private readonly string? _token;
-    private readonly string _pushDomain;
+    private readonly string _pushDomain = null!;
 
     /// <summary>Creates the client.</summary>
     /// <param name="options">Validated options (credentials, endpoint, region, push domain).</param>
     /// <param name="pipeline">The provider's vendor pipeline.</param>
     /// <param name="timeProvider">The clock request timestamps come from.</param>
-    public TencentLiveClient(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null)
+    public TencentApiClient(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null)
+        : base(pipeline)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        _pipeline = pipeline;
-        _timeProvider = timeProvider ?? TimeProvider.System;
         _signer = new Tc3Signer(
             options.SecretId ?? throw new ArgumentException("SecretId is required.", nameof(options)),
             options.SecretKey ?? throw new ArgumentException("SecretKey is required.", nameof(options)),
             "live",
-            _timeProvider);
+            timeProvider ?? TimeProvider.System);
         _endpoint = options.Endpoint;
         _host = options.Endpoint.Authority;
         _region = string.IsNullOrWhiteSpace(options.Region) ? null : options.Region;
@@ -58,9 +55,14 @@ public sealed class TencentLiveClient
         _pushDomain = HostName.Normalize(options.PushDomain ?? throw new ArgumentException("PushDomain is required.", nameof(options)));
     }
 
+    /// <summary>For test doubles that override the operations they need.</summary>
+    protected TencentApiClient()
+    {
+    }
+
     /// <summary><c>DescribeLiveDomains</c>, every page: the account's push and play domains.</summary>
     /// <param name="cancellationToken">Cancels the listing.</param>
-    public async IAsyncEnumerable<LiveDomain> DescribeLiveDomainsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public virtual async IAsyncEnumerable<LiveDomain> DescribeLiveDomainsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         int seen = 0;
         for (int page = 1; ; page++)
@@ -92,7 +94,7 @@ public sealed class TencentLiveClient
     /// <param name="domain">The host name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="LiveCloudNotFoundException">The account has no such domain.</exception>
-    public Task<LiveDomain> DescribeLiveDomainAsync(string domain, CancellationToken cancellationToken = default)
+    public virtual Task<LiveDomain> DescribeLiveDomainAsync(string domain, CancellationToken cancellationToken = default)
     {
         HostName.Validate(domain, nameof(domain));
         string name = HostName.Normalize(domain);
@@ -101,14 +103,14 @@ public sealed class TencentLiveClient
             w => w.WriteString("DomainName", name),
             r => r.TryGetProperty("DomainInfo", out JsonElement info) && info.ValueKind == JsonValueKind.Object
                 ? ReadDomain(info)
-                : throw new LiveCloudNotFoundException($"Tencent DescribeLiveDomain: no domain {name}.") { Provider = TencentOptions.ProviderName, ErrorCode = "ResourceNotFound.DomainNotExist" },
+                : throw new LiveCloudNotFoundException($"{ProviderName} DescribeLiveDomain: no domain {name}.") { Provider = ProviderName, ErrorCode = "ResourceNotFound.DomainNotExist" },
             cancellationToken);
     }
 
     /// <summary><c>DescribeLiveStreamOnlineList</c>, every page, for the push domain (all apps).</summary>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <remarks>Streams whose app or stream name LiveCloud cannot represent as a <see cref="StreamId"/> are skipped.</remarks>
-    public async IAsyncEnumerable<StreamState> DescribeLiveStreamOnlineListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public virtual async IAsyncEnumerable<StreamState> DescribeLiveStreamOnlineListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (int page = 1; ; page++)
         {
@@ -138,7 +140,7 @@ public sealed class TencentLiveClient
     /// <summary><c>DescribeLiveStreamState</c>: <c>active</c>, <c>inactive</c> or <c>forbid</c>.</summary>
     /// <param name="stream">The stream.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task<StreamStatus> DescribeLiveStreamStateAsync(StreamId stream, CancellationToken cancellationToken = default)
+    public virtual Task<StreamStatus> DescribeLiveStreamStateAsync(StreamId stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return CallAsync(
@@ -149,7 +151,7 @@ public sealed class TencentLiveClient
                 "active" => StreamStatus.Active,
                 "forbid" => StreamStatus.Forbidden,
                 "inactive" => StreamStatus.Inactive,
-                var other => throw new LiveCloudException($"Tencent DescribeLiveStreamState answered an unknown state '{other}'.") { Provider = TencentOptions.ProviderName },
+                var other => throw new LiveCloudException($"{ProviderName} DescribeLiveStreamState answered an unknown state '{other}'.") { Provider = ProviderName },
             },
             cancellationToken);
     }
@@ -157,7 +159,7 @@ public sealed class TencentLiveClient
     /// <summary><c>DropLiveStream</c>: disconnects the broadcaster. Idempotent (an inactive stream answers success), so it is retried.</summary>
     /// <param name="stream">The stream.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task DropLiveStreamAsync(StreamId stream, CancellationToken cancellationToken = default)
+    public virtual Task DropLiveStreamAsync(StreamId stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return CallAsync(VendorOperation.IdempotentWrite("DropLiveStream"), w => WriteStream(w, stream), static _ => true, cancellationToken);
@@ -168,7 +170,7 @@ public sealed class TencentLiveClient
     /// <param name="resumeAt">When pushing is allowed again; sent as UTC ISO 8601.</param>
     /// <param name="reason">An optional reason (at most 2048 bytes).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task ForbidLiveStreamAsync(StreamId stream, DateTimeOffset? resumeAt, string? reason = null, CancellationToken cancellationToken = default)
+    public virtual Task ForbidLiveStreamAsync(StreamId stream, DateTimeOffset? resumeAt, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return CallAsync(
@@ -193,7 +195,7 @@ public sealed class TencentLiveClient
     /// <summary><c>ResumeLiveStream</c>: allows pushing again. Not documented idempotent, so never retried.</summary>
     /// <param name="stream">The stream.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task ResumeLiveStreamAsync(StreamId stream, CancellationToken cancellationToken = default)
+    public virtual Task ResumeLiveStreamAsync(StreamId stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return CallAsync(VendorOperation.Write("ResumeLiveStream"), w => WriteStream(w, stream), static _ => true, cancellationToken);
@@ -206,7 +208,7 @@ public sealed class TencentLiveClient
     /// <param name="templateId">A recording template; Tencent records HLS to VOD when none is given.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The <c>TaskId</c>.</returns>
-    public Task<string> CreateRecordTaskAsync(StreamId stream, DateTimeOffset endTime, DateTimeOffset? startTime = null, long? templateId = null, CancellationToken cancellationToken = default)
+    public virtual Task<string> CreateRecordTaskAsync(StreamId stream, DateTimeOffset endTime, DateTimeOffset? startTime = null, long? templateId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return CallAsync(
@@ -225,14 +227,14 @@ public sealed class TencentLiveClient
                     w.WriteNumber("TemplateId", template);
                 }
             },
-            r => Str(r, "TaskId") ?? throw new LiveCloudException("Tencent CreateRecordTask answered without a TaskId.") { Provider = TencentOptions.ProviderName },
+            r => Str(r, "TaskId") ?? throw new LiveCloudException($"{ProviderName} CreateRecordTask answered without a TaskId.") { Provider = ProviderName },
             cancellationToken);
     }
 
     /// <summary><c>StopRecordTask</c>. Never retried.</summary>
     /// <param name="taskId">The task id from <see cref="CreateRecordTaskAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task StopRecordTaskAsync(string taskId, CancellationToken cancellationToken = default)
+    public virtual Task StopRecordTaskAsync(string taskId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         return CallAsync(VendorOperation.Write("StopRecordTask"), w => w.WriteString("TaskId", taskId), static _ => true, cancellationToken);
@@ -243,10 +245,10 @@ public sealed class TencentLiveClient
     /// (at most one week long, within the last 90 days). Tasks are not files: Tencent's Live API lists no recorded files.
     /// </summary>
     /// <param name="stream">Only this stream's tasks, or all when <see langword="null"/>.</param>
-    /// <param name="from">The window's start.</param>
-    /// <param name="to">The window's end.</param>
+    /// <param name="windowStart">The window's windowStart.</param>
+    /// <param name="windowEnd">The window's windowEnd.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
-    public async IAsyncEnumerable<TencentRecordTask> DescribeRecordTasksAsync(StreamId? stream, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public virtual async IAsyncEnumerable<TencentRecordTask> DescribeRecordTasksAsync(StreamId? stream, DateTimeOffset windowStart, DateTimeOffset windowEnd, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? scroll = null;
         do
@@ -256,8 +258,8 @@ public sealed class TencentLiveClient
                 VendorOperation.Read("DescribeRecordTask"),
                 w =>
                 {
-                    w.WriteNumber("StartTime", from.ToUnixTimeSeconds());
-                    w.WriteNumber("EndTime", to.ToUnixTimeSeconds());
+                    w.WriteNumber("StartTime", windowStart.ToUnixTimeSeconds());
+                    w.WriteNumber("EndTime", windowEnd.ToUnixTimeSeconds());
                     w.WriteString("DomainName", _pushDomain);
                     if (stream is not null)
                     {
@@ -283,29 +285,29 @@ public sealed class TencentLiveClient
     }
 
     /// <summary><c>DescribeBillBandwidthAndFluxList</c>: billable downstream bandwidth and traffic (times sent and read as UTC).</summary>
-    /// <param name="from">The window's start (span at most 31 days, within the last 3 years).</param>
-    /// <param name="to">The window's end.</param>
+    /// <param name="windowStart">The window's windowStart (span at most 31 days, within the last 3 years).</param>
+    /// <param name="windowEnd">The window's windowEnd.</param>
     /// <param name="granularityMinutes">5, 60 or 1440.</param>
     /// <param name="playDomains">Only these play domains, or all when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task<TencentBandwidthUsage> DescribeBillBandwidthAndFluxListAsync(DateTimeOffset from, DateTimeOffset to, int granularityMinutes = 60, IReadOnlyList<string>? playDomains = null, CancellationToken cancellationToken = default)
+    public virtual Task<TencentBandwidthUsage> DescribeBillBandwidthAndFluxListAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, int granularityMinutes = 60, IReadOnlyList<string>? playDomains = null, CancellationToken cancellationToken = default)
     {
         if (granularityMinutes is not (5 or 60 or 1440))
         {
             throw new ArgumentOutOfRangeException(nameof(granularityMinutes), granularityMinutes, "Granularity must be 5, 60 or 1440 minutes.");
         }
 
-        if (to < from)
+        if (windowEnd < windowStart)
         {
-            throw new ArgumentException($"'to' ({to:O}) is before 'from' ({from:O}).", nameof(to));
+            throw new ArgumentException($"'windowEnd' ({windowEnd:O}) is before 'windowStart' ({windowStart:O}).", nameof(windowEnd));
         }
 
         return CallAsync(
             VendorOperation.Read("DescribeBillBandwidthAndFluxList"),
             w =>
             {
-                w.WriteString("StartTime", IsoUtc(from));
-                w.WriteString("EndTime", IsoUtc(to));
+                w.WriteString("StartTime", IsoUtc(windowStart));
+                w.WriteString("EndTime", IsoUtc(windowEnd));
                 w.WriteNumber("Granularity", granularityMinutes);
                 if (playDomains is { Count: > 0 })
                 {
@@ -330,9 +332,9 @@ public sealed class TencentLiveClient
     }
 
     /// <summary>Shows the endpoint only.</summary>
-    public override string ToString() => $"TencentLiveClient {{ Endpoint = {_endpoint} }}";
+    public override string ToString() => $"TencentApiClient {{ Endpoint = {_endpoint} }}";
 
-    private async Task<T> CallAsync<T>(VendorOperation operation, Action<Utf8JsonWriter> writeParams, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    private Task<T> CallAsync<T>(VendorOperation operation, Action<Utf8JsonWriter> writeParams, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -344,15 +346,36 @@ public sealed class TencentLiveClient
         }
 
         byte[] body = buffer.WrittenSpan.ToArray();
-        return await _pipeline.SendAsync(
-            operation,
-            () => CreateRequest(operation.Name, body),
-            async (response, token) =>
-            {
-                string text = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
-                return Read(operation.Name, response, text, read);
-            },
-            cancellationToken).ConfigureAwait(false);
+        return SendAsync(operation, () => CreateRequest(operation.Name, body), response => read(response.Json.GetProperty("Response")), cancellationToken);
+    }
+
+    /// <summary>
+    /// Tencent's envelope: <c>{"Response":{"Error":{"Code","Message"},"RequestId"}}</c>, usually inside an HTTP 200;
+    /// the code is classified by <see cref="TencentErrors"/>. A non-2xx answer without that envelope is classified by its status.
+    /// </summary>
+    /// <inheritdoc />
+    protected override VendorError? ReadError(VendorOperation operation, VendorResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        JsonElement? envelope = response.TryGetJson(out JsonElement root) ? root.GetObject("Response") : null;
+        if (envelope is not { } r)
+        {
+            return response.IsSuccessStatusCode
+                ? new VendorError(ProviderName, operation.Name, VendorErrorKind.Failed, null, "the answer has no Response object", null, response.Status)
+                : new VendorError(ProviderName, operation.Name, VendorError.KindOf(response.Status), null, null, null, response.Status);
+        }
+
+        string? requestId = r.GetText("RequestId");
+        if (r.GetObject("Error") is { } error)
+        {
+            string? code = error.GetText("Code");
+            VendorErrorKind kind = code is null ? VendorError.KindOf(response.Status) : TencentErrors.Classify(code);
+            return new VendorError(ProviderName, operation.Name, kind, code, error.GetText("Message"), requestId, response.Status);
+        }
+
+        return response.IsSuccessStatusCode
+            ? null
+            : new VendorError(ProviderName, operation.Name, VendorError.KindOf(response.Status), null, null, requestId, response.Status);
     }
 
     // Called once per attempt: a fresh timestamp and signature every time.
@@ -378,53 +401,6 @@ public sealed class TencentLiveClient
         }
 
         return request;
-    }
-
-    private static T Read<T>(string action, HttpResponseMessage response, string text, Func<JsonElement, T> read)
-    {
-        JsonDocument? document = null;
-        try
-        {
-            try
-            {
-                document = JsonDocument.Parse(text);
-            }
-            catch (JsonException) when (!response.IsSuccessStatusCode)
-            {
-                throw TencentErrors.ToException(action, null, null, null, response.StatusCode);
-            }
-            catch (JsonException ex)
-            {
-                throw new LiveCloudException($"Tencent {action} answered HTTP {(int)response.StatusCode} with a body that is not JSON.", ex) { Provider = TencentOptions.ProviderName, Status = response.StatusCode };
-            }
-
-            if (!document.RootElement.TryGetProperty("Response", out JsonElement r) || r.ValueKind != JsonValueKind.Object)
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw TencentErrors.ToException(action, null, null, null, response.StatusCode);
-                }
-
-                throw new LiveCloudException($"Tencent {action} answered without a Response object.") { Provider = TencentOptions.ProviderName, Status = response.StatusCode };
-            }
-
-            string? requestId = Str(r, "RequestId");
-            if (r.TryGetProperty("Error", out JsonElement error) && error.ValueKind == JsonValueKind.Object)
-            {
-                throw TencentErrors.ToException(action, Str(error, "Code"), Str(error, "Message"), requestId, response.StatusCode);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw TencentErrors.ToException(action, null, null, requestId, response.StatusCode);
-            }
-
-            return read(r);
-        }
-        finally
-        {
-            document?.Dispose();
-        }
     }
 
     private void WriteStream(Utf8JsonWriter w, StreamId stream)
@@ -515,19 +491,11 @@ public sealed class TencentLiveClient
     private static DateTimeOffset? Time(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset t) ? t : null;
 
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out JsonElement v) ? v.ValueKind switch
-        {
-            JsonValueKind.String => v.GetString(),
-            JsonValueKind.Number => v.GetRawText(),
-            _ => null,
-        } : null;
+    private static string? Str(JsonElement e, string name) => e.GetText(name);
 
     private static int Int(JsonElement e, string name) => (int)Long(e, name);
 
-    private static long Long(JsonElement e, string name) =>
-        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n) ? n : 0;
+    private static long Long(JsonElement e, string name) => e.GetInt64(name) ?? 0;
 
-    private static double Dbl(JsonElement e, string name) =>
-        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
+    private static double Dbl(JsonElement e, string name) => e.GetDouble(name) ?? 0;
 }

@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace LiveCloud.Callbacks;
+
+/// <summary>
+/// Builds <see cref="StreamEvent.RawPayload"/>: the callback as the vendor sent it, minus the fields that carry its
+/// signature or shared token (a captured signature can be replayed until it expires, so it must not reach logs).
+/// </summary>
+public static class CallbackPayload
+{
+    /// <summary>The JSON object <paramref name="root"/> without the top-level fields named in <paramref name="secretFields"/>.</summary>
+    /// <param name="root">The callback body's root.</param>
+    /// <param name="secretFields">Fields to leave out, e.g. <c>sign</c>.</param>
+    public static string FromJson(JsonElement root, params ReadOnlySpan<string> secretFields)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return root.GetRawText();
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (JsonProperty property in root.EnumerateObject())
+            {
+                if (!Contains(secretFields, property.Name))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Form or query fields as a query string (percent-encoded), without <paramref name="secretFields"/>.</summary>
+    /// <param name="fields">The fields.</param>
+    /// <param name="secretFields">Fields to leave out, e.g. <c>token</c>.</param>
+    public static string FromFields(IEnumerable<KeyValuePair<string, string>> fields, params ReadOnlySpan<string> secretFields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var text = new StringBuilder();
+        foreach (KeyValuePair<string, string> field in fields)
+        {
+            if (Contains(secretFields, field.Key))
+            {
+                continue;
+            }
+
+            if (text.Length > 0)
+            {
+                text.Append('&');
+            }
+
+            text.Append(Uri.EscapeDataString(field.Key)).Append('=').Append(Uri.EscapeDataString(field.Value));
+        }
+
+        return text.ToString();
+    }
+
+    private static bool Contains(ReadOnlySpan<string> names, string name)
+    {
+        foreach (string candidate in names)
+        {
+            if (string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
