@@ -245,8 +245,8 @@ public class TencentApiClient : VendorApiClient
     /// (at most one week long, within the last 90 days). Tasks are not files: Tencent's Live API lists no recorded files.
     /// </summary>
     /// <param name="stream">Only this stream's tasks, or all when <see langword="null"/>.</param>
-    /// <param name="windowStart">The window's windowStart.</param>
-    /// <param name="windowEnd">The window's windowEnd.</param>
+    /// <param name="windowStart">The window's start.</param>
+    /// <param name="windowEnd">The window's end.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     public virtual async IAsyncEnumerable<TencentRecordTask> DescribeRecordTasksAsync(StreamId? stream, DateTimeOffset windowStart, DateTimeOffset windowEnd, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -285,8 +285,8 @@ public class TencentApiClient : VendorApiClient
     }
 
     /// <summary><c>DescribeBillBandwidthAndFluxList</c>: billable downstream bandwidth and traffic (times sent and read as UTC).</summary>
-    /// <param name="windowStart">The window's windowStart (span at most 31 days, within the last 3 years).</param>
-    /// <param name="windowEnd">The window's windowEnd.</param>
+    /// <param name="windowStart">The window's start (span at most 31 days, within the last 3 years).</param>
+    /// <param name="windowEnd">The window's end.</param>
     /// <param name="granularityMinutes">5, 60 or 1440.</param>
     /// <param name="playDomains">Only these play domains, or all when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
