@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LiveCloud.Configuration;
 using LiveCloud.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,11 +8,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LiveCloud.Abstractions.Tests;
 
 /// <summary>Options of <see cref="SampleProvider"/>.</summary>
-public sealed class SampleOptions
+public sealed class SampleOptions : VendorOptions
 {
     public string? Host { get; set; }
 
     public string? Key { get; set; }
+
+    protected override void Validate(OptionChecks check)
+    {
+        check.Required(Host, nameof(Host));
+        check.Required(Key, nameof(Key));
+    }
 }
 
 /// <summary>
@@ -50,22 +57,7 @@ public sealed class SampleProvider(string name, SampleOptions options, TimeProvi
 public static class SampleProviderBuilderExtensions
 {
     public static LiveCloudBuilder AddSample(this LiveCloudBuilder builder, string name = "Sample", Action<SampleOptions>? configure = null) =>
-        builder.AddProvider<SampleProvider, SampleOptions>(
-            name,
-            (sp, o) => new SampleProvider(name, o, sp.GetService<TimeProvider>()),
-            (o, path, failures) =>
-            {
-                if (string.IsNullOrWhiteSpace(o.Host))
-                {
-                    failures.Add($"{path}:Host is required.");
-                }
-
-                if (string.IsNullOrWhiteSpace(o.Key))
-                {
-                    failures.Add($"{path}:Key is required.");
-                }
-            },
-            configure);
+        builder.AddProvider(name, static context => new SampleProvider(context.Name, context.Options, context.TimeProvider), configure);
 }
 
 public sealed class SampleFixture : StreamProviderFixture<SampleProvider>

@@ -114,7 +114,7 @@ public class CostComparisonTests
             services.AddKeyedSingleton(provider.Name, provider);
         }
 
-        return new StreamProviders(services.BuildServiceProvider(), providers.Select(p => new ProviderRegistration(p.Name)), () => null);
+        return new StreamProviders(services.BuildServiceProvider(), providers.Select(p => new ProviderRegistration(p.Name, "Test")), () => null);
     }
 
     /// <summary>A provider priced by a table; with no table it lacks <see cref="ProviderFeatures.CostEstimate"/>.</summary>
