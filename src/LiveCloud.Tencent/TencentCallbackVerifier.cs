@@ -213,7 +213,13 @@ public sealed class TencentCallbackVerifier
             throw Malformed("the recording event's 'video_url' is not an absolute URL");
         }
 
-        long seconds = root.GetInt64("duration") ?? 0;
+        long? sent = root.GetInt64("duration");
+        if (sent is null && root.TryGetProperty("duration", out JsonElement given) && given.ValueKind != JsonValueKind.Null)
+        {
+            throw Malformed("the recording event's 'duration' is not a whole number of seconds");
+        }
+
+        long seconds = sent ?? 0;
         if (seconds < 0 || seconds > MaxRecordingDuration.TotalSeconds)
         {
             throw Malformed($"the recording event's 'duration' {seconds} is not from 0 to {MaxRecordingDuration.TotalSeconds:0} seconds");

@@ -164,4 +164,92 @@ public sealed class CallbackTests
         Func<Task> parse = async () => await provider.ParseCallbackAsync(Request(Push(1, 1700000600)));
         await parse.Should().ThrowAsync<NotSupportedException>().WithMessage("*Tencent*callbacks*");
     }
+
+    [Theory]
+    [InlineData(321)]
+    [InlineData(314)]
+    [InlineData(317)]
+    [InlineData(315)]
+    [InlineData(331)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(101)]
+    [InlineData(300)]
+    [InlineData(999)]
+    public async Task Verified_events_of_other_types_are_handed_on_not_thrown(int eventType)
+    {
+        StreamEvent e = await _provider.ParseCallbackAsync(Request(Push(eventType, 1700000600)));
+        e.VendorEventType.Should().Be(eventType.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        e.Kind.Should().Be(eventType == 321 ? StreamEventKind.PushAlert : StreamEventKind.Other);
+        e.RawPayload.Should().Contain("\"event_type\":" + eventType).And.NotContain("\"sign\"").And.NotContain("\"t\"");
+        e.Stream.Should().Be(new StreamId("live", "test_stream"));
+        StreamEvent again = await _provider.ParseCallbackAsync(Request(Push(eventType, 1700000660)));
+        again.EventId.Should().Be(e.EventId, "a redelivery keeps its id");
+    }
+
+    [Fact]
+    public async Task An_event_type_sent_as_a_string_is_read_the_same()
+    {
+        JsonObject body = Push(1, 1700000600);
+        body["event_type"] = "321";
+        StreamEvent e = await _provider.ParseCallbackAsync(Request(body));
+        e.Kind.Should().Be(StreamEventKind.PushAlert);
+        e.Detail.Should().Be("0 ok", "the push exception's errcode and errmsg");
+    }
+
+    [Fact]
+    public async Task Recording_status_events_say_what_happened()
+    {
+        JsonObject body = Push(332, 1700000600);
+        body["record_event"] = "record_start_failed";
+        body["task_id"] = "task-9";
+        StreamEvent e = await _provider.ParseCallbackAsync(Request(body));
+        e.Kind.Should().Be(StreamEventKind.RecordingStatusChanged);
+        e.Detail.Should().Be("record_start_failed");
+        e.SessionId.Should().Be("6674468118806626493");
+    }
+
+    [Theory]
+    [InlineData("stream_id", "\ud800")]
+    [InlineData("appname", "\udfff")]
+    public async Task Undecodable_text_in_a_verified_callback_is_malformed_not_a_crash(string field, string escaped)
+    {
+        string body = Push(1, 1700000600).ToJsonString().Replace($"\"{field}\":\"", $"\"{field}\":\"{escaped}", StringComparison.Ordinal);
+        Func<Task> parse = async () => await _provider.ParseCallbackAsync(new CallbackRequest { Body = body, ContentType = "application/json" });
+        (await parse.Should().ThrowAsync<ArgumentException>()).Which.Should().NotBeOfType<ArgumentOutOfRangeException>();
+    }
+
+    [Theory]
+    [InlineData("""{"t":"\ud800"}""")]
+    [InlineData("""{"t":"1700000600","sign":"\udfff"}""")]
+    [InlineData("""[1,2]""")]
+    [InlineData("not json")]
+    [InlineData("""{"t":1e300,"sign":"x"}""")]
+    public async Task Unsigned_or_undecodable_callbacks_are_refused_before_parsing(string body)
+    {
+        Func<Task> parse = async () => await _provider.ParseCallbackAsync(new CallbackRequest { Body = body, ContentType = "application/json" });
+        await parse.Should().ThrowAsync<CallbackVerificationException>();
+    }
+
+    [Theory]
+    [InlineData("duration", "1e300")]
+    [InlineData("duration", "-5")]
+    [InlineData("duration", "99999999999999")]
+    [InlineData("end_time", "99999999999999999")]
+    [InlineData("video_url", "not a url")]
+    public async Task Absurd_recording_fields_are_malformed(string field, string value)
+    {
+        JsonObject body = Recording(1700000600);
+        body[field] = JsonNode.Parse(value.StartsWith("not", StringComparison.Ordinal) ? "\"" + value + "\"" : value);
+        Func<Task> parse = async () => await _provider.ParseCallbackAsync(Request(body));
+        if (field == "end_time")
+        {
+            // An end time beyond year 9999 is simply unknown; the start falls back to start_time.
+            StreamEvent e = await _provider.ParseCallbackAsync(Request(body));
+            e.Recording!.StartTime.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1699996000));
+            return;
+        }
+
+        (await parse.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain(field == "video_url" ? "video_url" : "duration");
+    }
 }

@@ -61,7 +61,7 @@ public sealed class ErrorAndOptionsTests
         sp.GetRequiredService<IStreamProvider>().Should().BeSameAs(provider);
         provider.Options.AppName.Should().Be("live");
         provider.Options.Endpoint.Should().Be(new Uri("http://127.0.0.1:9/"));
-        provider.GetService(typeof(TencentLiveClient)).Should().BeSameAs(provider.Client);
+        provider.GetService(typeof(TencentApiClient)).Should().BeSameAs(provider.Client);
         provider.Capabilities.Supports(ProviderFeatures.Callbacks).Should().BeTrue();
         provider.Stream("room").Should().Be(new StreamId("live", "room"));
     }
@@ -86,7 +86,7 @@ public sealed class ErrorAndOptionsTests
     public void Backup_keys_are_required_when_chosen()
     {
         var failures = new List<string>();
-        TencentOptions.Validate(TencentTestSetup.Options(new Uri("http://127.0.0.1:9/"), o => o.UseBackupKeys = true), "LiveCloud:Tencent", failures);
+        TencentTestSetup.Options(new Uri("http://127.0.0.1:9/"), o => o.UseBackupKeys = true).Validate("LiveCloud:Tencent", failures);
         failures.Should().Contain("LiveCloud:Tencent:BackupPushKey is required when LiveCloud:Tencent:UseBackupKeys is true.");
     }
 
@@ -102,5 +102,24 @@ public sealed class ErrorAndOptionsTests
         }
 
         text.Should().Contain("push.example.com");
+    }
+
+    /// <summary>A test double: the client's operations are virtual, so a provider can run without any vendor.</summary>
+    private sealed class ForbiddenEverywhere : TencentApiClient
+    {
+        public override string ProviderName => "tencent-test";
+
+        public override Task<StreamStatus> DescribeLiveStreamStateAsync(StreamId stream, CancellationToken cancellationToken = default) =>
+            Task.FromResult(StreamStatus.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_provider_runs_over_a_test_double_of_its_API_client()
+    {
+        var provider = new TencentStreamProvider(TencentTestSetup.Options(new Uri("http://127.0.0.1:9/")), new ForbiddenEverywhere());
+        provider.Name.Should().Be("tencent-test", "the provider takes its registered name from its client");
+        (await provider.GetStreamStateAsync(new StreamId("live", "a"))).Status.Should().Be(StreamStatus.Forbidden);
+        Func<Task> notOverridden = () => provider.ForbidStreamAsync(new StreamId("live", "a"));
+        (await notOverridden.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*test double*");
     }
 }

@@ -121,16 +121,17 @@ public sealed class LiveCloudBuilder
         }
 
         string path = section is IConfigurationSection named ? named.Path : name;
-        OptionsBuilder<TOptions> options = Services.AddOptions<TOptions>(name).Bind(section);
+        // One client of a kind: its options are the default (unnamed) ones, so IOptions<TOptions> reads them.
+        OptionsBuilder<TOptions> options = Services.AddOptions<TOptions>().Bind(section);
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
         options.ValidateOnStart();
-        Services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(name, path));
+        Services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(Options.DefaultName, path));
         Services.AddHttpClient(ProviderContext<TOptions>.HttpClientName(name)).RemoveAllLoggers();
-        Services.AddSingleton(sp => create(new ProviderContext<TOptions>(sp, name, path, sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name))));
+        Services.AddSingleton(sp => create(new ProviderContext<TOptions>(sp, name, path, sp.GetRequiredService<IOptions<TOptions>>().Value)));
         return this;
     }
 

@@ -77,7 +77,7 @@ public sealed class TencentImOptionsTests
         ex.Message.Should().NotContain("im-super-secret-key");
 
         var failures = new List<string>();
-        TencentImOptions.Validate(new TencentImOptions { SdkAppId = 1, SecretKey = " ", AdminIdentifier = "bad admin" }, "Chat:Tencent", failures);
+        new TencentImOptions { SdkAppId = 1, SecretKey = " ", AdminIdentifier = "bad admin" }.Validate("Chat:Tencent", failures);
         failures.Should().Contain("Chat:Tencent:SecretKey is required.");
         failures.Should().Contain(f => f.StartsWith("Chat:Tencent:AdminIdentifier 'bad admin' must be", StringComparison.Ordinal));
     }
