@@ -70,7 +70,7 @@ public static partial class LiveCloudCallbackEndpoints
 
         if (streamEvent.Kind == StreamEventKind.Other)
         {
-            LogUnmodelled(logger, provider, streamEvent.VendorEventType, streamEvent.Stream.ToString());
+            LogUnmodelled(logger, provider, streamEvent.VendorEventType, streamEvent.Stream);
         }
 
         foreach (IStreamEventObserver observer in services.GetServices<IStreamEventObserver>())
@@ -88,7 +88,7 @@ public static partial class LiveCloudCallbackEndpoints
     }
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Acknowledged a verified {Provider} callback LiveCloud does not model (vendor event type {VendorEventType}, stream {Stream})")]
-    private static partial void LogUnmodelled(ILogger logger, string provider, string? vendorEventType, string stream);
+    private static partial void LogUnmodelled(ILogger logger, string provider, string? vendorEventType, StreamId stream);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused a {Provider} callback: {Reason}")]
     private static partial void LogRefused(ILogger logger, string provider, string reason);

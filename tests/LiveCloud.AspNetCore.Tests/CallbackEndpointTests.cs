@@ -10,6 +10,13 @@ using Microsoft.Extensions.Logging;
 namespace LiveCloud.AspNetCore.Tests;
 
 /// <summary>A provider whose callbacks verify when they carry <c>token=good</c>; it exists to drive the endpoint.</summary>
+internal sealed class TokenOptions : LiveCloud.Configuration.VendorOptions
+{
+    protected override void Validate(LiveCloud.Configuration.OptionChecks check)
+    {
+    }
+}
+
 internal sealed class TokenProvider() : StreamProviderBase("Token", null)
 {
     public override ProviderCapabilities Capabilities { get; } = new(ProviderFeatures.Callbacks, [], []);
@@ -22,8 +29,18 @@ internal sealed class TokenProvider() : StreamProviderBase("Token", null)
             throw new CallbackVerificationException("bad token");
         }
 
-        var kind = form["call"] == "publish" ? StreamEventKind.Published : StreamEventKind.Unpublished;
-        return ValueTask.FromResult(new StreamEvent(Name, kind, new StreamId("live", form["name"]), DateTimeOffset.UnixEpoch, form["call"] + form["name"]));
+        if (form.TryGetValue("malformed", out _))
+        {
+            throw new ArgumentException("The callback's 'name' is malformed.", nameof(request));
+        }
+
+        StreamEventKind kind = form["call"] switch
+        {
+            "publish" => StreamEventKind.Published,
+            "publish_done" => StreamEventKind.Unpublished,
+            _ => StreamEventKind.Other,
+        };
+        return ValueTask.FromResult(new StreamEvent(Name, kind, new StreamId("live", form["name"]), DateTimeOffset.UnixEpoch, form["call"] + form["name"]) { VendorEventType = form["call"] });
     }
 }
 
@@ -31,12 +48,12 @@ internal sealed class RecordingObserver : IStreamEventObserver
 {
     public ConcurrentQueue<StreamEvent> Events { get; } = new();
 
-    public bool Accept { get; set; } = true;
+    public StreamEventDecision Decision { get; set; } = StreamEventDecision.Accept;
 
-    public ValueTask<bool> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
+    public ValueTask<StreamEventDecision> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
     {
         Events.Enqueue(streamEvent);
-        return ValueTask.FromResult(Accept);
+        return ValueTask.FromResult(Decision);
     }
 }
 
@@ -53,7 +70,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime, IDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         IConfiguration config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LiveCloud:Provider"] = "Token" }).Build();
         builder.Services.AddLiveCloud(config.GetSection("LiveCloud"))
-            .AddProvider<TokenProvider, object>("Token", (_, _) => new TokenProvider(), (_, _, _) => { });
+            .AddProvider<TokenProvider, TokenOptions>("Token", static _ => new TokenProvider(), static _ => { });
         builder.Services.AddSingleton<IStreamEventObserver>(_observer);
         _app = builder.Build();
         _app.MapLiveCloudCallbacks();
@@ -96,9 +113,34 @@ public sealed class CallbackEndpointTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Observer_refusal_answers_403()
     {
-        _observer.Accept = false;
+        _observer.Decision = StreamEventDecision.Refuse;
         HttpResponseMessage response = await Post("Token", "call=publish&name=room1&token=good");
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Observer_not_knowing_the_stream_answers_404_naming_it()
+    {
+        _observer.Decision = StreamEventDecision.UnknownStream;
+        HttpResponseMessage response = await Post("Token", "call=publish&name=room1&token=good");
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("live/room1");
+    }
+
+    [Fact]
+    public async Task A_verified_event_the_library_does_not_model_is_acknowledged_and_handed_on()
+    {
+        HttpResponseMessage response = await Post("Token", "call=update_publish&name=room1&token=good");
+        response.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        _observer.Events.Should().ContainSingle().Which.Should().Match<StreamEvent>(e => e.Kind == StreamEventKind.Other && e.VendorEventType == "update_publish");
+    }
+
+    [Fact]
+    public async Task A_verified_but_malformed_callback_is_400()
+    {
+        HttpResponseMessage response = await Post("Token", "call=publish&name=room1&token=good&malformed=1");
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        _observer.Events.Should().BeEmpty();
     }
 
     [Fact]
