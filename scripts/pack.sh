@@ -21,5 +21,10 @@ for project in src/*/; do
   for tfm in net8.0 net10.0; do
     grep -qx "lib/$tfm/$id.xml" <<<"$listing" || { echo "pack: $id has no XML docs for $tfm" >&2; exit 1; }
   done
+  # The contract package must stay dependency-free: a library that only accepts an IStreamProvider pulls in nothing.
+  if [ "$id" = "LiveCloud.Abstractions" ] && grep -q '<dependency ' <<<"$nuspec"; then
+    echo "pack: $id must have no dependencies; its nuspec lists: $(grep -o 'dependency id="[^"]*"' <<<"$nuspec" | sort -u | tr '\n' ' ')" >&2
+    exit 1
+  fi
   echo "pack: $(basename "$nupkg") ok (README, license, XML docs, symbols)"
 done
