@@ -75,7 +75,7 @@ public class TencentApiClient : VendorApiClient
                     w.WriteNumber("PageSize", DomainPageSize);
                     w.WriteNumber("PageNum", pageNum);
                 },
-                r => (r.TryGetProperty("DomainList", out JsonElement list) ? [.. list.EnumerateArray().Select(ReadDomain)] : new List<LiveDomain>(), Int(r, "AllCount")),
+                r => (r.TryGetProperty("DomainList", out JsonElement list) ? [.. list.EnumerateArray().Select(ReadDomain)] : new List<LiveDomain>(), (int)(r.GetInt64("AllCount") ?? 0)),
                 cancellationToken).ConfigureAwait(false);
             foreach (LiveDomain domain in domains)
             {
@@ -123,7 +123,7 @@ public class TencentApiClient : VendorApiClient
                     w.WriteNumber("PageNum", pageNum);
                     w.WriteNumber("PageSize", OnlinePageSize);
                 },
-                r => (ReadOnline(r), Int(r, "TotalPage")),
+                r => (ReadOnline(r), (int)(r.GetInt64("TotalPage") ?? 0)),
                 cancellationToken).ConfigureAwait(false);
             foreach (StreamState stream in streams)
             {
@@ -146,7 +146,7 @@ public class TencentApiClient : VendorApiClient
         return CallAsync(
             VendorOperation.Read("DescribeLiveStreamState"),
             w => WriteStream(w, stream),
-            r => Str(r, "StreamState") switch
+            r => r.GetText("StreamState") switch
             {
                 "active" => StreamStatus.Active,
                 "forbid" => StreamStatus.Forbidden,
@@ -227,7 +227,7 @@ public class TencentApiClient : VendorApiClient
                     w.WriteNumber("TemplateId", template);
                 }
             },
-            r => Str(r, "TaskId") ?? throw new LiveCloudException($"{ProviderName} CreateRecordTask answered without a TaskId.") { Provider = ProviderName },
+            r => r.GetText("TaskId") ?? throw new LiveCloudException($"{ProviderName} CreateRecordTask answered without a TaskId.") { Provider = ProviderName },
             cancellationToken);
     }
 
@@ -272,7 +272,7 @@ public class TencentApiClient : VendorApiClient
                         w.WriteString("ScrollToken", token);
                     }
                 },
-                r => (ReadTasks(r), Str(r, "ScrollToken")),
+                r => (ReadTasks(r), r.GetText("ScrollToken")),
                 cancellationToken).ConfigureAwait(false);
             foreach (TencentRecordTask task in tasks)
             {
@@ -321,12 +321,12 @@ public class TencentApiClient : VendorApiClient
                 }
             },
             r => new TencentBandwidthUsage(
-                Dbl(r, "PeakBandwidth"),
-                Time(Str(r, "PeakBandwidthTime")),
-                Dbl(r, "P95PeakBandwidth"),
-                Dbl(r, "SumFlux"),
+                (r.GetDouble("PeakBandwidth") ?? 0),
+                Time(r.GetText("PeakBandwidthTime")),
+                (r.GetDouble("P95PeakBandwidth") ?? 0),
+                (r.GetDouble("SumFlux") ?? 0),
                 r.TryGetProperty("DataInfoList", out JsonElement list) && list.ValueKind == JsonValueKind.Array
-                    ? [.. list.EnumerateArray().Select(s => new TencentBandwidthSample(Time(Str(s, "Time")) ?? default, Dbl(s, "Bandwidth"), Dbl(s, "Flux")))]
+                    ? [.. list.EnumerateArray().Select(s => new TencentBandwidthSample(Time(s.GetText("Time")) ?? default, (s.GetDouble("Bandwidth") ?? 0), (s.GetDouble("Flux") ?? 0)))]
                     : []),
             cancellationToken);
     }
@@ -412,11 +412,11 @@ public class TencentApiClient : VendorApiClient
 
     private static LiveDomain ReadDomain(JsonElement d)
     {
-        int status = Int(d, "Status");
-        string? target = Str(d, "TargetDomain");
+        int status = (int)(d.GetInt64("Status") ?? 0);
+        string? target = d.GetText("TargetDomain");
         return new LiveDomain(
-            HostName.Normalize(Str(d, "Name") ?? string.Empty),
-            Int(d, "Type") == 0 ? DomainKind.Push : DomainKind.Play,
+            HostName.Normalize(d.GetText("Name") ?? string.Empty),
+            (int)(d.GetInt64("Type") ?? 0) == 0 ? DomainKind.Push : DomainKind.Play,
             status == 1,
             status.ToString(CultureInfo.InvariantCulture),
             string.IsNullOrWhiteSpace(target) ? null : HostName.Normalize(target));
@@ -432,8 +432,8 @@ public class TencentApiClient : VendorApiClient
 
         foreach (JsonElement s in online.EnumerateArray())
         {
-            string? app = Str(s, "AppName");
-            string? name = Str(s, "StreamName");
+            string? app = s.GetText("AppName");
+            string? name = s.GetText("StreamName");
             if (!StreamId.IsValidPart(app) || !StreamId.IsValidPart(name))
             {
                 continue;
@@ -444,7 +444,7 @@ public class TencentApiClient : VendorApiClient
             {
                 foreach (JsonElement t in times.EnumerateArray())
                 {
-                    published = Time(Str(t, "PublishTime"));
+                    published = Time(t.GetText("PublishTime"));
                     break;
                 }
             }
@@ -465,21 +465,21 @@ public class TencentApiClient : VendorApiClient
 
         foreach (JsonElement t in tasks.EnumerateArray())
         {
-            string? app = Str(t, "AppName");
-            string? name = Str(t, "StreamName");
+            string? app = t.GetText("AppName");
+            string? name = t.GetText("StreamName");
             if (!StreamId.IsValidPart(app) || !StreamId.IsValidPart(name))
             {
                 continue;
             }
 
-            long stopped = Long(t, "Stopped");
+            long stopped = (t.GetInt64("Stopped") ?? 0);
             list.Add(new TencentRecordTask(
-                Str(t, "TaskId") ?? string.Empty,
+                t.GetText("TaskId") ?? string.Empty,
                 new StreamId(app!, name!),
-                Str(t, "DomainName") ?? string.Empty,
-                DateTimeOffset.FromUnixTimeSeconds(Long(t, "StartTime")),
-                DateTimeOffset.FromUnixTimeSeconds(Long(t, "EndTime")),
-                Long(t, "TemplateId"),
+                t.GetText("DomainName") ?? string.Empty,
+                DateTimeOffset.FromUnixTimeSeconds((t.GetInt64("StartTime") ?? 0)),
+                DateTimeOffset.FromUnixTimeSeconds((t.GetInt64("EndTime") ?? 0)),
+                (t.GetInt64("TemplateId") ?? 0),
                 stopped > 0 ? DateTimeOffset.FromUnixTimeSeconds(stopped) : null));
         }
 
@@ -490,12 +490,4 @@ public class TencentApiClient : VendorApiClient
 
     private static DateTimeOffset? Time(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset t) ? t : null;
-
-    private static string? Str(JsonElement e, string name) => e.GetText(name);
-
-    private static int Int(JsonElement e, string name) => (int)Long(e, name);
-
-    private static long Long(JsonElement e, string name) => e.GetInt64(name) ?? 0;
-
-    private static double Dbl(JsonElement e, string name) => e.GetDouble(name) ?? 0;
 }

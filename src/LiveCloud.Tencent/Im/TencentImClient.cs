@@ -117,7 +117,7 @@ public class TencentImClient : VendorApiClient
                     w.WriteString("GroupId", groupId);
                 }
             },
-            r => (r.ValueKind == JsonValueKind.Object ? Str(r, "GroupId") : null) ?? groupId ?? throw new LiveCloudException("Tencent IM create_group answered OK without a GroupId.") { Provider = ProviderName },
+            r => (r.ValueKind == JsonValueKind.Object ? r.GetText("GroupId") : null) ?? groupId ?? throw new LiveCloudException("Tencent IM create_group answered OK without a GroupId.") { Provider = ProviderName },
             (code, retried) => groupId is not null && (code == TencentImErrors.GroupIdInUseByOperator || (retried && code == TencentImErrors.GroupIdInUse)),
             cancellationToken);
     }
@@ -182,7 +182,7 @@ public class TencentImClient : VendorApiClient
                 w.WriteEndObject();
                 w.WriteEndArray();
             },
-            static r => new TencentImMessageReceipt(Long(r, "MsgSeq"), DateTimeOffset.FromUnixTimeSeconds(Long(r, "MsgTime"))),
+            static r => new TencentImMessageReceipt((r.GetInt64("MsgSeq") ?? 0), DateTimeOffset.FromUnixTimeSeconds((r.GetInt64("MsgTime") ?? 0))),
             static (_, _) => false,
             cancellationToken);
     }
@@ -293,9 +293,7 @@ public class TencentImClient : VendorApiClient
         return new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint, query)) { Content = content };
     }
 
-    private static string? Str(JsonElement e, string name) => e.GetText(name);
 
-    private static long Long(JsonElement e, string name) => e.GetInt64(name) ?? 0;
 }
 
 /// <summary>What <c>send_group_msg</c> answered for a delivered message.</summary>
