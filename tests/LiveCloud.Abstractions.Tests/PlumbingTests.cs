@@ -36,6 +36,11 @@ public sealed class PlumbingTests
         bad.Should().Throw<FormatException>().WithMessage("*'bad'*");
         Action badNumber = () => root.GetInt64("bad");
         badNumber.Should().Throw<FormatException>();
+
+        using JsonDocument badName = JsonFields.Parse("""{"t":1,"\ud800":2}""");
+        Action lookup = () => badName.RootElement.GetText("t");
+        lookup.Should().Throw<FormatException>("a lookup that passes an undecodable name fails as a format error, not InvalidOperationException");
+        root.GetArray("arr").Select(v => v.AsText("arr[]")).Should().Equal("1", "2");
     }
 
     [Fact]
@@ -81,6 +86,8 @@ public sealed class PlumbingTests
     {
         using JsonDocument doc = JsonDocument.Parse("""{"event_type":1,"sign":"abc","t":123,"stream_id":"s"}""");
         CallbackPayload.FromJson(doc.RootElement, "sign", "t").Should().Be("""{"event_type":1,"stream_id":"s"}""");
+        using JsonDocument hostile = JsonDocument.Parse("""{"sign":"abc","\ud800":1,"x":{"y":"\udfff"}}""");
+        CallbackPayload.FromJson(hostile.RootElement, "sign").Should().Be("""{"\ud800":1,"x":{"y":"\udfff"}}""", "undecodable text passes through as sent, not as a crash");
         CallbackPayload.FromFields([new("status", "connected"), new("token", "secret"), new("title", "a b")], "token").Should().Be("status=connected&title=a%20b");
     }
 

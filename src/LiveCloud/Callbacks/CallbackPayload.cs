@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -20,22 +19,45 @@ public static class CallbackPayload
             return root.GetRawText();
         }
 
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Built from each kept property's raw text, so nothing is decoded: an attacker's undecodable text passes
+        // through as the escapes it was sent as instead of failing the callback.
+        var text = new StringBuilder("{");
+        foreach (JsonProperty property in root.EnumerateObject())
         {
-            writer.WriteStartObject();
-            foreach (JsonProperty property in root.EnumerateObject())
+            if (IsSecret(property, secretFields))
             {
-                if (!Contains(secretFields, property.Name))
-                {
-                    property.WriteTo(writer);
-                }
+                continue;
             }
 
-            writer.WriteEndObject();
+            if (text.Length > 1)
+            {
+                text.Append(',');
+            }
+
+            text.Append(property.ToString());
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return text.Append('}').ToString();
+    }
+
+    private static bool IsSecret(JsonProperty property, ReadOnlySpan<string> secretFields)
+    {
+        foreach (string field in secretFields)
+        {
+            try
+            {
+                if (property.NameEquals(field))
+                {
+                    return true;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // An undecodable name is no signature field.
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Form or query fields as a query string (percent-encoded), without <paramref name="secretFields"/>.</summary>

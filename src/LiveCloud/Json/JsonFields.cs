@@ -41,7 +41,7 @@ public static class JsonFields
     /// <exception cref="FormatException">The string is not valid Unicode (a lone surrogate, invalid UTF-8).</exception>
     public static string? GetText(this JsonElement element, string name)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out JsonElement value))
+        if (!Find(element, name, out JsonElement value))
         {
             return null;
         }
@@ -60,7 +60,7 @@ public static class JsonFields
     /// <exception cref="FormatException">The string is not valid Unicode.</exception>
     public static long? GetInt64(this JsonElement element, string name)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out JsonElement value))
+        if (!Find(element, name, out JsonElement value))
         {
             return null;
         }
@@ -79,7 +79,7 @@ public static class JsonFields
     /// <exception cref="FormatException">The string is not valid Unicode.</exception>
     public static double? GetDouble(this JsonElement element, string name)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out JsonElement value))
+        if (!Find(element, name, out JsonElement value))
         {
             return null;
         }
@@ -98,7 +98,7 @@ public static class JsonFields
     /// <param name="name">The field.</param>
     public static bool? GetBoolean(this JsonElement element, string name)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out JsonElement value))
+        if (!Find(element, name, out JsonElement value))
         {
             return null;
         }
@@ -124,15 +124,53 @@ public static class JsonFields
     /// <param name="element">The object.</param>
     /// <param name="name">The field.</param>
     public static JsonElement? GetObject(this JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Object ? value : null;
+        Find(element, name, out JsonElement value) && value.ValueKind == JsonValueKind.Object ? value : null;
 
     /// <summary>The items of an array field; none when absent or not an array.</summary>
     /// <param name="element">The object.</param>
     /// <param name="name">The field.</param>
     public static IEnumerable<JsonElement> GetArray(this JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Array
+        Find(element, name, out JsonElement value) && value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray()
             : [];
+
+    /// <summary>
+    /// The text of a string value (an array item, a property's value) or the literal of a number; <see langword="null"/>
+    /// for other kinds.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="what">What it is, for the exception, e.g. <c>items[3]</c>.</param>
+    /// <exception cref="FormatException">The string is not valid Unicode.</exception>
+    public static string? AsText(this JsonElement value, string what) => value.ValueKind switch
+    {
+        JsonValueKind.String => Decode(value, what),
+        JsonValueKind.Number => value.GetRawText(),
+        _ => null,
+    };
+
+    /// <summary>Whether the object has the field, looked up without failing on another field's undecodable name.</summary>
+    /// <param name="element">The object.</param>
+    /// <param name="name">The field.</param>
+    /// <param name="value">Its value.</param>
+    /// <exception cref="FormatException">A field name of the object is not valid Unicode.</exception>
+    public static bool Find(this JsonElement element, string name, out JsonElement value)
+    {
+        value = default;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        try
+        {
+            return element.TryGetProperty(name, out value);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json decodes the names it passes on the way; an escaped lone surrogate there throws.
+            throw new FormatException($"A field name next to '{name}' is not valid Unicode.", ex);
+        }
+    }
 
     /// <summary>The latest Unix time a <see cref="DateTimeOffset"/> holds (9999-12-31T23:59:59Z).</summary>
     public const long MaxUnixSeconds = 253_402_300_799;
