@@ -257,7 +257,8 @@ public sealed class AliyunCallbackVerifier
             DateTimeOffset? start = OptionalUnixTime(root, "start_time");
             DateTimeOffset? stop = OptionalUnixTime(root, "stop_time");
             TimeSpan duration = Duration(root, start, stop);
-            string extension = Path.GetExtension(uri).TrimStart('.').ToLowerInvariant();
+            int query = uri.AsSpan().IndexOfAny('?', '#');
+            string extension = Path.GetExtension(query < 0 ? uri : uri[..query]).TrimStart('.').ToLowerInvariant();
             var file = new RecordedFile(stream, PlaybackUrl(uri), start ?? sent, duration, null, extension.Length == 0 ? "unknown" : extension);
             return e with
             {

@@ -195,8 +195,8 @@ public sealed class CallbackEventTests
         StreamEvent colon = await provider.ParseCallbackAsync(Recording("""{"app":"live","stream":"room_1001","uri":"rec2024-05-01-07:58:00.flv"}"""));
         colon.Recording!.PlaybackUrl.Should().Be(new Uri("https://cdn.example.com/records/rec2024-05-01-07:58:00.flv"));
 
-        StreamEvent absolute = await provider.ParseCallbackAsync(Recording("""{"app":"live","stream":"room_1001","uri":"https://bucket.oss-cn-shanghai.aliyuncs.com/live/a.mp4"}"""));
-        absolute.Recording!.PlaybackUrl.Should().Be(new Uri("https://bucket.oss-cn-shanghai.aliyuncs.com/live/a.mp4"));
+        StreamEvent absolute = await provider.ParseCallbackAsync(Recording("""{"app":"live","stream":"room_1001","uri":"https://bucket.oss-cn-shanghai.aliyuncs.com/live/a.mp4?x-oss-expires=1"}"""));
+        absolute.Recording!.PlaybackUrl.Should().Be(new Uri("https://bucket.oss-cn-shanghai.aliyuncs.com/live/a.mp4?x-oss-expires=1"));
         absolute.Recording.Format.Should().Be("mp4");
     }
 
