@@ -217,12 +217,12 @@ public class AliyunApiClient : VendorApiClient
                     f.GetText("Format") ?? string.Empty,
                     f.GetText("OssObjectPrefix") ?? string.Empty,
                     f.GetText("SliceOssObjectPrefix"),
-                    Int(f, "SliceDuration"),
-                    Int(f, "CycleDuration")))])
+                    ToInt(f.GetInt64("SliceDuration")),
+                    ToInt(f.GetInt64("CycleDuration"))))])
             {
                 StreamName = item.GetText("StreamName") is { Length: > 0 } streamName ? streamName : null,
-                OnDemand = Int(item, "OnDemond") ?? Int(item, "OnDemand"),
-                DelayTime = Int(item, "DelayTime"),
+                OnDemand = ToInt(item.GetInt64("OnDemond")) ?? ToInt(item.GetInt64("OnDemand")),
+                DelayTime = ToInt(item.GetInt64("DelayTime")),
             }, cancellationToken);
     }
 
@@ -448,8 +448,8 @@ public class AliyunApiClient : VendorApiClient
     private static IEnumerable<JsonElement> Items(JsonElement root, string wrapper, string item) =>
         root.GetObject(wrapper) is { } outer ? outer.GetArray(item) : [];
 
-    private static int? Int(JsonElement element, string name) =>
-        element.GetInt64(name) is long value and >= int.MinValue and <= int.MaxValue ? (int)value : null;
+    // A count or duration the answer gives as a number; one that does not fit an int is not trusted.
+    private static int? ToInt(long? value) => value is >= int.MinValue and <= int.MaxValue ? (int)value : null;
 
     // ISO 8601 UTC times (2026-11-24T08:00:00Z), as the answers carry them.
     private static DateTimeOffset? Time(JsonElement element, string name) =>
