@@ -2,17 +2,43 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LiveCloud.Callbacks;
+using LiveCloud.Json;
 using LiveCloud.Signing;
 
 namespace LiveCloud.Aliyun;
 
 /// <summary>
-/// Verifies and parses Aliyun callbacks: ingest callbacks (GET, <c>action=publish|publish_done</c>) and
-/// recording callbacks (POST JSON). Both carry <c>ALI-LIVE-TIMESTAMP</c> and
-/// <c>ALI-LIVE-SIGNATURE = md5("{domain}|{timestamp}|{key}")</c>; the domain is the ingest domain for
-/// ingest callbacks and the callback URL's host for recording callbacks.
+/// Verifies and parses Aliyun callbacks: ingest callbacks (GET, fields in the query, <c>action=publish|publish_done</c>)
+/// and recording callbacks (POST, JSON body). Both carry <c>ALI-LIVE-TIMESTAMP</c> and
+/// <c>ALI-LIVE-SIGNATURE = md5("{domain}|{timestamp}|{key}")</c>; the domain is the ingest domain for ingest callbacks
+/// and the callback URL's host for recording callbacks
+/// (<see href="https://help.aliyun.com/en/live/developer-reference/usage-notes-for-callback-authentication">callback authentication</see>).
 /// </summary>
-public static class AliyunCallbackVerifier
+/// <remarks>
+/// <para><b>What the signature covers.</b> Only <c>domain|timestamp</c>: not the query, not the body. A captured
+/// callback's two headers can be sent with other fields (another stream, <c>publish</c> for <c>publish_done</c>) until
+/// the timestamp ages out of <see cref="AliyunOptions.CallbackMaxAge"/>. That is Aliyun's protocol; keep the window short.</para>
+/// <para><b>Events.</b> Ingest <c>publish</c> → <see cref="StreamEventKind.Published"/>, <c>publish_done</c> →
+/// <see cref="StreamEventKind.Unpublished"/>, any other verified action → <see cref="StreamEventKind.Other"/>. A recording
+/// file (a body without <c>event</c>; <see cref="StreamEvent.VendorEventType"/> <c>record_file</c>, a name LiveCloud gives
+/// it) → <see cref="StreamEventKind.RecordingReady"/>; the status events of <c>NeedStatusNotify</c>
+/// (<c>record_started</c>, <c>record_paused</c>, <c>record_resumed</c>) → <see cref="StreamEventKind.RecordingStatusChanged"/>
+/// with the word in <see cref="StreamEvent.Detail"/>; any other <c>event</c> → <see cref="StreamEventKind.Other"/>
+/// (<see href="https://www.alibabacloud.com/help/doc-detail/54787.htm">ingest callbacks</see>,
+/// <see href="https://www.alibabacloud.com/help/doc-detail/55016.htm">recording callbacks</see>).</para>
+/// <para><b>Recording URLs.</b> A recording's <c>uri</c> is usually the OSS object path, relative. With
+/// <see cref="AliyunOptions.RecordingBaseUrl"/> set, <see cref="RecordedFile.PlaybackUrl"/> is that path under it;
+/// without, it is a RELATIVE <see cref="Uri"/> holding the object path (check <see cref="Uri.IsAbsoluteUri"/>). An
+/// absolute <c>http(s)</c> <c>uri</c> is kept as it is.</para>
+/// <para><b>Event ids.</b> Built from the event's own fields, never the re-signed header timestamp: ingest from action,
+/// domain, app, stream and <c>time</c>; a recording file from its domain, app, stream and <c>uri</c>. Status events carry
+/// no time of their own, so their id also holds the signed timestamp: two pauses of one stream never share an id (a
+/// redelivery Aliyun re-signs gets a new one; repeating a status is harmless).</para>
+/// <para><see cref="StreamEvent.RawPayload"/> is the body as sent, or the query fields with the push token
+/// (<c>auth_key</c>) taken out of <c>usrargs</c>; the signature travels in headers and is never in it.</para>
+/// </remarks>
+public sealed class AliyunCallbackVerifier
 {
     /// <summary>The timestamp header.</summary>
     public const string TimestampHeader = "ALI-LIVE-TIMESTAMP";
@@ -20,167 +46,313 @@ public static class AliyunCallbackVerifier
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "ALI-LIVE-SIGNATURE";
 
-    /// <summary>Computes <c>md5("{domain}|{timestamp}|{key}")</c> as lower-case hex.</summary>
+    /// <summary>The <see cref="StreamEvent.VendorEventType"/> of a recording-file callback, which has no type field of its own.</summary>
+    public const string RecordFileEventType = "record_file";
+
+    private static readonly TimeSpan MaxRecordingDuration = TimeSpan.FromDays(7);
+
+    private readonly byte[]? _keyTail;
+    private readonly string _pushDomain;
+    private readonly string? _recordingDomain;
+    private readonly Uri? _recordingBaseUrl;
+    private readonly TimeSpan _maxAge;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a verifier.</summary>
+    /// <param name="options">Validated options: <see cref="AliyunOptions.CallbackKey"/> (without it every callback is refused),
+    /// the push domain, <see cref="AliyunOptions.RecordingCallbackDomain"/>, <see cref="AliyunOptions.CallbackMaxAge"/> and
+    /// <see cref="AliyunOptions.RecordingBaseUrl"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    public AliyunCallbackVerifier(AliyunOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CallbackMaxAge, TimeSpan.Zero);
+        _keyTail = string.IsNullOrEmpty(options.CallbackKey) ? null : Encoding.UTF8.GetBytes("|" + options.CallbackKey);
+        _pushDomain = HostName.Normalize(options.PushDomain ?? throw new ArgumentException("PushDomain is required.", nameof(options)));
+        _recordingDomain = string.IsNullOrEmpty(options.RecordingCallbackDomain) ? null : options.RecordingCallbackDomain;
+        _recordingBaseUrl = options.RecordingBaseUrl is { IsAbsoluteUri: true } baseUrl
+            ? (baseUrl.AbsolutePath.EndsWith('/') ? baseUrl : new Uri(baseUrl.GetLeftPart(UriPartial.Path) + "/"))
+            : null;
+        _maxAge = options.CallbackMaxAge;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Computes <c>md5("{domain}|{timestamp}|{key}")</c> as lower-case hex, the signature Aliyun sends.</summary>
+    /// <param name="domain">The domain signed: the ingest domain, or the recording callback URL's host.</param>
+    /// <param name="timestamp">The <c>ALI-LIVE-TIMESTAMP</c> value as sent.</param>
+    /// <param name="key">The callback key (<c>NotifyAuthKey</c>).</param>
     public static string ComputeSignature(string domain, string timestamp, string key)
     {
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(timestamp);
         ArgumentNullException.ThrowIfNull(key);
-        return VendorHashes.Md5Hex(Encoding.UTF8.GetBytes($"{domain}|{timestamp}|{key}"));
+        Span<byte> hash = stackalloc byte[VendorHashes.Md5Size];
+        Hash(domain, timestamp, Encoding.UTF8.GetBytes("|" + key), hash);
+        return VendorHashes.ToLowerHex(hash);
     }
 
-    /// <summary>
-    /// Checks a callback's signature and timestamp.
-    /// </summary>
-    /// <param name="request">The callback.</param>
-    /// <param name="domain">The domain Aliyun signs with.</param>
-    /// <param name="key">The callback key; when <see langword="null"/> every callback is refused.</param>
-    /// <param name="now">The receiver's clock.</param>
-    /// <param name="maxAge">The largest accepted clock difference.</param>
-    /// <returns>The verified timestamp.</returns>
-    /// <exception cref="CallbackVerificationException">Missing key or headers, a bad signature or a stale timestamp.</exception>
-    public static DateTimeOffset Verify(CallbackRequest request, string domain, string? key, DateTimeOffset now, TimeSpan maxAge)
+    /// <summary>Verifies the signature and the timestamp, then parses the event.</summary>
+    /// <param name="request">The callback as received.</param>
+    /// <param name="provider">The provider name to put in the event (and in messages).</param>
+    /// <exception cref="CallbackVerificationException">No callback key configured, unsigned, badly signed, or stale; answer 403.</exception>
+    /// <exception cref="ArgumentException">Verified, but a field the event needs is missing or malformed (the message names it); answer 400.</exception>
+    public StreamEvent Parse(CallbackRequest request, string provider)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrEmpty(key))
+        ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        bool ingest = request.Query.ContainsKey("action") || string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase);
+        DateTimeOffset sent = Verify(request, ingest ? _pushDomain : RecordingDomain(request, provider), provider);
+        try
         {
-            throw Refused("LiveCloud:Aliyun:CallbackKey is not configured, so no callback can be verified.");
+            return ingest ? ParseIngest(request, provider, sent) : ParseRecording(request, provider, sent);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"{provider} callback is malformed: {ex.Message}", nameof(request), ex);
+        }
+        catch (MalformedCallback ex)
+        {
+            throw new ArgumentException($"{provider} callback is malformed: {ex.Message}.", nameof(request));
+        }
+    }
+
+    private DateTimeOffset Verify(CallbackRequest request, string domain, string provider)
+    {
+        if (_keyTail is null)
+        {
+            throw Refused(provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackKey is not configured, so no callback can be verified");
         }
 
         string? timestamp = request.Header(TimestampHeader);
         string? signature = request.Header(SignatureHeader);
         if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
         {
-            throw Refused($"The callback has no {TimestampHeader} / {SignatureHeader} header.");
+            throw Refused(provider, $"it has no {TimestampHeader} / {SignatureHeader} header");
         }
 
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) || seconds > 253402300799)
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) || seconds > JsonFields.MaxUnixSeconds)
         {
-            throw Refused($"{TimestampHeader} is not Unix seconds.");
+            throw Refused(provider, $"its {TimestampHeader} is not Unix seconds");
         }
 
-        string expected = ComputeSignature(domain, timestamp, key);
-        if (signature.Length != expected.Length
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature.ToLowerInvariant())))
+        Span<byte> expected = stackalloc byte[VendorHashes.Md5Size];
+        Hash(domain, timestamp, _keyTail, expected);
+        if (!CallbackGuard.HexEquals(expected, signature))
         {
-            throw Refused("The callback signature does not verify.");
+            throw Refused(provider, $"its signature does not match md5(domain|timestamp|CallbackKey) for domain '{Shorten(domain)}'");
         }
 
         DateTimeOffset sent = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if ((now - sent).Duration() > maxAge)
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        if (!CallbackGuard.IsFresh(sent, now, _maxAge))
         {
-            throw Refused($"The callback timestamp {sent:O} is more than {maxAge} away from now ({now:O}).");
+            throw Refused(provider, $"its timestamp {sent:O} is more than {_maxAge} away from now ({now:O})");
         }
 
         return sent;
     }
 
-    /// <summary>Verifies and parses a callback into a <see cref="StreamEvent"/>.</summary>
-    internal static StreamEvent Parse(CallbackRequest request, AliyunOptions options, DateTimeOffset now)
+    private static void Hash(string domain, string timestamp, ReadOnlySpan<byte> keyTail, Span<byte> hash)
     {
-        bool ingest = request.Query.ContainsKey("action") || string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase);
-        string domain = ingest ? options.PushDomain! : RecordingDomain(request, options);
-        DateTimeOffset sent = Verify(request, domain, options.CallbackKey, now, options.CallbackMaxAge);
-        return ingest ? ParseIngest(request, sent) : ParseRecording(request, options, sent);
+        int head = Encoding.UTF8.GetByteCount(domain) + 1 + Encoding.UTF8.GetByteCount(timestamp);
+        byte[] input = new byte[head + keyTail.Length];
+        int at = Encoding.UTF8.GetBytes(domain, input);
+        input[at++] = (byte)'|';
+        at += Encoding.UTF8.GetBytes(timestamp, input.AsSpan(at));
+        keyTail.CopyTo(input.AsSpan(at));
+        VendorHashes.Md5(input, hash);
+        CryptographicOperations.ZeroMemory(input);
     }
 
-    private static string RecordingDomain(CallbackRequest request, AliyunOptions options)
+    private string RecordingDomain(CallbackRequest request, string provider)
     {
-        if (!string.IsNullOrEmpty(options.RecordingCallbackDomain))
+        if (_recordingDomain is not null)
         {
-            return options.RecordingCallbackDomain;
+            return _recordingDomain;
         }
 
         string? host = request.Header("Host");
         if (string.IsNullOrEmpty(host))
         {
-            throw Refused("A recording callback needs LiveCloud:Aliyun:RecordingCallbackDomain or a Host header to verify against.");
+            throw Refused(provider, $"a recording callback needs {LiveCloudOptions.SectionName}:{provider}:RecordingCallbackDomain or a Host header to verify against");
         }
 
         int colon = host.LastIndexOf(':');
         return colon > 0 && host.IndexOf(']', StringComparison.Ordinal) < colon ? host[..colon] : host;
     }
 
-    private static StreamEvent ParseIngest(CallbackRequest request, DateTimeOffset sent)
+    private static StreamEvent ParseIngest(CallbackRequest request, string provider, DateTimeOffset sent)
     {
-        string action = Field(request.Query, "action");
-        StreamEventKind kind = action switch
+        IReadOnlyDictionary<string, string> query = request.Query;
+        string action = Field(query, "action");
+        StreamId stream = AliyunStream(Field(query, "appname"), Field(query, "id"));
+        string? time = Optional(query, "time");
+        DateTimeOffset occurredAt = time is null ? sent : UnixTime(time, "time");
+        string domain = Optional(query, "app") ?? string.Empty;
+        var e = new StreamEvent(provider, StreamEventKind.Other, stream, occurredAt, string.Empty)
         {
-            "publish" => StreamEventKind.Published,
-            "publish_done" => StreamEventKind.Unpublished,
-            _ => throw new ArgumentException($"Unknown Aliyun ingest callback action '{action}'.", nameof(request)),
+            ClientAddress = Optional(query, "ip"),
+            VendorEventType = action,
+            RawPayload = CallbackPayload.FromFields(query.Select(WithoutPushToken)),
         };
-        string app = Field(request.Query, "appname");
-        string name = Field(request.Query, "id");
-        StreamId stream = AliyunStream(app, name);
-        request.Query.TryGetValue("time", out string? time);
-        DateTimeOffset occurred = long.TryParse(time, NumberStyles.None, CultureInfo.InvariantCulture, out long t) ? DateTimeOffset.FromUnixTimeSeconds(t) : sent;
-        request.Query.TryGetValue("app", out string? domain);
-        request.Query.TryGetValue("ip", out string? ip);
 
         // Stable across Aliyun's redeliveries: the event's own fields, not the (re-signed) header timestamp.
-        string eventId = EventId("ingest", action, domain ?? string.Empty, app, name, time ?? sent.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        return new StreamEvent(AliyunOptions.SectionName, kind, stream, occurred, eventId) { ClientAddress = string.IsNullOrEmpty(ip) ? null : ip };
+        string when = time ?? sent.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return action switch
+        {
+            "publish" => e with { Kind = StreamEventKind.Published, EventId = CallbackGuard.EventId(provider, "ingest", action, domain, stream.ToString(), when) },
+            "publish_done" => e with { Kind = StreamEventKind.Unpublished, EventId = CallbackGuard.EventId(provider, "ingest", action, domain, stream.ToString(), when) },
+            _ => e with { EventId = CallbackGuard.EventId(provider, "ingest", action, domain, stream.ToString(), when, e.RawPayload) },
+        };
     }
 
-    private static StreamEvent ParseRecording(CallbackRequest request, AliyunOptions options, DateTimeOffset sent)
+    // usrargs repeats the push URL's query, auth_key included: a push token valid until it expires, kept out of the payload.
+    private static KeyValuePair<string, string> WithoutPushToken(KeyValuePair<string, string> field)
     {
-        JsonDocument doc;
+        if (!string.Equals(field.Key, "usrargs", StringComparison.Ordinal) || !field.Value.Contains("auth_key", StringComparison.OrdinalIgnoreCase))
+        {
+            return field;
+        }
+
+        IEnumerable<string> kept = field.Value.Split('&').Where(p => !p.StartsWith("auth_key=", StringComparison.OrdinalIgnoreCase) && !p.Equals("auth_key", StringComparison.OrdinalIgnoreCase));
+        return new(field.Key, string.Join('&', kept));
+    }
+
+    private StreamEvent ParseRecording(CallbackRequest request, string provider, DateTimeOffset sent)
+    {
+        JsonDocument document;
         try
         {
-            doc = JsonDocument.Parse(request.Body);
+            document = JsonFields.Parse(request.Body);
         }
         catch (JsonException ex)
         {
-            throw new ArgumentException("An Aliyun recording callback body is not JSON.", nameof(request), ex);
+            throw new ArgumentException($"{provider} recording callback body is not JSON.", nameof(request), ex);
         }
 
-        using (doc)
+        using (document)
         {
-            JsonElement root = doc.RootElement;
+            JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new ArgumentException("An Aliyun recording callback body is not a JSON object.", nameof(request));
+                throw Malformed("the recording callback body is not a JSON object");
             }
 
-            if (AliyunLiveClient.Text(root, "event") is { } statusEvent)
+            StreamId stream = AliyunStream(
+                root.GetText("app") ?? throw Malformed("the recording callback has no 'app'"),
+                root.GetText("stream") ?? throw Malformed("the recording callback has no 'stream'"));
+            string domain = root.GetText("domain") ?? string.Empty;
+
+            // The body carries no signature (that is in the headers): the payload is the body as sent.
+            var e = new StreamEvent(provider, StreamEventKind.Other, stream, sent, string.Empty) { RawPayload = root.GetRawText() };
+            if (root.GetText("event") is { } statusEvent)
             {
-                throw new ArgumentException($"Aliyun recording status event '{statusEvent}' has no StreamEvent kind; turn NeedStatusNotify off.", nameof(request));
+                string eventId = CallbackGuard.EventId(provider, "record_status", domain, stream.ToString(), statusEvent, sent.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), e.RawPayload);
+                return statusEvent is "record_started" or "record_paused" or "record_resumed"
+                    ? e with { Kind = StreamEventKind.RecordingStatusChanged, VendorEventType = statusEvent, Detail = statusEvent, EventId = eventId }
+                    : e with { VendorEventType = statusEvent, EventId = eventId };
             }
 
-            string app = AliyunLiveClient.Text(root, "app") ?? throw new ArgumentException("The recording callback has no 'app'.", nameof(request));
-            string name = AliyunLiveClient.Text(root, "stream") ?? throw new ArgumentException("The recording callback has no 'stream'.", nameof(request));
-            string uri = AliyunLiveClient.Text(root, "uri") ?? throw new ArgumentException("The recording callback has no 'uri'.", nameof(request));
-            StreamId stream = AliyunStream(app, name);
-            double duration = AliyunLiveClient.Number(root, "duration") ?? 0;
-            double? start = AliyunLiveClient.Number(root, "start_time");
-            double? stop = AliyunLiveClient.Number(root, "stop_time");
-            DateTimeOffset startTime = start is { } s ? DateTimeOffset.FromUnixTimeSeconds((long)s) : sent;
-            DateTimeOffset stopTime = stop is { } e ? DateTimeOffset.FromUnixTimeSeconds((long)e) : sent;
-            Uri playback = options.RecordingBaseUrl is { } baseUrl
-                ? new Uri(baseUrl, uri.TrimStart('/'))
-                : new Uri(uri, UriKind.RelativeOrAbsolute);
-            string extension = Path.GetExtension(uri).TrimStart('.').ToLowerInvariant();
-            var file = new RecordedFile(stream, playback, startTime, TimeSpan.FromSeconds(duration), null, extension.Length == 0 ? "unknown" : extension);
-            string eventId = EventId("record", AliyunLiveClient.Text(root, "domain") ?? string.Empty, app, name, uri);
-            return new StreamEvent(AliyunOptions.SectionName, StreamEventKind.RecordingReady, stream, stopTime, eventId) { Recording = file };
+            string uri = root.GetText("uri") ?? throw Malformed("the recording callback has no 'uri'");
+            DateTimeOffset? start = OptionalUnixTime(root, "start_time");
+            DateTimeOffset? stop = OptionalUnixTime(root, "stop_time");
+            TimeSpan duration = Duration(root, start, stop);
+            int query = uri.AsSpan().IndexOfAny('?', '#');
+            string extension = Path.GetExtension(query < 0 ? uri : uri[..query]).TrimStart('.').ToLowerInvariant();
+            var file = new RecordedFile(stream, PlaybackUrl(uri), start ?? sent, duration, null, extension.Length == 0 ? "unknown" : extension);
+            return e with
+            {
+                Kind = StreamEventKind.RecordingReady,
+                OccurredAt = stop ?? sent,
+                VendorEventType = RecordFileEventType,
+                Recording = file,
+                EventId = CallbackGuard.EventId(provider, RecordFileEventType, domain, stream.ToString(), uri),
+            };
         }
     }
+
+    /// <summary>
+    /// The recording's URL: an absolute http(s) <c>uri</c> as it is; an object path under the configured base URL, or,
+    /// without one, as a relative <see cref="Uri"/>. Anything else names the field.
+    /// </summary>
+    private Uri PlaybackUrl(string uri)
+    {
+        if (Uri.TryCreate(uri, UriKind.Absolute, out Uri? absolute) && (absolute.Scheme == Uri.UriSchemeHttps || absolute.Scheme == Uri.UriSchemeHttp))
+        {
+            return absolute;
+        }
+
+        if (uri.Contains("://", StringComparison.Ordinal))
+        {
+            throw Malformed($"the recording callback's 'uri' '{Shorten(uri)}' is neither an http(s) URL nor an object path");
+        }
+
+        string path = uri.TrimStart('/');
+        if (path.Length == 0)
+        {
+            throw Malformed("the recording callback's 'uri' is empty");
+        }
+
+        // "./" keeps a first segment holding ':' (0_2024-05-01-07:58:00.flv) from reading as a scheme.
+        Uri? url = _recordingBaseUrl is { } baseUrl
+            ? (Uri.TryCreate(baseUrl, "./" + path, out Uri? combined) ? combined : null)
+            : (Uri.TryCreate(path, UriKind.Relative, out Uri? relative) || Uri.TryCreate("./" + path, UriKind.Relative, out relative) ? relative : null);
+        return url ?? throw Malformed($"the recording callback's 'uri' '{Shorten(uri)}' is not an object path");
+    }
+
+    private static TimeSpan Duration(JsonElement root, DateTimeOffset? start, DateTimeOffset? stop)
+    {
+        if (root.TryGetProperty("duration", out JsonElement value) && value.ValueKind != JsonValueKind.Null)
+        {
+            double seconds = root.GetDouble("duration") ?? throw Malformed("the recording callback's 'duration' is not a finite number");
+            return seconds >= 0 && seconds <= MaxRecordingDuration.TotalSeconds
+                ? TimeSpan.FromSeconds(seconds)
+                : throw Malformed($"the recording callback's 'duration' {seconds.ToString(CultureInfo.InvariantCulture)} is not from 0 to {MaxRecordingDuration.TotalSeconds:0} seconds");
+        }
+
+        return start is { } s && stop is { } e && e >= s && e - s <= MaxRecordingDuration ? e - s : TimeSpan.Zero;
+    }
+
+    private static DateTimeOffset? OptionalUnixTime(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        // Whole seconds, though a fraction is tolerated; 1e300, Infinity or year 10000 are not times.
+        return root.GetDouble(name) is { } seconds && seconds >= 1 && seconds <= JsonFields.MaxUnixSeconds
+            ? DateTimeOffset.FromUnixTimeSeconds((long)seconds)
+            : throw Malformed($"the recording callback's '{name}' is not a Unix time");
+    }
+
+    private static DateTimeOffset UnixTime(string text, string name) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds is >= 1 and <= JsonFields.MaxUnixSeconds
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : throw Malformed($"its '{name}' is not a Unix time");
 
     private static StreamId AliyunStream(string app, string name)
     {
-        var stream = new StreamId(app, name);
-        AliyunNames.Require(stream, "request");
-        return stream;
+        if (!AliyunNames.IsValid(app) || !AliyunNames.IsValid(name))
+        {
+            throw Malformed($"it names a stream LiveCloud cannot represent for Aliyun ('{Shorten(app)}/{Shorten(name)}')");
+        }
+
+        return new StreamId(app, name);
     }
 
     private static string Field(IReadOnlyDictionary<string, string> query, string name) =>
-        query.TryGetValue(name, out string? value) && !string.IsNullOrEmpty(value)
-            ? value
-            : throw new ArgumentException($"The Aliyun callback has no '{name}'.", nameof(query));
+        Optional(query, name) ?? throw Malformed($"it has no '{name}'");
 
-    private static string EventId(params string[] parts) =>
-        "aliyun-" + VendorHashes.ToLowerHex(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))))[..32];
+    private static string? Optional(IReadOnlyDictionary<string, string> query, string name) =>
+        query.TryGetValue(name, out string? value) && !string.IsNullOrEmpty(value) ? value : null;
 
-    private static CallbackVerificationException Refused(string message) => new(message) { Provider = AliyunOptions.SectionName };
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static MalformedCallback Malformed(string why) => new(why);
+
+    private sealed class MalformedCallback(string message) : Exception(message);
+
+    private static CallbackVerificationException Refused(string provider, string why) =>
+        new($"{provider} callback refused: {why}.") { Provider = provider };
 }

@@ -1,18 +1,26 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 
 namespace LiveCloud.Aliyun;
 
-/// <summary>Reads Aliyun OpenAPI error bodies (<c>{RequestId, HostId, Code, Message, Recommend}</c>) and classifies their codes.</summary>
-public static class AliyunErrors
+/// <summary>
+/// Classifies Aliyun OpenAPI error codes (the <c>Code</c> of <c>{RequestId, HostId, Code, Message, Recommend}</c>) for
+/// retries and exception types, and reads the <c>x-acs-retry-after</c> header.
+/// </summary>
+internal static class AliyunErrors
 {
+    /// <summary>The header Alibaba's SDKs read a throttling delay from: a positive integer of milliseconds.</summary>
+    public const string RetryAfterHeader = "x-acs-retry-after";
+
+    /// <summary>The header carrying the request id when the body has none.</summary>
+    public const string RequestIdHeader = "x-acs-request-id";
+
     /// <summary>
     /// Classifies an error code (by code, not HTTP status: <c>Throttling.User</c> usually arrives as HTTP 400,
     /// and product pages disagree on the status of the same code).
     /// </summary>
     /// <param name="code">The vendor's <c>Code</c>; <see langword="null"/> when the answer had none.</param>
-    /// <param name="status">The HTTP status, used when the code says nothing.</param>
+    /// <param name="status">The HTTP status, used when the code says nothing (no code, or an unknown code in a 5xx).</param>
     public static VendorErrorKind Classify(string? code, HttpStatusCode status)
     {
         if (string.IsNullOrEmpty(code))
@@ -25,7 +33,7 @@ public static class AliyunErrors
             return VendorErrorKind.Throttled;
         }
 
-        if (code is "ServiceUnavailable" or "InternalError" or "SignatureNonceUsed" || code.StartsWith("ServiceUnavailable", StringComparison.Ordinal) || code.StartsWith("InternalError", StringComparison.Ordinal))
+        if (code is "SignatureNonceUsed" || code.StartsWith("ServiceUnavailable", StringComparison.Ordinal) || code.StartsWith("InternalError", StringComparison.Ordinal))
         {
             return VendorErrorKind.Transient;
         }
@@ -52,56 +60,13 @@ public static class AliyunErrors
         return (int)status >= 500 ? VendorErrorKind.Transient : VendorErrorKind.Failed;
     }
 
-    /// <summary>Reads the <c>x-acs-retry-after</c> header: a positive integer of milliseconds (as Alibaba's SDKs read it).</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        if (response.Headers.TryGetValues("x-acs-retry-after", out IEnumerable<string>? values)
-            && long.TryParse(values.FirstOrDefault()?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long ms)
-            && ms > 0)
-        {
-            return TimeSpan.FromMilliseconds(ms);
-        }
+    /// <summary>The <c>x-acs-retry-after</c> delay: a positive integer of milliseconds (as Alibaba's SDKs read it), else <see langword="null"/>.</summary>
+    /// <param name="header">The header's value.</param>
+    public static TimeSpan? RetryAfter(string? header) =>
+        long.TryParse(header?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long ms) && ms is > 0 and <= MaxRetryAfterMs
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
 
-        return null;
-    }
-
-    /// <summary>Turns an error answer into the typed exception.</summary>
-    /// <param name="provider">The provider name.</param>
-    /// <param name="action">The API action.</param>
-    /// <param name="response">The answer.</param>
-    /// <param name="body">Its body as text (may be empty or not JSON).</param>
-    public static LiveCloudException ToException(string provider, string action, HttpResponseMessage response, string body)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        string? code = null, message = null, requestId = null;
-        if (!string.IsNullOrWhiteSpace(body))
-        {
-            try
-            {
-                using JsonDocument doc = JsonDocument.Parse(body);
-                if (doc.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    code = Text(doc.RootElement, "Code") ?? Text(doc.RootElement, "code");
-                    message = Text(doc.RootElement, "Message") ?? Text(doc.RootElement, "message");
-                    requestId = Text(doc.RootElement, "RequestId") ?? Text(doc.RootElement, "requestId");
-                }
-            }
-            catch (JsonException)
-            {
-                // Not JSON (a proxy's error page): classify by status alone.
-            }
-        }
-
-        if (requestId is null && response.Headers.TryGetValues("x-acs-request-id", out IEnumerable<string>? ids))
-        {
-            requestId = ids.FirstOrDefault();
-        }
-
-        VendorErrorKind kind = Classify(code, response.StatusCode);
-        return new VendorError(provider, action, kind, code, message, requestId, response.StatusCode) { RetryAfter = RetryAfter(response) }.ToException();
-    }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    // A day: anything longer is not a retry hint worth following (and keeps TimeSpan far from overflow).
+    private const long MaxRetryAfterMs = 24 * 60 * 60 * 1000;
 }

@@ -1,5 +1,5 @@
+using LiveCloud.Configuration;
 using LiveCloud.Costs;
-using LiveCloud.Http;
 
 namespace LiveCloud.Aliyun;
 
@@ -15,12 +15,13 @@ public enum AliyunSignatureVersion
 
 /// <summary>
 /// Settings of the Aliyun ApsaraVideo Live provider (configuration section <c>LiveCloud:Aliyun</c>).
-/// <see cref="ToString"/> never shows the secrets.
+/// <see cref="ToString"/> never shows the secrets (<see cref="AccessKeySecret"/>, <see cref="SecurityToken"/>, the URL keys,
+/// <see cref="CallbackKey"/>).
 /// </summary>
-public sealed class AliyunOptions
+public sealed class AliyunOptions : VendorOptions
 {
-    /// <summary>The configuration section under <c>LiveCloud</c>, also the provider's name.</summary>
-    public const string SectionName = "Aliyun";
+    /// <summary>The provider type's name, also its default provider and section name, <c>Aliyun</c>.</summary>
+    public const string ProviderName = "Aliyun";
 
     /// <summary>The default OpenAPI endpoint (every documented region maps to it).</summary>
     public static readonly Uri DefaultEndpoint = new("https://live.aliyuncs.com/");
@@ -64,13 +65,15 @@ public sealed class AliyunOptions
     /// </summary>
     public string? RecordingCallbackDomain { get; set; }
 
-    /// <summary>How old (or how far in the future) a callback's <c>ALI-LIVE-TIMESTAMP</c> may be (default 5 minutes).</summary>
+    /// <summary>How old (or how far in the future) a callback's <c>ALI-LIVE-TIMESTAMP</c> may be (default 5 minutes, at most 1 hour).</summary>
     public TimeSpan CallbackMaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Where recorded OSS objects are served from, e.g. <c>https://my-bucket.oss-cn-shanghai.aliyuncs.com/</c>
-    /// or a CDN in front of it. Recording callbacks name only the object path; with this set their
-    /// playback URL is absolute, otherwise it is the relative object path.
+    /// or a CDN in front of it (a path is kept: <c>https://cdn.example.com/records</c> serves
+    /// <c>https://cdn.example.com/records/{object}</c>). Recording callbacks name only the object path; with this set
+    /// their <see cref="RecordedFile.PlaybackUrl"/> is absolute, otherwise it is a RELATIVE <see cref="Uri"/> holding
+    /// the object path (check <see cref="Uri.IsAbsoluteUri"/> before reading <see cref="Uri.AbsoluteUri"/>).
     /// </summary>
     public Uri? RecordingBaseUrl { get; set; }
 
@@ -95,7 +98,7 @@ public sealed class AliyunOptions
     /// <summary>The <c>uid</c> field of <c>auth_key</c> (default <c>0</c>; Aliyun does not use it yet).</summary>
     public string AuthUid { get; set; } = "0";
 
-    /// <summary>The default window <see cref="IStreamProvider.ListRecordingsAsync"/> looks back when no start is given (default 7 days).</summary>
+    /// <summary>The default window <see cref="IStreamProvider.ListRecordingsAsync"/> looks back when no start is given (default 7 days, at most 366).</summary>
     public TimeSpan RecordingListWindow { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
@@ -104,110 +107,34 @@ public sealed class AliyunOptions
     /// </summary>
     public PriceOverrides Prices { get; set; } = new();
 
-    /// <summary>Retry, timeout and circuit-breaker settings of the API calls.</summary>
-    public VendorResilienceOptions Resilience { get; set; } = new();
-
-    /// <summary>Adds a message per missing or bad key to <paramref name="failures"/>, each naming the full key under <paramref name="sectionPath"/>.</summary>
-    /// <param name="options">The options.</param>
-    /// <param name="sectionPath">The section path, e.g. <c>LiveCloud:Aliyun</c>.</param>
-    /// <param name="failures">Where messages are added.</param>
-    public static void Validate(AliyunOptions options, string sectionPath, ICollection<string> failures)
+    /// <inheritdoc />
+    protected override void Validate(OptionChecks check)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(failures);
-        string key = sectionPath + ":";
-        Required(options.AccessKeyId, nameof(AccessKeyId));
-        Required(options.AccessKeySecret, nameof(AccessKeySecret));
-        Required(options.PushKey, nameof(PushKey));
-        Required(options.PlayKey, nameof(PlayKey));
-        Host(options.PushDomain, nameof(PushDomain), required: true);
-        Host(options.PlayDomain, nameof(PlayDomain), required: true);
-        Host(options.RecordingCallbackDomain, nameof(RecordingCallbackDomain), required: false);
-        if (!AliyunNames.IsValid(options.AppName))
+        ArgumentNullException.ThrowIfNull(check);
+        check.Required(AccessKeyId, nameof(AccessKeyId));
+        check.Required(AccessKeySecret, nameof(AccessKeySecret));
+        check.Required(PushKey, nameof(PushKey));
+        check.Required(PlayKey, nameof(PlayKey));
+        check.HostName(PushDomain, nameof(PushDomain));
+        check.HostName(PlayDomain, nameof(PlayDomain));
+        check.HostName(RecordingCallbackDomain, nameof(RecordingCallbackDomain), required: false);
+        check.That(AliyunNames.IsValid(AppName), nameof(AppName), $"must be 1 to 256 letters, digits, '_', '-' or '='; got '{AppName}'.");
+        check.That(AliyunNames.IsValid(AuthUid), nameof(AuthUid), $"must be 1 to 256 letters, digits, '_', '-' or '='; got '{AuthUid}'.");
+        check.That(Enum.IsDefined(SignatureVersion), nameof(SignatureVersion), $"must be Acs3 or V1; got {SignatureVersion}.");
+        check.HttpUrl(Endpoint, nameof(Endpoint), DefaultEndpoint);
+        if (RecordingBaseUrl is not null)
         {
-            failures.Add($"{key}AppName must be 1 to 256 letters, digits, '_', '-' or '='; got '{options.AppName}'.");
+            check.HttpUrl(RecordingBaseUrl, nameof(RecordingBaseUrl), new Uri("https://my-bucket.oss-cn-shanghai.aliyuncs.com/"));
         }
 
-        if (!AliyunNames.IsValid(options.AuthUid))
-        {
-            failures.Add($"{key}AuthUid must be 1 to 256 letters, digits, '_', '-' or '='; got '{options.AuthUid}'.");
-        }
-
-        if (!Enum.IsDefined(options.SignatureVersion))
-        {
-            failures.Add($"{key}SignatureVersion must be ACS3 or V1; got {options.SignatureVersion}.");
-        }
-
-        if (options.Endpoint is not { IsAbsoluteUri: true } endpoint || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            failures.Add($"{key}Endpoint must be an absolute http(s) URL; got '{options.Endpoint}'.");
-        }
-
-        if (options.RecordingBaseUrl is { IsAbsoluteUri: false })
-        {
-            failures.Add($"{key}RecordingBaseUrl must be an absolute URL; got '{options.RecordingBaseUrl}'.");
-        }
-
-        if (options.CallbackMaxAge <= TimeSpan.Zero)
-        {
-            failures.Add($"{key}CallbackMaxAge must be positive; got {options.CallbackMaxAge}.");
-        }
-
-        if (options.RecordingListWindow <= TimeSpan.Zero)
-        {
-            failures.Add($"{key}RecordingListWindow must be positive; got {options.RecordingListWindow}.");
-        }
-
-        if (options.SrtPort is < 1 or > 65535)
-        {
-            failures.Add($"{key}SrtPort must be from 1 to 65535; got {options.SrtPort}.");
-        }
-
-        if (options.Resilience is null)
-        {
-            failures.Add($"{key}Resilience is required.");
-        }
-        else
-        {
-            options.Resilience.Validate(sectionPath, failures);
-        }
-
-        void Required(string? value, string name)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                failures.Add($"{key}{name} is required.");
-            }
-        }
-
-        void Host(string? value, string name, bool required)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                if (required)
-                {
-                    failures.Add($"{key}{name} is required.");
-                }
-
-                return;
-            }
-
-            try
-            {
-                HostName.Validate(value, name);
-            }
-            catch (ArgumentException ex)
-            {
-                failures.Add($"{key}{name} is not a host name: {ex.Message.Split(" (Parameter", 2)[0]}");
-            }
-        }
+        check.InRange(CallbackMaxAge, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), nameof(CallbackMaxAge));
+        check.InRange(RecordingListWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(366), nameof(RecordingListWindow));
+        check.InRange(SrtPort, 1, 65535, nameof(SrtPort));
     }
 
     /// <summary>Lists the settings, the secrets only as set or not set.</summary>
     public override string ToString() =>
-        $"AliyunOptions {{ AccessKeyId = {AccessKeyId}, AccessKeySecret = {Set(AccessKeySecret)}, SecurityToken = {Set(SecurityToken)}, RegionId = {RegionId}, " +
-        $"PushDomain = {PushDomain}, PushKey = {Set(PushKey)}, PlayDomain = {PlayDomain}, PlayKey = {Set(PlayKey)}, AppName = {AppName}, " +
-        $"CallbackKey = {Set(CallbackKey)}, SignatureVersion = {SignatureVersion}, Endpoint = {Endpoint} }}";
-
-    private static string Set(string? secret) => string.IsNullOrEmpty(secret) ? "(not set)" : "***";
+        $"AliyunOptions {{ AccessKeyId = {AccessKeyId}, AccessKeySecret = {Secret.Mask(AccessKeySecret)}, SecurityToken = {Secret.Mask(SecurityToken)}, RegionId = {RegionId}, " +
+        $"PushDomain = {PushDomain}, PushKey = {Secret.Mask(PushKey)}, PlayDomain = {PlayDomain}, PlayKey = {Secret.Mask(PlayKey)}, AppName = {AppName}, " +
+        $"CallbackKey = {Secret.Mask(CallbackKey)}, RecordingCallbackDomain = {RecordingCallbackDomain}, RecordingBaseUrl = {RecordingBaseUrl}, SignatureVersion = {SignatureVersion}, Endpoint = {Endpoint} }}";
 }

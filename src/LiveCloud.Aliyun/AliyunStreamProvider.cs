@@ -6,21 +6,23 @@ using LiveCloud.Http;
 namespace LiveCloud.Aliyun;
 
 /// <summary>
-/// Aliyun ApsaraVideo Live behind <see cref="IStreamProvider"/>: type A <c>auth_key</c> URLs (offline), the
-/// signed OpenAPI for domains, streams and recording, and verified callbacks.
+/// Aliyun ApsaraVideo Live behind <see cref="IStreamProvider"/>: type A <c>auth_key</c> URLs (offline,
+/// <see cref="AliyunUrlSigner"/>), the signed OpenAPI for domains, streams and recording (<see cref="AliyunApiClient"/>),
+/// and verified callbacks (<see cref="AliyunCallbackVerifier"/>).
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
 /// <item>App and stream names follow Aliyun's rule <c>^[A-Za-z0-9_=-]{1,256}$</c>, stricter than
 /// <see cref="StreamId"/> (no <c>.</c>); other names are refused with <see cref="ArgumentException"/>.</item>
-/// <item>Push URLs sign <c>/{App}/{Stream}</c> with the ingest domain's key; play URLs sign the path they
-/// request (<c>.flv</c>, <c>.m3u8</c>, <c>_{rendition}</c>) with the streaming domain's key. See
-/// <see cref="AliyunUrlAuth"/> for the timestamp decision.</item>
 /// <item>Stream state comes from the online list (strict query): Active or Inactive. Aliyun's documented
 /// calls give no per-stream "forbidden" state, so <see cref="StreamStatus.Forbidden"/> is never reported.</item>
 /// <item>Recording uses <c>RealTimeRecordCommand</c>, which needs a recording configuration with
-/// <c>OnDemand=7</c> for the app (see <see cref="AliyunLiveClient.AddLiveAppRecordConfigAsync"/>); it has no
+/// <c>OnDemand=7</c> for the app (see <see cref="AliyunApiClient.AddLiveAppRecordConfigAsync"/>); it has no
 /// stop time, so <see cref="RecordingOptions.StopAt"/> is refused.</item>
+/// <item>Recording callbacks name the OSS object path: a <see cref="StreamEvent.Recording"/>'s
+/// <see cref="RecordedFile.PlaybackUrl"/> is absolute only when <see cref="AliyunOptions.RecordingBaseUrl"/> is set;
+/// otherwise it is a RELATIVE <see cref="Uri"/> holding the object path, so check <see cref="Uri.IsAbsoluteUri"/>
+/// before reading <see cref="Uri.AbsoluteUri"/>. (Recordings listed through the API always have absolute URLs.)</item>
 /// <item>Domain checks compare the CNAME Aliyun assigned (<c>DescribeLiveDomainDetail</c>) with what DNS answers,
 /// through the shared <see cref="ICnameVerifier"/>.</item>
 /// <item>Cost estimates use the shared <see cref="CostEngine"/> with the embedded, dated, cited Aliyun table
@@ -39,59 +41,60 @@ public sealed class AliyunStreamProvider : StreamProviderBase
 
     private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(AliyunStreamProvider).Assembly, "LiveCloud.Aliyun.aliyun-prices.json"));
 
-    private readonly AliyunOptions _options;
-    private readonly AliyunLiveClient _client;
-    private readonly TypeAUrlSigner _pushSigner;
-    private readonly TypeAUrlSigner _playSigner;
+    private readonly AliyunUrlSigner _urls;
+    private readonly AliyunCallbackVerifier _callbacks;
     private readonly string _pushDomain;
     private readonly string _playDomain;
-    private readonly string _rtmpPushPrefix;
-    private readonly string _artcPushPrefix;
-    private readonly string _srtPushPrefix;
-    private readonly string _rtmpPlayPrefix;
-    private readonly string _httpPlayPrefix;
-    private readonly string _artcPlayPrefix;
 
-    /// <summary>Creates the provider.</summary>
-    /// <param name="options">Validated options.</param>
-    /// <param name="pipeline">The vendor pipeline (from <c>LiveCloudBuilder.CreatePipeline</c>).</param>
-    /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
+    /// <summary>Creates the provider over its vendor pipeline (whose name becomes the provider's).</summary>
+    /// <param name="options">The options; validated here as at start-up.</param>
+    /// <param name="pipeline">The vendor pipeline (DI makes it from the provider context).</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="nonceSource">Makes API signature nonces; random UUIDs when <see langword="null"/>.</param>
-    /// <param name="cnameVerifier">The DNS CNAME checker; one asking the system's name servers when <see langword="null"/>.</param>
+    /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
+    /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
     public AliyunStreamProvider(AliyunOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, Func<string>? nonceSource = null, ICnameVerifier? cnameVerifier = null)
-        : base(AliyunOptions.SectionName, timeProvider, cnameVerifier)
+        : this(options, new AliyunApiClient(Validated(options, pipeline), pipeline, timeProvider, nonceSource), timeProvider, cnameVerifier)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        var failures = new List<string>();
-        AliyunOptions.Validate(options, "LiveCloud:" + AliyunOptions.SectionName, failures);
-        if (failures.Count > 0)
-        {
-            throw new LiveCloudConfigurationException(string.Join(" ", failures)) { Provider = AliyunOptions.SectionName };
-        }
-
-        _options = options;
-        _client = new AliyunLiveClient(options, pipeline, TimeProvider, nonceSource);
-        _pushSigner = new TypeAUrlSigner(options.PushKey!);
-        _playSigner = new TypeAUrlSigner(options.PlayKey!);
-        _pushDomain = HostName.Normalize(options.PushDomain!);
-        _playDomain = HostName.Normalize(options.PlayDomain!);
-        _rtmpPushPrefix = "rtmp://" + _pushDomain;
-        _artcPushPrefix = "artc://" + _pushDomain;
-        _srtPushPrefix = $"srt://{_pushDomain}:{options.SrtPort}?streamid=#!::h={_pushDomain},r=";
-        _rtmpPlayPrefix = "rtmp://" + _playDomain;
-        _httpPlayPrefix = (options.UseHttps ? "https://" : "http://") + _playDomain;
-        _artcPlayPrefix = "artc://" + _playDomain;
     }
 
-    /// <inheritdoc />
-    public override ProviderCapabilities Capabilities => Caps;
+    /// <summary>Creates the provider over an API client (a test double, or one shared with other code).</summary>
+    /// <param name="options">The options; validated here as at start-up.</param>
+    /// <param name="client">The API client; its <see cref="VendorApiClient.ProviderName"/> becomes the provider's name.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
+    /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
+    public AliyunStreamProvider(AliyunOptions options, AliyunApiClient client, TimeProvider? timeProvider = null, ICnameVerifier? cnameVerifier = null)
+        : base(NameOf(client), timeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid(Name, $"{LiveCloudOptions.SectionName}:{Name}");
+        Options = options;
+        Client = client;
+        _urls = new AliyunUrlSigner(options);
+        _callbacks = new AliyunCallbackVerifier(options, TimeProvider);
+        _pushDomain = HostName.Normalize(options.PushDomain!);
+        _playDomain = HostName.Normalize(options.PlayDomain!);
+    }
 
     /// <summary>The embedded Aliyun list-price table (rules confirmed, prices not: all <see langword="null"/>).</summary>
     public static PriceTable ListPriceTable => ListPrices.Value;
 
-    /// <summary>The Aliyun API client (also reachable through <see cref="GetService"/>).</summary>
-    public AliyunLiveClient Client => _client;
+    /// <summary>The options (their <see cref="AliyunOptions.ToString"/> hides secrets).</summary>
+    public AliyunOptions Options { get; }
+
+    /// <summary>The API client, for calls beyond <see cref="IStreamProvider"/>.</summary>
+    public AliyunApiClient Client { get; }
+
+    /// <summary>The URL signer.</summary>
+    public AliyunUrlSigner UrlSigner => _urls;
+
+    /// <summary>The callback verifier.</summary>
+    public AliyunCallbackVerifier CallbackVerifier => _callbacks;
+
+    /// <inheritdoc />
+    /// <remarks>Callbacks are always listed: without <see cref="AliyunOptions.CallbackKey"/> every one is refused with a message naming the key.</remarks>
+    public override ProviderCapabilities Capabilities => Caps;
 
     /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
@@ -99,14 +102,24 @@ public sealed class AliyunStreamProvider : StreamProviderBase
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is null)
         {
-            if (serviceType == typeof(AliyunLiveClient))
+            if (serviceType == typeof(AliyunApiClient))
             {
-                return _client;
+                return Client;
+            }
+
+            if (serviceType == typeof(AliyunUrlSigner))
+            {
+                return _urls;
+            }
+
+            if (serviceType == typeof(AliyunCallbackVerifier))
+            {
+                return _callbacks;
             }
 
             if (serviceType == typeof(AliyunOptions))
             {
-                return _options;
+                return Options;
             }
         }
 
@@ -114,60 +127,20 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     }
 
     /// <inheritdoc />
-    protected override PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol)
-    {
-        AliyunNames.Require(stream, nameof(stream));
-        long timestamp = expiresAt.ToUnixTimeSeconds();
-        Guid? rand = _options.RandomizeAuthRand ? Guid.NewGuid() : null;
-        string url = protocol switch
-        {
-            StreamProtocol.Rtmp => _pushSigner.Sign(_rtmpPushPrefix, stream.App, stream.Name, null, string.Empty, string.Empty, timestamp, _options.AuthUid, rand),
-            StreamProtocol.Artc => _pushSigner.Sign(_artcPushPrefix, stream.App, stream.Name, null, string.Empty, string.Empty, timestamp, _options.AuthUid, rand),
-            StreamProtocol.Srt => _pushSigner.Sign(_srtPushPrefix, stream.App, stream.Name, null, string.Empty, ",m=publish", timestamp, _options.AuthUid, rand),
-            _ => throw NotSupported($"{protocol} push"),
-        };
-        return new PushUrl(protocol, url, expiresAt);
-    }
+    protected override PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol) =>
+        new(protocol, _urls.CreatePushUrl(stream, expiresAt, protocol), expiresAt);
 
     /// <inheritdoc />
-    protected override PlayUrlSet CreatePlayUrlsCore(StreamId stream, DateTimeOffset expiresAt, IReadOnlyList<StreamProtocol> protocols, string? rendition)
-    {
-        AliyunNames.Require(stream, nameof(stream));
-        if (rendition is not null && !AliyunNames.IsValid(rendition))
-        {
-            throw new ArgumentException($"Aliyun transcoding template id '{rendition}' may hold only letters, digits, '_', '-' and '='.", nameof(rendition));
-        }
-
-        long timestamp = expiresAt.ToUnixTimeSeconds();
-        Guid? rand = _options.RandomizeAuthRand ? Guid.NewGuid() : null;
-        var urls = new PlayUrl[protocols.Count];
-        for (int i = 0; i < urls.Length; i++)
-        {
-            StreamProtocol protocol = protocols[i];
-            string url = protocol switch
-            {
-                StreamProtocol.Rtmp => _playSigner.Sign(_rtmpPlayPrefix, stream.App, stream.Name, rendition, string.Empty, string.Empty, timestamp, _options.AuthUid, rand),
-                StreamProtocol.HttpFlv => _playSigner.Sign(_httpPlayPrefix, stream.App, stream.Name, rendition, ".flv", string.Empty, timestamp, _options.AuthUid, rand),
-                StreamProtocol.Hls => _playSigner.Sign(_httpPlayPrefix, stream.App, stream.Name, rendition, ".m3u8", string.Empty, timestamp, _options.AuthUid, rand),
-                StreamProtocol.Artc => _playSigner.Sign(_artcPlayPrefix, stream.App, stream.Name, rendition, string.Empty, string.Empty, timestamp, _options.AuthUid, rand),
-                _ => throw NotSupported($"{protocol} play"),
-            };
-            urls[i] = new PlayUrl(protocol, url);
-        }
-
-        return new PlayUrlSet(stream, expiresAt, urls);
-    }
+    protected override PlayUrlSet CreatePlayUrlsCore(StreamId stream, DateTimeOffset expiresAt, IReadOnlyList<StreamProtocol> protocols, string? rendition) =>
+        new(stream, expiresAt, _urls.CreatePlayUrls(stream, expiresAt, protocols, rendition));
 
     /// <inheritdoc />
     protected override IAsyncEnumerable<LiveDomain> ListDomainsCoreAsync(CancellationToken cancellationToken) =>
-        _client.DescribeLiveUserDomainsAsync(cancellationToken: cancellationToken);
+        Client.DescribeLiveUserDomainsAsync(cancellationToken: cancellationToken);
 
     /// <inheritdoc />
-    protected override async Task<DomainStatus> GetDomainStatusCoreAsync(string domain, CancellationToken cancellationToken)
-    {
-        LiveDomain detail = await _client.DescribeLiveDomainDetailAsync(domain, cancellationToken).ConfigureAwait(false);
-        return await CheckDomainStatusAsync(detail, cancellationToken).ConfigureAwait(false);
-    }
+    protected override async Task<DomainStatus> GetDomainStatusCoreAsync(string domain, CancellationToken cancellationToken) =>
+        await CheckDomainStatusAsync(await Client.DescribeLiveDomainDetailAsync(domain, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     protected override async Task<RecordingTask> StartRecordingCoreAsync(StreamId stream, RecordingOptions options, CancellationToken cancellationToken)
@@ -179,7 +152,7 @@ public sealed class AliyunStreamProvider : StreamProviderBase
         }
 
         DateTimeOffset started = TimeProvider.GetUtcNow();
-        await _client.RealTimeRecordCommandAsync(_playDomain, stream.App, stream.Name, AliyunRecordCommand.Start, cancellationToken).ConfigureAwait(false);
+        await Client.RealTimeRecordCommandAsync(_playDomain, stream.App, stream.Name, AliyunRecordCommand.Start, cancellationToken).ConfigureAwait(false);
         return new RecordingTask($"{_playDomain}/{stream.App}/{stream.Name}", stream, started);
     }
 
@@ -187,37 +160,35 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     protected override Task StopRecordingCoreAsync(RecordingTask task, CancellationToken cancellationToken)
     {
         AliyunNames.Require(task.Stream, nameof(task));
-        return _client.RealTimeRecordCommandAsync(_playDomain, task.Stream.App, task.Stream.Name, AliyunRecordCommand.Stop, cancellationToken);
+        return Client.RealTimeRecordCommandAsync(_playDomain, task.Stream.App, task.Stream.Name, AliyunRecordCommand.Stop, cancellationToken);
     }
 
     /// <inheritdoc />
+    /// <remarks>Lists <c>DescribeLiveStreamRecordIndexFiles</c> over <see cref="AliyunOptions.RecordingListWindow"/> when no start is given; files without an absolute URL are skipped.</remarks>
     protected override async IAsyncEnumerable<RecordedFile> ListRecordingsCoreAsync(StreamId stream, DateTimeOffset? since, DateTimeOffset? until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         AliyunNames.Require(stream, nameof(stream));
         DateTimeOffset end = until ?? TimeProvider.GetUtcNow();
-        DateTimeOffset start = since ?? end - _options.RecordingListWindow;
-        await foreach (AliyunRecordIndexFile file in _client.DescribeLiveStreamRecordIndexFilesAsync(_playDomain, stream.App, stream.Name, start, end, cancellationToken: cancellationToken).ConfigureAwait(false))
+        DateTimeOffset start = since ?? end - Options.RecordingListWindow;
+        await foreach (AliyunRecordIndexFile file in Client.DescribeLiveStreamRecordIndexFilesAsync(_playDomain, stream.App, stream.Name, start, end, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (!Uri.TryCreate(file.RecordUrl, UriKind.Absolute, out Uri? url))
+            if (Uri.TryCreate(file.RecordUrl, UriKind.Absolute, out Uri? url))
             {
-                continue;
+                yield return new RecordedFile(stream, url, file.StartTime, file.Duration, null, file.Format);
             }
-
-            yield return new RecordedFile(stream, url, file.StartTime, file.Duration, null, file.Format);
         }
     }
 
     /// <inheritdoc />
+    /// <remarks>Transcoded renditions and names outside Aliyun's rule are skipped.</remarks>
     protected override async IAsyncEnumerable<StreamState> ListOnlineStreamsCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (AliyunOnlineStreamInfo online in _client.DescribeLiveStreamsOnlineListAsync(_playDomain, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (AliyunOnlineStreamInfo online in Client.DescribeLiveStreamsOnlineListAsync(_playDomain, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (online.Transcoded || !AliyunNames.IsValid(online.AppName) || !AliyunNames.IsValid(online.StreamName))
+            if (!online.Transcoded && AliyunNames.IsValid(online.AppName) && AliyunNames.IsValid(online.StreamName))
             {
-                continue;
+                yield return new StreamState(new StreamId(online.AppName, online.StreamName), StreamStatus.Active, online.PublishTime);
             }
-
-            yield return new StreamState(new StreamId(online.AppName, online.StreamName), StreamStatus.Active, online.PublishTime);
         }
     }
 
@@ -225,7 +196,7 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     protected override async Task<StreamState> GetStreamStateCoreAsync(StreamId stream, CancellationToken cancellationToken)
     {
         AliyunNames.Require(stream, nameof(stream));
-        await foreach (AliyunOnlineStreamInfo online in _client.DescribeLiveStreamsOnlineListAsync(_playDomain, stream.App, stream.Name, strict: true, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (AliyunOnlineStreamInfo online in Client.DescribeLiveStreamsOnlineListAsync(_playDomain, stream.App, stream.Name, strict: true, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (!online.Transcoded && online.AppName == stream.App && online.StreamName == stream.Name)
             {
@@ -237,31 +208,47 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     }
 
     /// <inheritdoc />
+    /// <remarks><c>ForbidLiveStream</c> kicks and blacklists until <paramref name="until"/> (Aliyun's default: 6 months).</remarks>
     protected override Task ForbidStreamCoreAsync(StreamId stream, DateTimeOffset? until, CancellationToken cancellationToken)
     {
         AliyunNames.Require(stream, nameof(stream));
-        return _client.ForbidLiveStreamAsync(_pushDomain, stream.App, stream.Name, until, oneshot: false, cancellationToken);
+        return Client.ForbidLiveStreamAsync(_pushDomain, stream.App, stream.Name, until, oneshot: false, cancellationToken);
     }
 
     /// <inheritdoc />
     protected override Task ResumeStreamCoreAsync(StreamId stream, CancellationToken cancellationToken)
     {
         AliyunNames.Require(stream, nameof(stream));
-        return _client.ResumeLiveStreamAsync(_pushDomain, stream.App, stream.Name, cancellationToken);
+        return Client.ResumeLiveStreamAsync(_pushDomain, stream.App, stream.Name, cancellationToken);
     }
 
     /// <inheritdoc />
+    /// <remarks><c>ForbidLiveStream</c> with <c>Oneshot=yes</c>: a kick without blacklisting.</remarks>
     protected override Task DropStreamCoreAsync(StreamId stream, CancellationToken cancellationToken)
     {
         AliyunNames.Require(stream, nameof(stream));
-        return _client.ForbidLiveStreamAsync(_pushDomain, stream.App, stream.Name, null, oneshot: true, cancellationToken);
+        return Client.ForbidLiveStreamAsync(_pushDomain, stream.App, stream.Name, null, oneshot: true, cancellationToken);
     }
 
     /// <inheritdoc />
-    /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="AliyunOptions.Prices"/> laid over them.</remarks>
-    protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, _options.Prices);
+    protected override ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_callbacks.Parse(request, Name));
 
     /// <inheritdoc />
-    protected override ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(AliyunCallbackVerifier.Parse(request, _options, TimeProvider.GetUtcNow()));
+    /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="AliyunOptions.Prices"/> laid over them.</remarks>
+    protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, Options.Prices);
+
+    private static AliyunOptions Validated(AliyunOptions options, VendorHttpPipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        options.ThrowIfInvalid(pipeline.Provider, $"{LiveCloudOptions.SectionName}:{pipeline.Provider}");
+        return options;
+    }
+
+    private static string NameOf(AliyunApiClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client.ProviderName;
+    }
 }

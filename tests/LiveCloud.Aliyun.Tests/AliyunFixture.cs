@@ -44,7 +44,7 @@ public static class AliyunTestSetup
     }
 
     public static VendorHttpPipeline Pipeline(AliyunOptions options) =>
-        new(AliyunOptions.SectionName, new HttpClient { BaseAddress = options.Endpoint, Timeout = Timeout.InfiniteTimeSpan }, options.Resilience, NullLogger.Instance, TimeProvider.System);
+        new(AliyunOptions.ProviderName, new HttpClient { BaseAddress = options.Endpoint, Timeout = Timeout.InfiniteTimeSpan }, options.Resilience, NullLogger.Instance, TimeProvider.System);
 
     public static async Task<AliyunLiveEmulator> StartEmulatorAsync(TimeProvider clock)
     {

@@ -41,7 +41,7 @@ public sealed class CallbackTests
         e.Stream.Should().Be(new StreamId("live", "room_1001"));
         e.OccurredAt.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1714550390));
         e.ClientAddress.Should().Be("42.120.74.183");
-        e.EventId.Should().StartWith("aliyun-");
+        e.EventId.Should().StartWith("aliyun:");
 
         StreamEvent done = await Provider().ParseCallbackAsync(Ingest("publish_done", 1714550400));
         done.Kind.Should().Be(StreamEventKind.Unpublished);
@@ -127,12 +127,12 @@ public sealed class CallbackTests
     [Fact]
     public async Task Signed_but_malformed_callbacks_are_argument_errors()
     {
-        CallbackRequest unknownAction = Ingest("publish", 1714550400);
-        unknownAction = unknownAction with { Query = new Dictionary<string, string>(unknownAction.Query) { ["action"] = "teleport" } };
-        Func<Task> parse = async () => await Provider().ParseCallbackAsync(unknownAction);
-        (await parse.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("teleport");
+        CallbackRequest noStream = Ingest("publish", 1714550400);
+        noStream = noStream with { Query = new Dictionary<string, string>(noStream.Query) { ["id"] = "" } };
+        Func<Task> parse = async () => await Provider().ParseCallbackAsync(noStream);
+        (await parse.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("'id'");
 
-        Func<Task> status = async () => await Provider().ParseCallbackAsync(Recording(1714550400) with { Body = """{"domain":"d","app":"live","stream":"s","event":"record_started"}""" });
-        await status.Should().ThrowAsync<ArgumentException>();
+        Func<Task> noUri = async () => await Provider().ParseCallbackAsync(Recording(1714550400) with { Body = """{"domain":"d","app":"live","stream":"s"}""" });
+        (await noUri.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("'uri'");
     }
 }

@@ -52,7 +52,7 @@ public sealed class ProviderTests
         string token = a[(a.IndexOf("auth_key=", StringComparison.Ordinal) + 9)..];
         string[] parts = token.Split('-');
         parts[1].Should().MatchRegex("^[0-9a-f]{32}$");
-        AliyunUrlAuth.CreateAuthKey("/live/room_1001", long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), "PushKey123456789", parts[1], parts[2]).Should().Be(token);
+        AliyunUrlSigner.CreateAuthKey("/live/room_1001", long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), "PushKey123456789", parts[1], parts[2]).Should().Be(token);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class ProviderTests
         DateTimeOffset expires = DateTimeOffset.FromUnixTimeSeconds(1714550400 + 86400 * 1000);
         string url = Provider().CreatePushUrl(stream, expires).Url;
         string token = url[(url.IndexOf("auth_key=", StringComparison.Ordinal) + 9)..];
-        AliyunUrlAuth.CreateAuthKey("/live/" + stream.Name, expires.ToUnixTimeSeconds(), "PushKey123456789").Should().Be(token);
+        AliyunUrlSigner.CreateAuthKey("/live/" + stream.Name, expires.ToUnixTimeSeconds(), "PushKey123456789").Should().Be(token);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class ProviderTests
         var options = new AliyunOptions { PushDomain = "rtmp://push.example.com", AppName = "live.v2", Endpoint = new Uri("/relative", UriKind.Relative), CallbackMaxAge = TimeSpan.Zero };
         options.Resilience.MaxRetryAttempts = 99;
         var failures = new List<string>();
-        AliyunOptions.Validate(options, "LiveCloud:Aliyun", failures);
+        options.Validate("LiveCloud:Aliyun", failures);
         failures.Should().Contain("LiveCloud:Aliyun:AccessKeyId is required.")
             .And.Contain("LiveCloud:Aliyun:AccessKeySecret is required.")
             .And.Contain("LiveCloud:Aliyun:PushKey is required.")
@@ -152,7 +152,7 @@ public sealed class ProviderTests
         options.SignatureVersion.Should().Be(AliyunSignatureVersion.V1);
         options.AppName.Should().Be("show");
         options.Resilience.AttemptTimeout.Should().Be(TimeSpan.FromSeconds(2));
-        provider.GetService(typeof(AliyunLiveClient)).Should().BeSameAs(((AliyunStreamProvider)provider).Client);
+        provider.GetService(typeof(AliyunApiClient)).Should().BeSameAs(((AliyunStreamProvider)provider).Client);
 
         (await provider.ListDomainsAsync().ToListAsync()).Should().HaveCount(2);
         emulator.Server.Requests.Should().ContainSingle().Which.PathAndQuery.Should().Contain("Signature=");

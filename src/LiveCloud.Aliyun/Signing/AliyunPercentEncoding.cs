@@ -6,7 +6,7 @@ namespace LiveCloud.Aliyun.Signing;
 /// The percent-encoding both Aliyun signatures use: RFC 3986, every byte of the UTF-8 form except
 /// <c>A–Z a–z 0–9 - _ . ~</c> becomes <c>%XX</c> (upper-case hex), so a space is <c>%20</c>, <c>*</c> is <c>%2A</c> and <c>~</c> stays.
 /// </summary>
-public static class AliyunPercentEncoding
+internal static class AliyunPercentEncoding
 {
     /// <summary>Encodes <paramref name="value"/>.</summary>
     public static string Encode(string value)

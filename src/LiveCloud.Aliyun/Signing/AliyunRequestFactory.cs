@@ -21,6 +21,8 @@ internal sealed class AliyunRequestFactory
         _nonces = nonces;
     }
 
+    public Uri Endpoint => _options.Endpoint;
+
     public static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

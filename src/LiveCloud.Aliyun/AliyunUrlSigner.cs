@@ -7,8 +7,10 @@ using LiveCloud.Signing;
 namespace LiveCloud.Aliyun;
 
 /// <summary>
-/// Aliyun URL authentication, type A: <c>auth_key={timestamp}-{rand}-{uid}-{md5hash}</c> with
-/// <c>md5hash = md5("{URI}-{timestamp}-{rand}-{uid}-{key}")</c>, where URI is the path alone (no query).
+/// Signs Aliyun push and play URLs offline with URL authentication type A: <c>auth_key={timestamp}-{rand}-{uid}-{md5hash}</c>
+/// with <c>md5hash = md5("{URI}-{timestamp}-{rand}-{uid}-{key}")</c>, where URI is the path alone (no query). Push URLs
+/// sign <c>/{App}/{Stream}</c> with the ingest domain's key; play URLs sign the path they request (<c>.flv</c>,
+/// <c>.m3u8</c>, <c>_{rendition}</c>) with the streaming domain's key.
 /// </summary>
 /// <remarks>
 /// <para><b>Timestamp.</b> Aliyun's documents disagree on what <c>timestamp</c> means: the older Chinese page
@@ -18,12 +20,44 @@ namespace LiveCloud.Aliyun;
 /// <c>expiresAt</c> under the older reading and at <c>expiresAt + ali_auth_delta</c> under the newer one:
 /// never earlier than asked. RTMP, FLV and ARTC are checked only when a connection starts; HLS on every
 /// playlist request, so an HLS URL should outlive the show.</para>
+/// <para>The hot path allocates the URL string only: the hash input goes into a stack buffer, the MD5 through
+/// <see cref="VendorHashes"/> (no per-call hash object), and the URL is written in place.</para>
 /// </remarks>
-public static class AliyunUrlAuth
+public sealed class AliyunUrlSigner
 {
+    private readonly TypeAUrlSigner _pushSigner;
+    private readonly TypeAUrlSigner _playSigner;
+    private readonly string _rtmpPushPrefix;
+    private readonly string _artcPushPrefix;
+    private readonly string _srtPushPrefix;
+    private readonly string _rtmpPlayPrefix;
+    private readonly string _httpPlayPrefix;
+    private readonly string _artcPlayPrefix;
+    private readonly string _uid;
+    private readonly bool _randomize;
+
+    /// <summary>Creates a signer for the configured domains and keys.</summary>
+    /// <param name="options">Validated options.</param>
+    public AliyunUrlSigner(AliyunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string pushDomain = HostName.Normalize(options.PushDomain ?? throw new ArgumentException("PushDomain is required.", nameof(options)));
+        string playDomain = HostName.Normalize(options.PlayDomain ?? throw new ArgumentException("PlayDomain is required.", nameof(options)));
+        _pushSigner = new TypeAUrlSigner(options.PushKey ?? throw new ArgumentException("PushKey is required.", nameof(options)));
+        _playSigner = new TypeAUrlSigner(options.PlayKey ?? throw new ArgumentException("PlayKey is required.", nameof(options)));
+        _rtmpPushPrefix = "rtmp://" + pushDomain;
+        _artcPushPrefix = "artc://" + pushDomain;
+        _srtPushPrefix = $"srt://{pushDomain}:{options.SrtPort.ToString(CultureInfo.InvariantCulture)}?streamid=#!::h={pushDomain},r=";
+        _rtmpPlayPrefix = "rtmp://" + playDomain;
+        _httpPlayPrefix = (options.UseHttps ? "https://" : "http://") + playDomain;
+        _artcPlayPrefix = "artc://" + playDomain;
+        _uid = options.AuthUid;
+        _randomize = options.RandomizeAuthRand;
+    }
+
     /// <summary>
-    /// Computes an <c>auth_key</c> value for a path. A convenience for tools and tests: the provider's
-    /// own signing builds the whole URL in one allocation instead.
+    /// Computes an <c>auth_key</c> value for a path. A convenience for tools and tests: the signer's
+    /// own URLs are built whole in one allocation instead.
     /// </summary>
     /// <param name="uri">The path hashed, e.g. <c>/live/room_1001.flv</c> (no query string).</param>
     /// <param name="timestamp">The <c>timestamp</c> field, Unix seconds.</param>
@@ -45,11 +79,70 @@ public static class AliyunUrlAuth
         string prefix = string.Create(CultureInfo.InvariantCulture, $"{timestamp}-{rand}-{uid}");
         return prefix + "-" + VendorHashes.Md5Hex(Encoding.UTF8.GetBytes($"{uri}-{prefix}-{key}"));
     }
+
+    /// <summary>Signs a push URL.</summary>
+    /// <param name="stream">The stream; app and stream name must follow Aliyun's rule (letters, digits, <c>_ - =</c>).</param>
+    /// <param name="expiresAt">The <c>timestamp</c> signed (see the remarks).</param>
+    /// <param name="protocol"><see cref="StreamProtocol.Rtmp"/>, <see cref="StreamProtocol.Artc"/> or <see cref="StreamProtocol.Srt"/>.</param>
+    /// <exception cref="ArgumentException">A name is outside Aliyun's rule.</exception>
+    public string CreatePushUrl(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        AliyunNames.Require(stream, nameof(stream));
+        long timestamp = expiresAt.ToUnixTimeSeconds();
+        Guid? rand = _randomize ? Guid.NewGuid() : null;
+        return protocol switch
+        {
+            StreamProtocol.Rtmp => _pushSigner.Sign(_rtmpPushPrefix, stream.App, stream.Name, null, string.Empty, string.Empty, timestamp, _uid, rand),
+            StreamProtocol.Artc => _pushSigner.Sign(_artcPushPrefix, stream.App, stream.Name, null, string.Empty, string.Empty, timestamp, _uid, rand),
+            StreamProtocol.Srt => _pushSigner.Sign(_srtPushPrefix, stream.App, stream.Name, null, string.Empty, ",m=publish", timestamp, _uid, rand),
+            _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, $"Aliyun does not take {protocol} pushes."),
+        };
+    }
+
+    /// <summary>Signs play URLs for <paramref name="protocols"/>, in that order.</summary>
+    /// <param name="stream">The stream; app and stream name must follow Aliyun's rule.</param>
+    /// <param name="expiresAt">The <c>timestamp</c> signed (see the remarks).</param>
+    /// <param name="protocols">RTMP, HTTP-FLV, HLS and ARTC.</param>
+    /// <param name="rendition">A transcoding template id: the stream becomes <c>{Stream}_{rendition}</c> in path and signature.</param>
+    /// <exception cref="ArgumentException">A name or the rendition is outside Aliyun's rule.</exception>
+    public PlayUrl[] CreatePlayUrls(StreamId stream, DateTimeOffset expiresAt, IReadOnlyList<StreamProtocol> protocols, string? rendition)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(protocols);
+        AliyunNames.Require(stream, nameof(stream));
+        if (rendition is not null && !AliyunNames.IsValid(rendition))
+        {
+            throw new ArgumentException($"Aliyun transcoding template id '{rendition}' may hold only letters, digits, '_', '-' and '='.", nameof(rendition));
+        }
+
+        long timestamp = expiresAt.ToUnixTimeSeconds();
+        Guid? rand = _randomize ? Guid.NewGuid() : null;
+        var urls = new PlayUrl[protocols.Count];
+        for (int i = 0; i < urls.Length; i++)
+        {
+            StreamProtocol protocol = protocols[i];
+            string url = protocol switch
+            {
+                StreamProtocol.Rtmp => _playSigner.Sign(_rtmpPlayPrefix, stream.App, stream.Name, rendition, string.Empty, string.Empty, timestamp, _uid, rand),
+                StreamProtocol.HttpFlv => _playSigner.Sign(_httpPlayPrefix, stream.App, stream.Name, rendition, ".flv", string.Empty, timestamp, _uid, rand),
+                StreamProtocol.Hls => _playSigner.Sign(_httpPlayPrefix, stream.App, stream.Name, rendition, ".m3u8", string.Empty, timestamp, _uid, rand),
+                StreamProtocol.Artc => _playSigner.Sign(_artcPlayPrefix, stream.App, stream.Name, rendition, string.Empty, string.Empty, timestamp, _uid, rand),
+                _ => throw new ArgumentOutOfRangeException(nameof(protocols), protocol, $"Aliyun does not play {protocol}."),
+            };
+            urls[i] = new PlayUrl(protocol, url);
+        }
+
+        return urls;
+    }
+
+    /// <summary>Shows no key.</summary>
+    public override string ToString() => $"AliyunUrlSigner {{ Push = {_rtmpPushPrefix}, Play = {_httpPlayPrefix} }}";
 }
 
 /// <summary>
 /// Signs URLs of one domain key on the hot path: the hash input is written into a stack buffer, MD5'd
-/// with the static a static, allocation-free MD5, and the URL is written by
+/// with a static, allocation-free MD5, and the URL is written by
 /// <see cref="string.Create{TState}(int, TState, SpanAction{char, TState})"/> — the string is the only allocation.
 /// </summary>
 internal sealed class TypeAUrlSigner

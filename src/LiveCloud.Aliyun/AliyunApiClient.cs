@@ -3,67 +3,73 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LiveCloud.Aliyun.Signing;
 using LiveCloud.Http;
+using LiveCloud.Json;
 
 namespace LiveCloud.Aliyun;
 
 /// <summary>
 /// The Aliyun ApsaraVideo Live OpenAPI (<c>live.aliyuncs.com</c>, version 2016-11-01) calls LiveCloud uses.
 /// Every call goes through the provider's <see cref="VendorHttpPipeline"/>, built and signed afresh per
-/// attempt. Reach it from the provider with <c>provider.GetService(typeof(AliyunLiveClient))</c>.
+/// attempt. Reach it from the provider with <c>provider.GetService(typeof(AliyunApiClient))</c>.
 /// </summary>
 /// <remarks>
+/// <para>Errors arrive as a non-2xx answer with <c>{RequestId, HostId, Code, Message, Recommend}</c> (<c>Throttling.User</c>
+/// usually as HTTP 400), sometimes as a 2xx body with <c>Code</c> and no <c>RequestId</c>; <see cref="ReadError"/> turns
+/// both into the typed exceptions of <see cref="AliyunErrors.Classify"/>, with <c>x-acs-retry-after</c> as
+/// <see cref="LiveCloudThrottledException.RetryAfter"/>.</para>
+/// <para>
 /// Retry safety: <c>Describe*</c> calls are reads. <c>ForbidLiveStream</c> (blacklisting, not
 /// <c>Oneshot</c>) and <c>ResumeLiveStream</c> set a state to an absolute value, so repeating them after
 /// an ambiguous failure ends in the same state: retried as idempotent writes. <c>RealTimeRecordCommand</c>
 /// is treated the same way (see <see cref="RealTimeRecordCommandAsync"/>). A kick (<c>ForbidLiveStream
 /// Oneshot=yes</c>), <c>AddLiveAppRecordConfig</c> and <c>DeleteLiveAppRecordConfig</c> are never retried:
 /// a second kick could hit a broadcaster who reconnected, and Aliyun does not document the record-config
-/// calls as idempotent.
+/// calls as idempotent.</para>
 /// </remarks>
-public class AliyunLiveClient
+public class AliyunApiClient : VendorApiClient
 {
-    private const string ProviderName = AliyunOptions.SectionName;
-    private readonly VendorHttpPipeline _pipeline;
-    private readonly AliyunRequestFactory _requests;
+    // A recorded index file longer than this is a misreading; its start and end are used instead.
+    private const double MaxDurationSeconds = 366 * 24 * 3600;
+
+    private readonly AliyunRequestFactory _requests = null!;
 
     /// <summary>Creates the client.</summary>
     /// <param name="options">Validated options (credentials, endpoint, signature version).</param>
-    /// <param name="pipeline">The vendor pipeline every call goes through.</param>
+    /// <param name="pipeline">The provider's vendor pipeline; its name is the provider name errors carry.</param>
     /// <param name="timeProvider">The clock of request timestamps.</param>
     /// <param name="nonceSource">Makes each request's signature nonce; a random UUID when <see langword="null"/>.</param>
-    public AliyunLiveClient(AliyunOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, Func<string>? nonceSource = null)
+    public AliyunApiClient(AliyunOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, Func<string>? nonceSource = null)
+        : base(pipeline)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        _pipeline = pipeline;
         _requests = new AliyunRequestFactory(options, timeProvider ?? TimeProvider.System, nonceSource ?? (static () => Guid.NewGuid().ToString("D")));
+    }
+
+    /// <summary>For test doubles that override the operations they need.</summary>
+    protected AliyunApiClient()
+    {
     }
 
     /// <summary><c>DescribeLiveUserDomains</c>, every page: the account's ingest (<c>liveEdge</c>) and streaming (<c>liveVideo</c>) domains.</summary>
     /// <param name="pageSize">Domains per page (1–50).</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
-    public virtual async IAsyncEnumerable<LiveDomain> DescribeLiveUserDomainsAsync(int pageSize = 50, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public virtual IAsyncEnumerable<LiveDomain> DescribeLiveUserDomainsAsync(int pageSize = 50, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 50);
-        await foreach (JsonElement item in PagesAsync("DescribeLiveUserDomains", [], "PageNumber", "PageSize", pageSize, "Domains", "PageData", "TotalCount", cancellationToken).ConfigureAwait(false))
-        {
-            yield return ToDomain(item, "LiveDomainStatus");
-        }
+        return PagesAsync("DescribeLiveUserDomains", [], "PageNumber", "PageSize", pageSize, "Domains", "PageData", "TotalCount", static item => ToDomain(item, "LiveDomainStatus"), cancellationToken);
     }
 
     /// <summary><c>DescribeLiveDomainDetail</c>: the domain's status and the CNAME Aliyun assigned it.</summary>
     /// <exception cref="LiveCloudNotFoundException">Aliyun does not know the domain.</exception>
-    public virtual async Task<LiveDomain> DescribeLiveDomainDetailAsync(string domain, CancellationToken cancellationToken = default)
+    public virtual Task<LiveDomain> DescribeLiveDomainDetailAsync(string domain, CancellationToken cancellationToken = default)
     {
         HostName.Validate(domain, nameof(domain));
-        JsonElement root = await SendAsync(VendorOperation.Read("DescribeLiveDomainDetail"), [new("DomainName", domain)], cancellationToken).ConfigureAwait(false);
-        if (!root.TryGetProperty("DomainDetail", out JsonElement detail) || detail.ValueKind != JsonValueKind.Object)
-        {
-            throw Malformed("DescribeLiveDomainDetail", "DomainDetail");
-        }
-
-        return ToDomain(detail, "DomainStatus");
+        return CallAsync(
+            VendorOperation.Read("DescribeLiveDomainDetail"),
+            [new("DomainName", domain)],
+            static root => root.GetObject("DomainDetail") is { } detail ? ToDomain(detail, "DomainStatus") : throw new FormatException("the answer has no DomainDetail object"),
+            cancellationToken);
     }
 
     /// <summary><c>DescribeLiveStreamsOnlineList</c>, every page.</summary>
@@ -82,14 +88,14 @@ public class AliyunLiveClient
         Add(parameters, "AppName", appName);
         Add(parameters, "StreamName", streamName);
         parameters.Add(new("QueryType", strict ? "strict" : "fuzzy"));
-        return Map(PagesAsync("DescribeLiveStreamsOnlineList", parameters, "PageNum", "PageSize", pageSize, "OnlineInfo", "LiveStreamOnlineInfo", "TotalNum", cancellationToken), static item => new AliyunOnlineStreamInfo(
-            Text(item, "DomainName") ?? string.Empty,
-            Text(item, "AppName") ?? string.Empty,
-            Text(item, "StreamName") ?? string.Empty,
+        return PagesAsync("DescribeLiveStreamsOnlineList", parameters, "PageNum", "PageSize", pageSize, "OnlineInfo", "LiveStreamOnlineInfo", "TotalNum", static item => new AliyunOnlineStreamInfo(
+            item.GetText("DomainName") ?? string.Empty,
+            item.GetText("AppName") ?? string.Empty,
+            item.GetText("StreamName") ?? string.Empty,
             Time(item, "PublishTime"),
-            Text(item, "PublishUrl"),
-            Text(item, "ClientIp"),
-            string.Equals(Text(item, "Transcoded"), "yes", StringComparison.OrdinalIgnoreCase)));
+            item.GetText("PublishUrl"),
+            item.GetText("ClientIp"),
+            string.Equals(item.GetText("Transcoded"), "yes", StringComparison.OrdinalIgnoreCase)), cancellationToken);
     }
 
     /// <summary>
@@ -126,7 +132,7 @@ public class AliyunLiveClient
         }
 
         VendorOperation operation = oneshot ? VendorOperation.Write("ForbidLiveStream") : VendorOperation.IdempotentWrite("ForbidLiveStream");
-        return SendAsync(operation, parameters, cancellationToken);
+        return CallAsync(operation, parameters, cancellationToken);
     }
 
     /// <summary><c>ResumeLiveStream</c>: allows a blacklisted stream again (idempotent: the end state is "allowed").</summary>
@@ -135,7 +141,7 @@ public class AliyunLiveClient
         HostName.Validate(pushDomain, nameof(pushDomain));
         ArgumentException.ThrowIfNullOrEmpty(appName);
         ArgumentException.ThrowIfNullOrEmpty(streamName);
-        return SendAsync(
+        return CallAsync(
             VendorOperation.IdempotentWrite("ResumeLiveStream"),
             [new("DomainName", pushDomain), new("AppName", appName), new("StreamName", streamName), new("LiveStreamType", "publisher")],
             cancellationToken);
@@ -175,7 +181,7 @@ public class AliyunLiveClient
             Add(parameters, prefix + "CycleDuration", format.CycleDuration);
         }
 
-        return SendAsync(VendorOperation.Write("AddLiveAppRecordConfig"), parameters, cancellationToken);
+        return CallAsync(VendorOperation.Write("AddLiveAppRecordConfig"), parameters, cancellationToken);
     }
 
     /// <summary><c>DeleteLiveAppRecordConfig</c> (never retried: a repeat after success reports "not found").</summary>
@@ -185,7 +191,7 @@ public class AliyunLiveClient
         ArgumentException.ThrowIfNullOrEmpty(appName);
         var parameters = new List<KeyValuePair<string, string>> { new("DomainName", domain), new("AppName", appName) };
         Add(parameters, "StreamName", streamName);
-        return SendAsync(VendorOperation.Write("DeleteLiveAppRecordConfig"), parameters, cancellationToken);
+        return CallAsync(VendorOperation.Write("DeleteLiveAppRecordConfig"), parameters, cancellationToken);
     }
 
     /// <summary><c>DescribeLiveRecordConfig</c>, every page.</summary>
@@ -202,22 +208,22 @@ public class AliyunLiveClient
         var parameters = new List<KeyValuePair<string, string>> { new("DomainName", domain) };
         Add(parameters, "AppName", appName);
         Add(parameters, "StreamName", streamName);
-        return Map(PagesAsync("DescribeLiveRecordConfig", parameters, "PageNum", "PageSize", pageSize, "LiveAppRecordList", "LiveAppRecord", "TotalNum", cancellationToken), static item =>
+        return PagesAsync("DescribeLiveRecordConfig", parameters, "PageNum", "PageSize", pageSize, "LiveAppRecordList", "LiveAppRecord", "TotalNum", static item =>
             new AliyunRecordConfig(
-                Text(item, "AppName") ?? string.Empty,
-                Text(item, "OssEndpoint") ?? string.Empty,
-                Text(item, "OssBucket") ?? string.Empty,
+                item.GetText("AppName") ?? string.Empty,
+                item.GetText("OssEndpoint") ?? string.Empty,
+                item.GetText("OssBucket") ?? string.Empty,
                 [.. Items(item, "RecordFormatList", "RecordFormat").Select(f => new AliyunRecordFormat(
-                    Text(f, "Format") ?? string.Empty,
-                    Text(f, "OssObjectPrefix") ?? string.Empty,
-                    Text(f, "SliceOssObjectPrefix"),
-                    (int?)Number(f, "SliceDuration"),
-                    (int?)Number(f, "CycleDuration")))])
+                    f.GetText("Format") ?? string.Empty,
+                    f.GetText("OssObjectPrefix") ?? string.Empty,
+                    f.GetText("SliceOssObjectPrefix"),
+                    ToInt(f.GetInt64("SliceDuration")),
+                    ToInt(f.GetInt64("CycleDuration"))))])
             {
-                StreamName = string.IsNullOrEmpty(Text(item, "StreamName")) ? null : Text(item, "StreamName"),
-                OnDemand = (int?)(Number(item, "OnDemond") ?? Number(item, "OnDemand")),
-                DelayTime = (int?)Number(item, "DelayTime"),
-            });
+                StreamName = item.GetText("StreamName") is { Length: > 0 } streamName ? streamName : null,
+                OnDemand = ToInt(item.GetInt64("OnDemond")) ?? ToInt(item.GetInt64("OnDemand")),
+                DelayTime = ToInt(item.GetInt64("DelayTime")),
+            }, cancellationToken);
     }
 
     /// <summary>
@@ -244,7 +250,7 @@ public class AliyunLiveClient
             AliyunRecordCommand.Restart => "restart",
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown record command."),
         };
-        return SendAsync(
+        return CallAsync(
             VendorOperation.IdempotentWrite("RealTimeRecordCommand"),
             [new("DomainName", domain), new("AppName", appName), new("StreamName", streamName), new("Command", text)],
             cancellationToken);
@@ -273,24 +279,23 @@ public class AliyunLiveClient
             new("StartTime", AliyunRequestFactory.FormatTimestamp(startTime)),
             new("EndTime", AliyunRequestFactory.FormatTimestamp(endTime)),
         ];
-        return Map(PagesAsync("DescribeLiveStreamRecordIndexFiles", parameters, "PageNum", "PageSize", pageSize, "RecordIndexInfoList", "RecordIndexInfo", "TotalNum", cancellationToken), static item =>
+        return PagesAsync("DescribeLiveStreamRecordIndexFiles", parameters, "PageNum", "PageSize", pageSize, "RecordIndexInfoList", "RecordIndexInfo", "TotalNum", static item =>
         {
             DateTimeOffset start = Time(item, "StartTime") ?? DateTimeOffset.UnixEpoch;
             DateTimeOffset end = Time(item, "EndTime") ?? start;
-            double? seconds = Number(item, "Duration");
             return new AliyunRecordIndexFile(
-                Text(item, "RecordId") ?? string.Empty,
-                Text(item, "RecordUrl") ?? string.Empty,
-                Text(item, "AppName") ?? string.Empty,
-                Text(item, "StreamName") ?? string.Empty,
-                Text(item, "OssBucket"),
-                Text(item, "OssEndpoint"),
-                Text(item, "OssObject"),
+                item.GetText("RecordId") ?? string.Empty,
+                item.GetText("RecordUrl") ?? string.Empty,
+                item.GetText("AppName") ?? string.Empty,
+                item.GetText("StreamName") ?? string.Empty,
+                item.GetText("OssBucket"),
+                item.GetText("OssEndpoint"),
+                item.GetText("OssObject"),
                 start,
                 end,
-                seconds is { } s ? TimeSpan.FromSeconds(s) : end - start,
-                Text(item, "Format") ?? "m3u8");
-        });
+                item.GetDouble("Duration") is { } s and >= 0 and <= MaxDurationSeconds ? TimeSpan.FromSeconds(s) : end - start,
+                item.GetText("Format") ?? "m3u8");
+        }, cancellationToken);
     }
 
     /// <summary><c>DescribeLiveDomainTrafficData</c>: downstream traffic per interval (bytes; monitoring data, not billing data).</summary>
@@ -299,7 +304,7 @@ public class AliyunLiveClient
     /// <param name="endTime">The range's end.</param>
     /// <param name="interval">300 (default), 3600 or 86400 seconds.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public virtual async Task<IReadOnlyList<AliyunTrafficSample>> DescribeLiveDomainTrafficDataAsync(string? domain, DateTimeOffset startTime, DateTimeOffset endTime, int interval = 300, CancellationToken cancellationToken = default)
+    public virtual Task<IReadOnlyList<AliyunTrafficSample>> DescribeLiveDomainTrafficDataAsync(string? domain, DateTimeOffset startTime, DateTimeOffset endTime, int interval = 300, CancellationToken cancellationToken = default)
     {
         if (interval is not (300 or 3600 or 86400))
         {
@@ -313,60 +318,81 @@ public class AliyunLiveClient
             new("Interval", interval.ToString(CultureInfo.InvariantCulture)),
         };
         Add(parameters, "DomainName", domain);
-        JsonElement root = await SendAsync(VendorOperation.Read("DescribeLiveDomainTrafficData"), parameters, cancellationToken).ConfigureAwait(false);
-        return [.. Items(root, "TrafficDataPerInterval", "DataModule").Select(m => new AliyunTrafficSample(
-            Time(m, "TimeStamp") ?? DateTimeOffset.UnixEpoch,
-            Number(m, "TrafficValue") ?? 0,
-            Number(m, "HttpTrafficValue") ?? 0,
-            Number(m, "HttpsTrafficValue") ?? 0))];
+        return CallAsync<IReadOnlyList<AliyunTrafficSample>>(
+            VendorOperation.Read("DescribeLiveDomainTrafficData"),
+            parameters,
+            static root => [.. Items(root, "TrafficDataPerInterval", "DataModule").Select(m => new AliyunTrafficSample(
+                Time(m, "TimeStamp") ?? DateTimeOffset.UnixEpoch,
+                m.GetDouble("TrafficValue") ?? 0,
+                m.GetDouble("HttpTrafficValue") ?? 0,
+                m.GetDouble("HttpsTrafficValue") ?? 0))],
+            cancellationToken);
     }
 
-    private async Task<JsonElement> SendAsync(VendorOperation operation, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        string action = operation.Name;
-        return await _pipeline.SendAsync(
-            operation,
-            () => _requests.Create(action, parameters),
-            (response, token) => ReadAsync(action, response, token),
-            cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Shows the endpoint only.</summary>
+    public override string ToString() => $"AliyunApiClient {{ Endpoint = {_requests?.Endpoint} }}";
 
-    private static async Task<JsonElement> ReadAsync(string action, HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Aliyun's envelope: a non-2xx answer with <c>{RequestId, HostId, Code, Message, Recommend}</c> (the request id
+    /// also in <c>x-acs-request-id</c>), classified by <see cref="AliyunErrors.Classify"/> on its code (by status when it
+    /// has none), with a positive <c>x-acs-retry-after</c> (milliseconds) as the retry delay. A 2xx answer is an error
+    /// too when it is not a JSON object, or when it holds <c>Code</c> and no <c>RequestId</c>.
+    /// </summary>
+    /// <inheritdoc />
+    protected override VendorError? ReadError(VendorOperation operation, VendorResponse response)
     {
-        string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        ArgumentNullException.ThrowIfNull(response);
+        JsonElement? body = response.TryGetJson(out JsonElement root) && root.ValueKind == JsonValueKind.Object ? root : null;
+        string? code = Field(body, "Code") ?? Field(body, "code");
+        if (response.IsSuccessStatusCode)
         {
-            throw AliyunErrors.ToException(ProviderName, action, response, body);
+            if (body is not { } answer)
+            {
+                return new VendorError(ProviderName, operation.Name, VendorErrorKind.Failed, null, "the answer is not a JSON object", response.Header(AliyunErrors.RequestIdHeader), response.Status);
+            }
+
+            if (code is null || answer.TryGetProperty("RequestId", out _))
+            {
+                return null;
+            }
         }
 
+        return new VendorError(
+            ProviderName,
+            operation.Name,
+            AliyunErrors.Classify(code, response.Status),
+            code,
+            Field(body, "Message") ?? Field(body, "message"),
+            Field(body, "RequestId") ?? Field(body, "requestId") ?? response.Header(AliyunErrors.RequestIdHeader),
+            response.Status)
+        {
+            RetryAfter = AliyunErrors.RetryAfter(response.Header(AliyunErrors.RetryAfterHeader)),
+        };
+    }
+
+    // An error body's text, or null when absent or not decodable (an error must still be reported).
+    private static string? Field(JsonElement? body, string name)
+    {
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw Malformed(action, "a JSON object");
-            }
-
-            if (doc.RootElement.TryGetProperty("Code", out JsonElement code) && code.ValueKind == JsonValueKind.String && !doc.RootElement.TryGetProperty("RequestId", out _))
-            {
-                // An error shape inside a 2xx: classify it like any other error.
-                throw AliyunErrors.ToException(ProviderName, action, response, body);
-            }
-
-            return doc.RootElement.Clone();
+            return body?.GetText(name);
         }
-        catch (JsonException ex)
+        catch (FormatException)
         {
-            throw new LiveCloudException($"{ProviderName} {action} answered HTTP {(int)response.StatusCode} with a body that is not JSON.", ex)
-            {
-                Provider = ProviderName,
-                Status = response.StatusCode,
-            };
+            return null;
         }
     }
 
-    private async IAsyncEnumerable<JsonElement> PagesAsync(
+    private Task<T> CallAsync<T>(VendorOperation operation, IReadOnlyList<KeyValuePair<string, string>> parameters, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return SendAsync(operation, () => _requests.Create(operation.Name, parameters), response => read(response.Json), cancellationToken);
+    }
+
+    private Task<bool> CallAsync(VendorOperation operation, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken) =>
+        CallAsync(operation, parameters, static _ => true, cancellationToken);
+
+    private async IAsyncEnumerable<T> PagesAsync<T>(
         string action,
         IReadOnlyList<KeyValuePair<string, string>> filter,
         string pageNumberName,
@@ -375,93 +401,59 @@ public class AliyunLiveClient
         string wrapper,
         string itemName,
         string totalName,
+        Func<JsonElement, T> map,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (int page = 1; ; page++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var parameters = new List<KeyValuePair<string, string>>(filter)
             {
                 new(pageNumberName, page.ToString(CultureInfo.InvariantCulture)),
                 new(pageSizeName, pageSize.ToString(CultureInfo.InvariantCulture)),
             };
-            JsonElement root = await SendAsync(VendorOperation.Read(action), parameters, cancellationToken).ConfigureAwait(false);
-            int count = 0;
-            foreach (JsonElement item in Items(root, wrapper, itemName))
+            Page<T> result = await CallAsync(
+                VendorOperation.Read(action),
+                parameters,
+                root => new Page<T>([.. Items(root, wrapper, itemName).Select(map)], root.GetInt64(pageSizeName), root.GetInt64("TotalPage"), root.GetInt64(totalName)),
+                cancellationToken).ConfigureAwait(false);
+            foreach (T item in result.Items)
             {
-                count++;
                 yield return item;
             }
 
             // The vendor may cap the page size below what was asked: trust what it says it used.
-            long effectiveSize = (long?)Number(root, pageSizeName) is > 0 and var s ? s : pageSize;
+            long effectiveSize = result.PageSize is > 0 and long used ? used : pageSize;
+            int count = result.Items.Count;
             if (count == 0
-                || (Number(root, "TotalPage") is { } totalPages && page >= totalPages)
-                || (Number(root, totalName) is { } total ? page * effectiveSize >= total : count < effectiveSize))
+                || (result.TotalPages is { } totalPages && page >= totalPages)
+                || (result.Total is { } total ? page * effectiveSize >= total : count < effectiveSize))
             {
                 yield break;
             }
         }
     }
 
-    private static async IAsyncEnumerable<T> Map<T>(IAsyncEnumerable<JsonElement> items, Func<JsonElement, T> map)
-    {
-        await foreach (JsonElement item in items.ConfigureAwait(false))
-        {
-            yield return map(item);
-        }
-    }
+    private readonly record struct Page<T>(List<T> Items, long? PageSize, long? TotalPages, long? Total);
 
     private static LiveDomain ToDomain(JsonElement item, string statusName)
     {
-        string name = Text(item, "DomainName") ?? throw Malformed("domain", "DomainName");
-        string status = Text(item, statusName) ?? Text(item, "DomainStatus") ?? "unknown";
-        DomainKind kind = string.Equals(Text(item, "LiveDomainType"), "liveEdge", StringComparison.OrdinalIgnoreCase) ? DomainKind.Push : DomainKind.Play;
-        string? cname = Text(item, "Cname");
+        string name = item.GetText("DomainName") ?? throw new FormatException("a domain has no DomainName");
+        string status = item.GetText(statusName) ?? item.GetText("DomainStatus") ?? "unknown";
+        DomainKind kind = string.Equals(item.GetText("LiveDomainType"), "liveEdge", StringComparison.OrdinalIgnoreCase) ? DomainKind.Push : DomainKind.Play;
+        string? cname = item.GetText("Cname");
         return new LiveDomain(HostName.Normalize(name), kind, string.Equals(status, "online", StringComparison.OrdinalIgnoreCase), status, string.IsNullOrWhiteSpace(cname) ? null : HostName.Normalize(cname));
     }
 
     /// <summary>Aliyun wraps lists: <c>{"Wrapper":{"Item":[…]}}</c>; a missing or empty wrapper is an empty list.</summary>
-    internal static IEnumerable<JsonElement> Items(JsonElement root, string wrapper, string item)
-    {
-        if (root.ValueKind == JsonValueKind.Object
-            && root.TryGetProperty(wrapper, out JsonElement outer)
-            && outer.ValueKind == JsonValueKind.Object
-            && outer.TryGetProperty(item, out JsonElement list)
-            && list.ValueKind == JsonValueKind.Array)
-        {
-            return list.EnumerateArray();
-        }
+    private static IEnumerable<JsonElement> Items(JsonElement root, string wrapper, string item) =>
+        root.GetObject(wrapper) is { } outer ? outer.GetArray(item) : [];
 
-        return [];
-    }
+    // A count or duration the answer gives as a number; one that does not fit an int is not trusted.
+    private static int? ToInt(long? value) => value is >= int.MinValue and <= int.MaxValue ? (int)value : null;
 
-    internal static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out JsonElement value) ? value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        } : null;
-
-    /// <summary>A number Aliyun may send as a JSON number or as a string (<c>"TrafficValue":"1024"</c>).</summary>
-    internal static double? Number(JsonElement element, string name)
-    {
-        if (!element.TryGetProperty(name, out JsonElement value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number => value.GetDouble(),
-            JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => d,
-            _ => null,
-        };
-    }
-
-    internal static DateTimeOffset? Time(JsonElement element, string name) =>
-        Text(element, name) is { Length: > 0 } text
+    // ISO 8601 UTC times (2026-11-24T08:00:00Z), as the answers carry them.
+    private static DateTimeOffset? Time(JsonElement element, string name) =>
+        element.GetText(name) is { Length: > 0 } text
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset value)
             ? value
             : null;
@@ -482,6 +474,4 @@ public class AliyunLiveClient
         }
     }
 
-    private static LiveCloudException Malformed(string action, string what) =>
-        new($"{ProviderName} {action} answered without {what}.") { Provider = ProviderName };
 }
