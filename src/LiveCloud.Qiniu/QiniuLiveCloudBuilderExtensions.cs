@@ -1,5 +1,4 @@
 using LiveCloud;
-using LiveCloud.Dns;
 using LiveCloud.Qiniu;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -8,25 +7,24 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class QiniuLiveCloudBuilderExtensions
 {
     /// <summary>
-    /// Adds the Qiniu provider, configured from <c>LiveCloud:Qiniu</c> (<see cref="QiniuOptions"/>) and then
-    /// <paramref name="configure"/>, validated at start-up, as the keyed <see cref="IStreamProvider"/> <c>Qiniu</c>.
-    /// Its management calls go through the named HTTP client <c>LiveCloud.Qiniu</c> and the shared vendor pipeline.
+    /// Adds every configured Qiniu provider: <c>LiveCloud:Qiniu</c>, and any other section with <c>"Type": "Qiniu"</c>
+    /// (a second account or hub under its own name). Options are validated at start-up (messages name the full key,
+    /// e.g. <c>LiveCloud:Qiniu:SecretKey is required.</c>); management calls go through the provider's named HTTP
+    /// client and the shared vendor pipeline.
     /// </summary>
     /// <param name="builder">The LiveCloud builder.</param>
-    /// <param name="configure">Code-side settings applied after binding.</param>
+    /// <param name="configure">Code-side configuration applied after binding.</param>
     /// <returns>The builder, for chaining.</returns>
     public static LiveCloudBuilder AddQiniu(this LiveCloudBuilder builder, Action<QiniuOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddVendorHttpClient(QiniuStreamProvider.ProviderName);
-        return builder.AddProvider<QiniuStreamProvider, QiniuOptions>(
-            QiniuStreamProvider.ProviderName,
-            static (services, options) => new QiniuStreamProvider(
-                options,
-                LiveCloudBuilder.CreatePipeline(services, QiniuStreamProvider.ProviderName, options.Resilience, options.Endpoint),
-                services.GetService<TimeProvider>(),
-                services.GetService<ICnameVerifier>()),
-            QiniuOptions.Validate,
+        return builder.AddProvider(
+            QiniuOptions.ProviderName,
+            static context => new QiniuStreamProvider(
+                context.Options,
+                context.CreatePipeline(context.Options.Endpoint),
+                context.TimeProvider,
+                context.CnameVerifier),
             configure);
     }
 }
