@@ -1,7 +1,7 @@
 namespace LiveCloud.Qiniu;
 
 /// <summary>Qiniu's name rules for hubs and stream titles.</summary>
-public static class QiniuNames
+internal static class QiniuNames
 {
     /// <summary>The shortest stream title Pili accepts.</summary>
     public const int MinStreamLength = 4;

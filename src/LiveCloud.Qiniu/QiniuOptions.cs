@@ -1,15 +1,18 @@
+using LiveCloud.Configuration;
 using LiveCloud.Costs;
-using LiveCloud.Http;
 
 namespace LiveCloud.Qiniu;
 
 /// <summary>
 /// Settings of the Qiniu Pili provider (configuration section <c>LiveCloud:Qiniu</c>). The provider
 /// serves one hub: a <see cref="StreamId"/>'s <see cref="StreamId.App"/> is that hub.
+/// <see cref="ToString"/> never shows the secrets (<see cref="SecretKey"/>, <see cref="PushKey"/>, <see cref="PlayKey"/>, <see cref="CallbackToken"/>).
 /// </summary>
-/// <remarks><see cref="ToString"/> never shows <see cref="SecretKey"/>, <see cref="PushKey"/>, <see cref="PlayKey"/> or <see cref="CallbackToken"/>.</remarks>
-public sealed class QiniuOptions
+public sealed class QiniuOptions : VendorOptions
 {
+    /// <summary>The provider type's name, also its default provider and section name, <c>Qiniu</c>.</summary>
+    public const string ProviderName = "Qiniu";
+
     /// <summary>The default management endpoint, <c>https://pili.qiniuapi.com/</c>.</summary>
     public static readonly Uri DefaultEndpoint = new("https://pili.qiniuapi.com/");
 
@@ -63,92 +66,42 @@ public sealed class QiniuOptions
     /// <summary>The management API endpoint; <see cref="DefaultEndpoint"/> unless tests point it at an emulator.</summary>
     public Uri Endpoint { get; set; } = DefaultEndpoint;
 
-    /// <summary>Retry, timeout and circuit-breaker settings of management calls.</summary>
-    public VendorResilienceOptions Resilience { get; set; } = new();
-
     /// <summary>
     /// Your own prices (configuration <c>LiveCloud:Qiniu:Prices</c>), laid over the embedded list prices. Qiniu
     /// publishes no live traffic or bandwidth price, so estimates need at least one of those set here.
     /// </summary>
     public PriceOverrides Prices { get; set; } = new();
 
-    /// <summary>Shows the non-secret settings only.</summary>
+    /// <inheritdoc />
+    protected override void Validate(OptionChecks check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        check.Required(AccessKey, nameof(AccessKey));
+        check.Required(SecretKey, nameof(SecretKey));
+        check.Required(Hub, nameof(Hub));
+        if (!string.IsNullOrWhiteSpace(Hub))
+        {
+            check.That(QiniuNames.IsValidHub(Hub), nameof(Hub), $"'{Hub}' may hold only letters, digits, '_' and '-' (at most {QiniuNames.MaxHubLength}).");
+        }
+
+        check.HostName(PushDomain, nameof(PushDomain));
+        if (!QiniuUrlSigner.TryParseSecurity(PushSecurity, out QiniuPushSecurity security))
+        {
+            check.Fail(nameof(PushSecurity), $"must be one of expiry_sk, expiry, static, none; got '{PushSecurity}'.");
+        }
+        else if (security is QiniuPushSecurity.Expiry or QiniuPushSecurity.Static)
+        {
+            check.Required(PushKey, nameof(PushKey), $" when {check.PathOf(nameof(PushSecurity))} is '{PushSecurity}'");
+        }
+
+        check.HostName(RtmpPlayDomain, nameof(RtmpPlayDomain), required: false);
+        check.HostName(HlsPlayDomain, nameof(HlsPlayDomain), required: false);
+        check.HostName(FlvPlayDomain, nameof(FlvPlayDomain), required: false);
+        check.HttpUrl(Endpoint, nameof(Endpoint), DefaultEndpoint);
+    }
+
+    /// <summary>Shows the non-secret settings; secrets appear only as whether they are set.</summary>
     public override string ToString() =>
-        $"QiniuOptions {{ AccessKey = {AccessKey}, Hub = {Hub}, PushDomain = {PushDomain}, PushSecurity = {PushSecurity}, RtmpPlayDomain = {RtmpPlayDomain}, HlsPlayDomain = {HlsPlayDomain}, FlvPlayDomain = {FlvPlayDomain}, SignedPlay = {!string.IsNullOrEmpty(PlayKey)}, Endpoint = {Endpoint} }}";
-
-    /// <summary>Adds one message per missing or bad key to <paramref name="failures"/>, each naming the full key.</summary>
-    /// <param name="options">The options to check.</param>
-    /// <param name="sectionPath">The section path, e.g. <c>LiveCloud:Qiniu</c>.</param>
-    /// <param name="failures">Where the messages go.</param>
-    public static void Validate(QiniuOptions options, string sectionPath, ICollection<string> failures)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(failures);
-        string key = sectionPath + ":";
-        Required(options.AccessKey, key + nameof(AccessKey), failures);
-        Required(options.SecretKey, key + nameof(SecretKey), failures);
-        if (Required(options.Hub, key + nameof(Hub), failures) && !QiniuNames.IsValidHub(options.Hub))
-        {
-            failures.Add($"{key}{nameof(Hub)} '{options.Hub}' may hold only letters, digits, '_' and '-' (at most {QiniuNames.MaxHubLength}).");
-        }
-
-        if (Required(options.PushDomain, key + nameof(PushDomain), failures))
-        {
-            Host(options.PushDomain!, key + nameof(PushDomain), failures);
-        }
-
-        if (!QiniuUrlSigner.TryParseSecurity(options.PushSecurity, out QiniuPushSecurity security))
-        {
-            failures.Add($"{key}{nameof(PushSecurity)} must be one of expiry_sk, expiry, static, none; got '{options.PushSecurity}'.");
-        }
-        else if (security is QiniuPushSecurity.Expiry or QiniuPushSecurity.Static && string.IsNullOrEmpty(options.PushKey))
-        {
-            failures.Add($"{key}{nameof(PushKey)} is required when {key}{nameof(PushSecurity)} is '{options.PushSecurity}'.");
-        }
-
-        foreach ((string? value, string name) in new[] { (options.RtmpPlayDomain, nameof(RtmpPlayDomain)), (options.HlsPlayDomain, nameof(HlsPlayDomain)), (options.FlvPlayDomain, nameof(FlvPlayDomain)) })
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                Host(value, key + name, failures);
-            }
-        }
-
-        if (options.Endpoint is not { IsAbsoluteUri: true } endpoint || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            failures.Add($"{key}{nameof(Endpoint)} must be an absolute http(s) URL; got '{options.Endpoint}'.");
-        }
-
-        if (options.Resilience is null)
-        {
-            failures.Add($"{key}{nameof(Resilience)} is required.");
-        }
-        else
-        {
-            options.Resilience.Validate(sectionPath, failures);
-        }
-    }
-
-    private static bool Required(string? value, string key, ICollection<string> failures)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            failures.Add($"{key} is required.");
-            return false;
-        }
-
-        return true;
-    }
-
-    private static void Host(string value, string key, ICollection<string> failures)
-    {
-        try
-        {
-            HostName.Validate(value, key);
-        }
-        catch (ArgumentException ex)
-        {
-            failures.Add($"{key}: {ex.Message.Split(" (Parameter", 2)[0]}");
-        }
-    }
+        $"QiniuOptions {{ AccessKey = {AccessKey}, SecretKey = {Secret.Mask(SecretKey)}, Hub = {Hub}, PushDomain = {PushDomain}, PushSecurity = {PushSecurity}, PushKey = {Secret.Mask(PushKey)}, " +
+        $"RtmpPlayDomain = {RtmpPlayDomain}, HlsPlayDomain = {HlsPlayDomain}, FlvPlayDomain = {FlvPlayDomain}, PlayKey = {Secret.Mask(PlayKey)}, CallbackToken = {Secret.Mask(CallbackToken)}, Endpoint = {Endpoint} }}";
 }

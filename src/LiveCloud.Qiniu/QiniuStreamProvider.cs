@@ -1,8 +1,6 @@
 using System.Globalization;
+using System.Net;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using LiveCloud.Costs;
 using LiveCloud.Dns;
 using LiveCloud.Http;
@@ -31,21 +29,16 @@ namespace LiveCloud.Qiniu;
 /// <item>Forbid: <c>disabled</c> until the time given, or for good when none is. Resume: <c>disabledTill</c> 0.
 /// Drop: Pili has no kick call, so the stream is disabled for <see cref="DropBanPeriod"/>, which cuts the push; the
 /// broadcaster may push again after it.</item>
-/// <item>Callbacks: Pili sends <c>Authorization: Qiniu …</c> on connect/disconnect callbacks but documents no way to
-/// verify it (and the callback request given to providers carries no path, which that signature covers), so
-/// callbacks must carry the shared secret <see cref="QiniuOptions.CallbackToken"/> as <c>token</c> in the callback
-/// URL's query or as a static field of the callback <c>vars</c>; it is compared in constant time.</item>
-/// <item>Cost estimates: not yet (no confirmed Pili price table; see the vendor notes).</item>
+/// <item>Callbacks: verified by the shared secret <see cref="QiniuOptions.CallbackToken"/> and parsed by
+/// <see cref="QiniuCallbackVerifier"/>; refused while no token is configured.</item>
+/// <item>Cost estimates: the shared <see cref="CostEngine"/> with Qiniu's list prices (<see cref="ListPriceTable"/>,
+/// embedded from <c>Prices/qiniu-prices.json</c>, dated and cited): transcoding and storage are published, live
+/// traffic and bandwidth are not, so an estimate needs them in <see cref="QiniuOptions.Prices"/> and otherwise throws
+/// <see cref="PriceNotConfirmedException"/> naming the key to set.</item>
 /// </list>
 /// </remarks>
 public sealed class QiniuStreamProvider : StreamProviderBase
 {
-    /// <summary>The provider's name, also its configuration section under <c>LiveCloud</c>.</summary>
-    public const string ProviderName = "Qiniu";
-
-    /// <summary>The configuration section, <c>LiveCloud:Qiniu</c>.</summary>
-    public const string SectionPath = "LiveCloud:Qiniu";
-
     /// <summary>How long <see cref="IStreamProvider.DropStreamAsync"/> disables a stream to cut its push.</summary>
     public static readonly TimeSpan DropBanPeriod = TimeSpan.FromSeconds(5);
 
@@ -54,28 +47,44 @@ public sealed class QiniuStreamProvider : StreamProviderBase
 
     private static readonly string[] RecordingFormats = ["m3u8", "flv", "mp4"];
 
-    private readonly string _hub;
-    private readonly byte[] _callbackToken;
+    private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(QiniuStreamProvider).Assembly, "LiveCloud.Qiniu.qiniu-prices.json"));
 
-    /// <summary>Creates the provider.</summary>
+    private readonly string _hub;
+    private readonly QiniuCallbackVerifier? _callbacks;
+
+    /// <summary>Creates the provider over its vendor pipeline (whose name becomes the provider's).</summary>
     /// <param name="options">Its settings; validated here as at start-up.</param>
-    /// <param name="pipeline">The vendor pipeline (from <see cref="LiveCloudBuilder.CreatePipeline"/>).</param>
+    /// <param name="pipeline">The vendor pipeline (DI makes it from the provider context).</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="cnameVerifier">The shared DNS CNAME checker (from DI); the default system-resolver one when <see langword="null"/>.</param>
+    /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are incomplete or wrong; the message names every bad key.</exception>
     public QiniuStreamProvider(QiniuOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ICnameVerifier? cnameVerifier = null)
-        : base(ProviderName, timeProvider, cnameVerifier)
+        : this(options, NameOf(pipeline), pipeline, null, timeProvider, cnameVerifier)
+    {
+    }
+
+    /// <summary>Creates the provider over an API client (a test double, or one shared with other code).</summary>
+    /// <param name="options">Its settings; validated here as at start-up.</param>
+    /// <param name="client">The API client; its <see cref="VendorApiClient.ProviderName"/> becomes the provider's name.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
+    /// <exception cref="LiveCloudConfigurationException">The options are incomplete or wrong; the message names every bad key.</exception>
+    public QiniuStreamProvider(QiniuOptions options, QiniuApiClient client, TimeProvider? timeProvider = null, ICnameVerifier? cnameVerifier = null)
+        : this(options, NameOf(client), null, client, timeProvider, cnameVerifier)
+    {
+    }
+
+    private QiniuStreamProvider(QiniuOptions options, string name, VendorHttpPipeline? pipeline, QiniuApiClient? client, TimeProvider? timeProvider, ICnameVerifier? cnameVerifier)
+        : base(name, timeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        ThrowIfInvalid(options);
+        options.ThrowIfInvalid(Name, SectionPath);
         Options = options;
         _hub = options.Hub!;
-        _callbackToken = Encoding.UTF8.GetBytes(options.CallbackToken ?? string.Empty);
-        Signer = new QiniuUrlSigner(options);
-        Token = new QiniuToken(options.AccessKey!, options.SecretKey!);
-        Api = new QiniuApiClient(pipeline, Token, options.Endpoint);
-        IReadOnlyList<StreamProtocol> play = Signer.PlayProtocols;
+        Client = client ?? new QiniuApiClient(options, pipeline!);
+        UrlSigner = new QiniuUrlSigner(options);
+        _callbacks = string.IsNullOrEmpty(options.CallbackToken) ? null : new QiniuCallbackVerifier(options.CallbackToken, _hub, TimeProvider);
+        IReadOnlyList<StreamProtocol> play = UrlSigner.PlayProtocols;
         ProviderFeatures features = ProviderFeatures.PushUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
             | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks | ProviderFeatures.CostEstimate
             | (play.Count > 0 ? ProviderFeatures.PlayUrls : ProviderFeatures.None);
@@ -83,6 +92,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     }
 
     /// <inheritdoc />
+    /// <remarks>Callbacks are listed even without <see cref="QiniuOptions.CallbackToken"/>: they are then all refused, naming the key to set.</remarks>
     public override ProviderCapabilities Capabilities { get; }
 
     /// <summary>
@@ -92,19 +102,16 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     /// </summary>
     public static PriceTable ListPriceTable => ListPrices.Value;
 
-    private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(QiniuStreamProvider).Assembly, "LiveCloud.Qiniu.qiniu-prices.json"));
-
-    /// <summary>The settings (they hold secrets: do not log them; their <see cref="QiniuOptions.ToString"/> is safe).</summary>
+    /// <summary>The settings (their <see cref="QiniuOptions.ToString"/> hides secrets).</summary>
     public QiniuOptions Options { get; }
 
+    /// <summary>The Pili v2 management API client, for calls beyond <see cref="IStreamProvider"/>.</summary>
+    public QiniuApiClient Client { get; }
+
     /// <summary>The push/play URL signer.</summary>
-    public QiniuUrlSigner Signer { get; }
+    public QiniuUrlSigner UrlSigner { get; }
 
-    /// <summary>The management token signer.</summary>
-    public QiniuToken Token { get; }
-
-    /// <summary>The Pili v2 management API client.</summary>
-    public QiniuApiClient Api { get; }
+    private string SectionPath => $"{LiveCloudOptions.SectionName}:{Name}";
 
     /// <summary>The snapshot (cover) image URL of a stream, <c>http://{snapshotDomain}/{hub}/{stream}.jpg</c>.</summary>
     /// <param name="stream">The stream (its app is the hub).</param>
@@ -125,7 +132,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         DateTimeOffset end = task.StopAt is { } stopAt && stopAt < now ? stopAt : now;
         long endSeconds = Math.Max(end.ToUnixTimeSeconds(), start + 1);
         string vodDomain = await VodDomainAsync(cancellationToken).ConfigureAwait(false);
-        QiniuSavedFile saved = await Api.SaveAsAsync(_hub, title, new QiniuSaveAsOptions
+        QiniuSavedFile saved = await Client.SaveAsAsync(_hub, title, new QiniuSaveAsOptions
         {
             FileName = FileName(title, start, endSeconds, format),
             Start = DateTimeOffset.FromUnixTimeSeconds(start),
@@ -136,6 +143,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     }
 
     /// <inheritdoc />
+    /// <remarks>Answers <see cref="QiniuOptions"/>, <see cref="QiniuApiClient"/>, <see cref="QiniuUrlSigner"/> and, when a callback token is configured, <see cref="QiniuCallbackVerifier"/>.</remarks>
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
@@ -143,17 +151,17 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         {
             if (serviceType == typeof(QiniuApiClient))
             {
-                return Api;
+                return Client;
             }
 
             if (serviceType == typeof(QiniuUrlSigner))
             {
-                return Signer;
+                return UrlSigner;
             }
 
-            if (serviceType == typeof(QiniuToken))
+            if (serviceType == typeof(QiniuCallbackVerifier))
             {
-                return Token;
+                return _callbacks;
             }
 
             if (serviceType == typeof(QiniuOptions))
@@ -165,23 +173,12 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         return base.GetService(serviceType, serviceKey);
     }
 
-    /// <summary>Throws <see cref="LiveCloudConfigurationException"/> listing every bad key unless <paramref name="options"/> are valid.</summary>
-    internal static void ThrowIfInvalid(QiniuOptions options)
-    {
-        var failures = new List<string>();
-        QiniuOptions.Validate(options, SectionPath, failures);
-        if (failures.Count > 0)
-        {
-            throw new LiveCloudConfigurationException(string.Join(" ", failures)) { Provider = ProviderName };
-        }
-    }
-
     /// <inheritdoc />
     protected override PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol)
     {
         string title = Title(stream);
         long deadline = expiresAt.ToUnixTimeSeconds();
-        string url = protocol == StreamProtocol.Srt ? Signer.CreateSrtPushUrl(title, deadline) : Signer.CreateRtmpPushUrl(title, deadline);
+        string url = protocol == StreamProtocol.Srt ? UrlSigner.CreateSrtPushUrl(title, deadline) : UrlSigner.CreateRtmpPushUrl(title, deadline);
         return new PushUrl(protocol, url, expiresAt);
     }
 
@@ -199,7 +196,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         var urls = new PlayUrl[protocols.Count];
         for (int i = 0; i < urls.Length; i++)
         {
-            urls[i] = new PlayUrl(protocols[i], Signer.CreatePlayUrl(protocols[i], name, deadline)!);
+            urls[i] = new PlayUrl(protocols[i], UrlSigner.CreatePlayUrl(protocols[i], name, deadline)!);
         }
 
         return new PlayUrlSet(stream, expiresAt, urls);
@@ -208,7 +205,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     /// <inheritdoc />
     protected override async IAsyncEnumerable<LiveDomain> ListDomainsCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (QiniuDomainInfo domain in await Api.ListDomainsAsync(_hub, cancellationToken).ConfigureAwait(false))
+        foreach (QiniuDomainInfo domain in await Client.ListDomainsAsync(_hub, cancellationToken).ConfigureAwait(false))
         {
             yield return ToLiveDomain(domain);
         }
@@ -217,7 +214,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     /// <inheritdoc />
     protected override async Task<DomainStatus> GetDomainStatusCoreAsync(string domain, CancellationToken cancellationToken)
     {
-        QiniuDomainInfo info = await Api.GetDomainAsync(_hub, domain, cancellationToken).ConfigureAwait(false);
+        QiniuDomainInfo info = await Client.GetDomainAsync(_hub, domain, cancellationToken).ConfigureAwait(false);
         // The expected CNAME is the one Qiniu's API names (never a guessed *.pilidns.com pattern); the shared
         // verifier compares DNS's answer with it.
         return await CheckDomainStatusAsync(ToLiveDomain(info), cancellationToken).ConfigureAwait(false);
@@ -234,10 +231,10 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        QiniuHubInfo hub = await Api.GetHubAsync(_hub, cancellationToken).ConfigureAwait(false);
+        QiniuHubInfo hub = await Client.GetHubAsync(_hub, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(hub.StorageBucket))
         {
-            throw new LiveCloudException($"Qiniu hub '{_hub}' keeps no live data (no storage bucket), so nothing can be recorded; set one in the Qiniu console.") { Provider = ProviderName };
+            throw new LiveCloudException($"Qiniu hub '{_hub}' keeps no live data (no storage bucket), so nothing can be recorded; set one in the Qiniu console.") { Provider = Name };
         }
 
         DateTimeOffset now = TimeProvider.GetUtcNow();
@@ -256,7 +253,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         cancellationToken.ThrowIfCancellationRequested();
         DateTimeOffset to = until ?? TimeProvider.GetUtcNow();
         DateTimeOffset from = since ?? to - DefaultRecordingWindow;
-        IReadOnlyList<QiniuPushRecord> sessions = await Api.GetPushHistoryAsync(_hub, title, from, to, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<QiniuPushRecord> sessions = await Client.GetPushHistoryAsync(_hub, title, from, to, cancellationToken).ConfigureAwait(false);
         string? vodDomain = null;
         foreach (QiniuPushRecord session in sessions.OrderBy(s => s.Start))
         {
@@ -271,7 +268,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
             QiniuSavedFile saved;
             try
             {
-                saved = await Api.SaveAsAsync(_hub, title, new QiniuSaveAsOptions
+                saved = await Client.SaveAsAsync(_hub, title, new QiniuSaveAsOptions
                 {
                     FileName = FileName(title, start, endSeconds, "m3u8"),
                     Start = session.Start,
@@ -279,7 +276,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
                     Format = "m3u8",
                 }, cancellationToken).ConfigureAwait(false);
             }
-            catch (LiveCloudException ex) when (ex.Status == (System.Net.HttpStatusCode)619)
+            catch (LiveCloudException ex) when (ex.Status == (HttpStatusCode)619)
             {
                 continue; // "no data": the hub no longer keeps this session.
             }
@@ -292,7 +289,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     protected override async IAsyncEnumerable<StreamState> ListOnlineStreamsCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var batch = new List<string>(QiniuApiClient.MaxBatch);
-        await foreach (string key in Api.ListStreamsAsync(_hub, liveOnly: true, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (string key in Client.ListStreamsAsync(_hub, liveOnly: true, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (!QiniuNames.IsValidStream(key))
             {
@@ -326,13 +323,13 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         string title = Title(stream);
         try
         {
-            QiniuLiveStatus? live = await Api.GetLiveStatusAsync(_hub, title, cancellationToken).ConfigureAwait(false);
+            QiniuLiveStatus? live = await Client.GetLiveStatusAsync(_hub, title, cancellationToken).ConfigureAwait(false);
             if (live is not null)
             {
                 return new StreamState(stream, StreamStatus.Active, live.StartAt, live.Bps / 1000, live.PlayCount);
             }
 
-            QiniuStreamInfo info = await Api.GetStreamAsync(_hub, title, cancellationToken).ConfigureAwait(false);
+            QiniuStreamInfo info = await Client.GetStreamAsync(_hub, title, cancellationToken).ConfigureAwait(false);
             return new StreamState(stream, info.IsDisabledAt(TimeProvider.GetUtcNow()) ? StreamStatus.Forbidden : StreamStatus.Inactive);
         }
         catch (LiveCloudNotFoundException)
@@ -345,74 +342,43 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     /// <inheritdoc />
     /// <remarks>Without <paramref name="until"/>, the stream is banned for good (<c>disabledTill</c> −1) until resumed.</remarks>
     protected override Task ForbidStreamCoreAsync(StreamId stream, DateTimeOffset? until, CancellationToken cancellationToken) =>
-        Api.DisableAsync(_hub, Title(stream), until, cancellationToken);
+        Client.DisableAsync(_hub, Title(stream), until, cancellationToken);
 
     /// <inheritdoc />
     protected override Task ResumeStreamCoreAsync(StreamId stream, CancellationToken cancellationToken) =>
-        Api.EnableAsync(_hub, Title(stream), cancellationToken);
+        Client.EnableAsync(_hub, Title(stream), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Disables the stream for <see cref="DropBanPeriod"/>; Pili has no call that only cuts the push.</remarks>
     protected override Task DropStreamCoreAsync(StreamId stream, CancellationToken cancellationToken) =>
-        Api.DisableForAsync(_hub, Title(stream), DropBanPeriod, cancellationToken);
+        Client.DisableForAsync(_hub, Title(stream), DropBanPeriod, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>
-    /// Verifies the shared secret <see cref="QiniuOptions.CallbackToken"/> (query or field <c>token</c>, constant-time),
-    /// then reads the fields of the callback's query and body (form or JSON): <c>status</c> (<c>connected</c> →
-    /// published, <c>disconnected</c> → unpublished), <c>title</c> (the stream), and where present <c>timestamp</c> /
-    /// <c>startTime</c> / <c>endTime</c> (Unix seconds or milliseconds) and <c>remoteIP</c> / <c>ip</c>. Configure the
-    /// domain's callback <c>vars</c> accordingly, e.g. <c>{"status":"connected","title":"$(title)","timestamp":"$(timestamp)","ip":"$(remoteIP)"}</c>.
-    /// <see cref="StreamEvent.EventId"/> is a hash of the fields (token excluded), so Qiniu's redeliveries of one
-    /// callback get the same id; include a time variable so that separate pushes get different ids.
-    /// </remarks>
-    protected override ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken)
-    {
-        if (_callbackToken.Length == 0)
-        {
-            throw new CallbackVerificationException($"{SectionPath}:CallbackToken is not configured, so Qiniu callbacks cannot be verified and are refused.") { Provider = ProviderName };
-        }
-
-        SortedDictionary<string, string> fields = ReadFields(request);
-        string? token = request.Query.TryGetValue("token", out string? q) ? q : fields.GetValueOrDefault("token");
-        if (token is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _callbackToken))
-        {
-            throw new CallbackVerificationException(token is null ? "The Qiniu callback carries no token." : "The Qiniu callback's token is wrong.") { Provider = ProviderName };
-        }
-
-        fields.Remove("token");
-        string status = fields.GetValueOrDefault("status") ?? throw new ArgumentException("The Qiniu callback has no 'status' field.", nameof(request));
-        StreamEventKind kind = status.ToLowerInvariant() switch
-        {
-            "connected" or "connect" or "publish" or "published" => StreamEventKind.Published,
-            "disconnected" or "disconnect" or "unpublish" or "unpublished" => StreamEventKind.Unpublished,
-            _ => throw new ArgumentException($"The Qiniu callback's status '{status}' is neither 'connected' nor 'disconnected'.", nameof(request)),
-        };
-        string title = fields.GetValueOrDefault("title") ?? throw new ArgumentException("The Qiniu callback has no 'title' field.", nameof(request));
-        QiniuNames.ValidateStream(title, nameof(request));
-        DateTimeOffset occurredAt = TimeOf(fields, kind) ?? TimeProvider.GetUtcNow();
-        string? ip = fields.GetValueOrDefault("remoteIP") ?? fields.GetValueOrDefault("ip") ?? fields.GetValueOrDefault("clientIP");
-        var streamEvent = new StreamEvent(ProviderName, kind, new StreamId(_hub, title), occurredAt, EventIdOf(fields)) { ClientAddress = ip };
-        return ValueTask.FromResult(streamEvent);
-    }
+    /// <remarks>See <see cref="QiniuCallbackVerifier"/>; refused while <see cref="QiniuOptions.CallbackToken"/> is not set.</remarks>
+    protected override ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_callbacks is null
+            ? throw new CallbackVerificationException($"{SectionPath}:CallbackToken is not configured, so {Name} callbacks cannot be verified and are refused.") { Provider = Name }
+            : _callbacks.Parse(request, Name));
 
     private async Task<IReadOnlyList<StreamState>> LiveStatesAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        IReadOnlyList<QiniuLiveStatus> statuses = await Api.GetLiveStatusesAsync(_hub, keys, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<QiniuLiveStatus> statuses = await Client.GetLiveStatusesAsync(_hub, keys, cancellationToken).ConfigureAwait(false);
         return [.. statuses.Where(s => QiniuNames.IsValidStream(s.Key)).Select(s => new StreamState(new StreamId(_hub, s.Key), StreamStatus.Active, s.StartAt, s.Bps / 1000, s.PlayCount))];
     }
 
     private async Task<string> VodDomainAsync(CancellationToken cancellationToken)
     {
-        QiniuHubInfo hub = await Api.GetHubAsync(_hub, cancellationToken).ConfigureAwait(false);
+        QiniuHubInfo hub = await Client.GetHubAsync(_hub, cancellationToken).ConfigureAwait(false);
         return string.IsNullOrWhiteSpace(hub.VodDomain)
-            ? throw new LiveCloudException($"Qiniu hub '{_hub}' has no vodDomain (its storage bucket's download domain), so saved files have no playback URL; bind one in the Qiniu console.") { Provider = ProviderName }
+            ? throw new LiveCloudException($"Qiniu hub '{_hub}' has no vodDomain (its storage bucket's download domain), so saved files have no playback URL; bind one in the Qiniu console.") { Provider = Name }
             : hub.VodDomain;
     }
 
-    private static RecordedFile Recorded(StreamId stream, string vodDomain, string fileName, long start, long end, string format) => new(
+    private RecordedFile Recorded(StreamId stream, string vodDomain, string fileName, long start, long end, string format) => new(
         stream,
-        new Uri($"http://{vodDomain}/{string.Join('/', fileName.Split('/').Select(Uri.EscapeDataString))}"),
+        Uri.TryCreate($"http://{vodDomain}/{string.Join('/', fileName.Split('/').Select(Uri.EscapeDataString))}", UriKind.Absolute, out Uri? url)
+            ? url
+            : throw new LiveCloudException($"Qiniu hub '{_hub}' answered a vodDomain or file name that makes no URL ('{vodDomain}', '{fileName}').") { Provider = Name },
         DateTimeOffset.FromUnixTimeSeconds(start),
         TimeSpan.FromSeconds(end - start),
         null,
@@ -446,79 +412,19 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         return stream.Name;
     }
 
-    private static SortedDictionary<string, string> ReadFields(CallbackRequest request)
-    {
-        var fields = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (KeyValuePair<string, string> pair in request.Query)
-        {
-            fields[pair.Key] = pair.Value;
-        }
-
-        string body = request.Body.Trim();
-        if (body.Length == 0)
-        {
-            return fields;
-        }
-
-        bool json = request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true || body.StartsWith('{');
-        if (json)
-        {
-            try
-            {
-                using JsonDocument doc = JsonDocument.Parse(body);
-                if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new ArgumentException("The Qiniu callback's JSON body is not an object.", nameof(request));
-                }
-
-                foreach (JsonProperty property in doc.RootElement.EnumerateObject())
-                {
-                    fields[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-                }
-            }
-            catch (JsonException ex)
-            {
-                throw new ArgumentException("The Qiniu callback's body is not valid JSON.", nameof(request), ex);
-            }
-        }
-        else
-        {
-            foreach (KeyValuePair<string, string> pair in request.ReadForm())
-            {
-                fields[pair.Key] = pair.Value;
-            }
-        }
-
-        return fields;
-    }
-
-    private static DateTimeOffset? TimeOf(SortedDictionary<string, string> fields, StreamEventKind kind)
-    {
-        string[] names = kind == StreamEventKind.Unpublished ? ["timestamp", "endTime", "startTime"] : ["timestamp", "startTime"];
-        foreach (string name in names)
-        {
-            if (fields.TryGetValue(name, out string? text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0)
-            {
-                return value > 100_000_000_000 ? DateTimeOffset.FromUnixTimeMilliseconds(value) : DateTimeOffset.FromUnixTimeSeconds(value);
-            }
-        }
-
-        return null;
-    }
-
-    private static string EventIdOf(SortedDictionary<string, string> fields)
-    {
-        var canonical = new StringBuilder();
-        foreach (KeyValuePair<string, string> pair in fields)
-        {
-            canonical.Append(pair.Key).Append('=').Append(pair.Value).Append('\n');
-        }
-
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString()));
-        return "qiniu-" + Convert.ToHexString(hash, 0, 16).ToLowerInvariant();
-    }
-
     /// <inheritdoc />
     /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="QiniuOptions.Prices"/> laid over them.</remarks>
     protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, Options.Prices);
+
+    private static string NameOf(VendorHttpPipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return pipeline.Provider;
+    }
+
+    private static string NameOf(QiniuApiClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client.ProviderName;
+    }
 }

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using LiveCloud.Callbacks;
 using LiveCloud.Signing;
 
 namespace LiveCloud.Qiniu;
@@ -11,7 +11,7 @@ namespace LiveCloud.Qiniu;
 /// </summary>
 /// <remarks>
 /// The body is signed when it is not empty and a Content-Type other than <c>application/octet-stream</c> is
-/// sent (developer.qiniu.com/pili/2772). Sign exactly the bytes and headers that are sent. <see cref="ToString"/>
+/// sent (https://developer.qiniu.com/pili/2772/http-requests-authentication). Sign exactly the bytes and headers that are sent. <see cref="ToString"/>
 /// shows the AccessKey only.
 /// </remarks>
 public sealed class QiniuToken
@@ -40,8 +40,8 @@ public sealed class QiniuToken
         Span<byte> mac = stackalloc byte[VendorHashes.Sha1Size];
         VendorHashes.HmacSha1(_secretKey, data, mac);
         Span<char> b64 = stackalloc char[28];
-        QiniuUrlSigner.ToBase64Url(mac, b64);
-        return string.Concat(AccessKey.AsSpan(), ":", b64);
+        int length = Base64Url.Encode(mac, b64, padding: true);
+        return string.Concat(AccessKey.AsSpan(), ":", b64[..length]);
     }
 
     /// <summary>The management Authorization header value, <c>Qiniu {AK}:{sign}</c>, of one request.</summary>
@@ -69,7 +69,7 @@ public sealed class QiniuToken
         }
 
         string expected = SignRequest(method, pathAndQuery, host, contentType, body, qiniuHeaders);
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(authorization));
+        return CallbackGuard.TextEquals(Encoding.UTF8.GetBytes(expected), authorization);
     }
 
     /// <summary>The exact bytes <see cref="SignRequest"/> signs.</summary>

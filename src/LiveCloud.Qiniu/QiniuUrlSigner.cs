@@ -22,16 +22,17 @@ public enum QiniuPushSecurity
 }
 
 /// <summary>
-/// Signs Qiniu Pili push and play URLs. The instance methods are the hot path the provider uses: one
-/// allocation (the URL string) per call, keys encoded once at construction. The static methods sign any
-/// URL the way Qiniu's Go SDK does (<c>SignPublishURL</c>, <c>SignPlayURL</c>), extra query parameters included.
+/// Signs Qiniu Pili push and play URLs of one hub, offline: one allocation (the URL string) per call, keys
+/// encoded once at construction, no per-call hash objects.
 /// </summary>
 /// <remarks>
-/// Push (developer.qiniu.com/pili/6678, /2767): RTMP <c>rtmp://{PushDomain}/{hub}/{stream}</c>, SRT
+/// Push (https://developer.qiniu.com/pili/6678/push-the-current-authentication,
+/// https://developer.qiniu.com/pili/2767/the-rtmp-push-flow-address): RTMP <c>rtmp://{PushDomain}/{hub}/{stream}</c>, SRT
 /// <c>srt://{PushDomain}:1935?streamid=#!::h={hub}/{stream},domain={PushDomain},e={deadline},m=publish,token=…</c>
 /// (the fields other than <c>h</c> and <c>m</c> are signed as a sorted query). Play (timestamp anti-leech,
-/// /2768–2770): <c>?sign={md5hex(PlayKey + path + t)}&amp;t={lower-case hex expiry}</c>, path with its leading
-/// <c>/</c> and extension. <see cref="ToString"/> shows no key.
+/// https://developer.qiniu.com/pili/2768/rtmp-broadcast-address, /2769/hls-broadcast-address, /2770/hdl-http-flv-broadcast-address):
+/// <c>?sign={md5hex(PlayKey + path + t)}&amp;t={lower-case hex expiry}</c>, path with its leading <c>/</c> and
+/// extension. See docs/vendors/qiniu.md. <see cref="ToString"/> shows no key.
 /// </remarks>
 public sealed class QiniuUrlSigner
 {
@@ -53,21 +54,21 @@ public sealed class QiniuUrlSigner
     private readonly string? _flvPlayDomain;
 
     /// <summary>Creates the signer of one hub.</summary>
-    /// <param name="options">Validated options.</param>
-    /// <exception cref="LiveCloudConfigurationException">The options are incomplete or wrong (the message names the keys).</exception>
+    /// <param name="options">Validated options (<see cref="LiveCloud.Configuration.VendorOptions.ThrowIfInvalid"/>); the signer does not validate them again.</param>
+    /// <exception cref="ArgumentException">A key the signer needs is missing.</exception>
     public QiniuUrlSigner(QiniuOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        QiniuStreamProvider.ThrowIfInvalid(options);
-        _ = TryParseSecurity(options.PushSecurity, out QiniuPushSecurity security);
-        PushSecurity = security;
-        _accessKey = options.AccessKey!;
-        _secretKey = Encoding.UTF8.GetBytes(options.SecretKey!);
+        PushSecurity = TryParseSecurity(options.PushSecurity, out QiniuPushSecurity security)
+            ? security
+            : throw new ArgumentException($"PushSecurity '{options.PushSecurity}' is not one of expiry_sk, expiry, static, none.", nameof(options));
+        _accessKey = options.AccessKey ?? throw new ArgumentException("AccessKey is required.", nameof(options));
+        _secretKey = Encoding.UTF8.GetBytes(options.SecretKey ?? throw new ArgumentException("SecretKey is required.", nameof(options)));
         _pushKey = Encoding.UTF8.GetBytes(options.PushKey ?? string.Empty);
         _pushKeyEscaped = QueryEscape(options.PushKey ?? string.Empty);
         _playKey = Encoding.UTF8.GetBytes(options.PlayKey ?? string.Empty);
-        _hub = options.Hub!;
-        _pushDomain = HostName.Normalize(options.PushDomain!);
+        _hub = options.Hub ?? throw new ArgumentException("Hub is required.", nameof(options));
+        _pushDomain = HostName.Normalize(options.PushDomain ?? throw new ArgumentException("PushDomain is required.", nameof(options)));
         _rtmpPlayDomain = Domain(options.RtmpPlayDomain);
         _hlsPlayDomain = Domain(options.HlsPlayDomain);
         _flvPlayDomain = Domain(options.FlvPlayDomain);
@@ -89,7 +90,7 @@ public sealed class QiniuUrlSigner
         [.. new[] { (StreamProtocol.Rtmp, _rtmpPlayDomain), (StreamProtocol.HttpFlv, _flvPlayDomain), (StreamProtocol.Hls, _hlsPlayDomain) }.Where(p => p.Item2 is not null).Select(p => p.Item1)];
 
     /// <summary>Parses a <c>publishSecurity</c> word (<c>expiry_sk</c>, <c>expiry</c>, <c>static</c>, <c>none</c>; any case).</summary>
-    public static bool TryParseSecurity(string? value, out QiniuPushSecurity security)
+    internal static bool TryParseSecurity(string? value, out QiniuPushSecurity security)
     {
         switch (value?.Trim().ToLowerInvariant())
         {
@@ -305,156 +306,8 @@ public sealed class QiniuUrlSigner
         return $"http://{HostName.Normalize(snapshotDomain)}/{hub}/{stream}.jpg";
     }
 
-    /// <summary>
-    /// Signs any RTMP or SRT push URL as Qiniu's Go SDK <c>SignPublishURL</c> does: drops an existing <c>token</c>,
-    /// sets <c>e</c>/<c>expire</c> (or <c>key</c>), sorts and escapes the query, signs <c>path?query</c> and appends
-    /// <c>token</c> last. Not the hot path.
-    /// </summary>
-    /// <param name="url">An unsigned URL, e.g. <c>rtmp://d/hub/stream?uid=42</c> or <c>srt://d?streamid=#!::h=hub/stream,m=publish,domain=d</c>.</param>
-    /// <param name="security">The push security.</param>
-    /// <param name="deadline">The Unix-seconds deadline.</param>
-    /// <param name="accessKey">The AccessKey (for <see cref="QiniuPushSecurity.ExpirySk"/>).</param>
-    /// <param name="key">The SecretKey (<see cref="QiniuPushSecurity.ExpirySk"/>) or the publish key (<see cref="QiniuPushSecurity.Expiry"/>, <see cref="QiniuPushSecurity.Static"/>).</param>
-    public static string SignPublishUrl(string url, QiniuPushSecurity security, long deadline, string? accessKey, string? key)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        bool srt = url.StartsWith("srt://", StringComparison.OrdinalIgnoreCase);
-        string hostPart;
-        string path;
-        List<KeyValuePair<string, string>> query;
-        string? method = null;
-        if (srt)
-        {
-            int q = url.IndexOf('?', StringComparison.Ordinal);
-            hostPart = q < 0 ? url : url[..q];
-            if (hostPart.LastIndexOf(':') <= "srt://".Length)
-            {
-                hostPart += ":" + SrtPort.ToString(CultureInfo.InvariantCulture);
-            }
-
-            string streamId = q < 0 ? string.Empty : url[(q + 1)..];
-            const string prefix = "streamid=#!::";
-            if (!streamId.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"SRT URL '{url}' has no 'streamid=#!::' part.", nameof(url));
-            }
-
-            path = string.Empty;
-            query = [];
-            foreach (string field in streamId[prefix.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            {
-                int eq = field.IndexOf('=', StringComparison.Ordinal);
-                string k = eq < 0 ? field : field[..eq];
-                string v = eq < 0 ? string.Empty : field[(eq + 1)..];
-                if (k == "h")
-                {
-                    path = "/" + v;
-                }
-                else if (k == "m")
-                {
-                    method = v;
-                }
-                else
-                {
-                    query.Add(new(k, v));
-                }
-            }
-        }
-        else
-        {
-            (hostPart, path, query) = SplitUrl(url);
-        }
-
-        query.RemoveAll(p => p.Key == "token");
-        string? token = null;
-        switch (security)
-        {
-            case QiniuPushSecurity.ExpirySk:
-            case QiniuPushSecurity.Expiry:
-                string field = security == QiniuPushSecurity.ExpirySk ? "e" : "expire";
-                ArgumentException.ThrowIfNullOrEmpty(key);
-                query.RemoveAll(p => p.Key == field);
-                query.Add(new(field, deadline.ToString(CultureInfo.InvariantCulture)));
-                string signed = path + "?" + EncodeQuery(Sorted(query), '&');
-                byte[] mac = new byte[VendorHashes.Sha1Size];
-                VendorHashes.HmacSha1(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(signed), mac);
-                string sign = Convert.ToBase64String(mac).Replace('+', '-').Replace('/', '_');
-                if (security == QiniuPushSecurity.ExpirySk)
-                {
-                    ArgumentException.ThrowIfNullOrEmpty(accessKey);
-                    token = accessKey + ":" + sign;
-                }
-                else
-                {
-                    token = sign;
-                }
-
-                break;
-            case QiniuPushSecurity.Static:
-                ArgumentException.ThrowIfNullOrEmpty(key);
-                query.RemoveAll(p => p.Key == "key");
-                query.Add(new("key", key));
-                break;
-        }
-
-        if (srt)
-        {
-            if (method is not null)
-            {
-                query.Add(new("m", method));
-            }
-
-            string fields = EncodeQuery(Sorted(query), ',');
-            return $"{hostPart}?streamid=#!::h={path.TrimStart('/')}{(fields.Length > 0 ? "," + fields : "")}{(token is null ? "" : ",token=" + token)}";
-        }
-
-        string encoded = EncodeQuery(Sorted(query), '&');
-        string result = hostPart + path + (encoded.Length > 0 ? "?" + encoded : "");
-        return token is null ? result : result + (encoded.Length > 0 ? "&" : "?") + "token=" + token;
-    }
-
-    /// <summary>
-    /// Signs any play URL with the timestamp anti-leech rule <c>$(key)$(path)$(_t)</c> as Qiniu's Go SDK
-    /// <c>SignPlayURL</c> does: <c>sign = md5hex(key + path + t)</c>, <c>t</c> = <paramref name="timestamp"/> in
-    /// base <paramref name="tsBase"/> (lower case), query sorted with other parameters kept. Not the hot path.
-    /// </summary>
-    /// <param name="url">The unsigned URL.</param>
-    /// <param name="key">The play key.</param>
-    /// <param name="timestamp">The Unix-seconds expiry (<c>tsExpireMD5</c>) or start (<c>tsStartMD5</c>).</param>
-    /// <param name="tsBase">The base of <c>t</c>, 2–36; 16 by default.</param>
-    public static string SignPlayUrl(string url, string key, long timestamp, int tsBase = 16)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentOutOfRangeException.ThrowIfLessThan(tsBase, 2);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(tsBase, 36);
-        (string hostPart, string path, List<KeyValuePair<string, string>> query) = SplitUrl(url);
-        string t = ToBase(timestamp, tsBase);
-        byte[] md5 = new byte[VendorHashes.Md5Size];
-        VendorHashes.Md5(Encoding.UTF8.GetBytes(key + path + t), md5);
-        string sign = Convert.ToHexString(md5).ToLowerInvariant();
-        query.RemoveAll(p => p.Key is "sign" or "t");
-        query.Add(new("sign", sign));
-        query.Add(new("t", t));
-        return hostPart + path + "?" + EncodeQuery(Sorted(query), '&');
-    }
-
     /// <summary>Shows the hub and push security, never a key.</summary>
     public override string ToString() => $"QiniuUrlSigner {{ Hub = {_hub}, PushSecurity = {PushSecurity}, SignsPlayUrls = {SignsPlayUrls} }}";
-
-    /// <summary>URL-safe Base64 with padding (<c>-</c>, <c>_</c>, <c>=</c>) of <paramref name="bytes"/> into <paramref name="destination"/>.</summary>
-    internal static int ToBase64Url(ReadOnlySpan<byte> bytes, Span<char> destination)
-    {
-        if (!Convert.TryToBase64Chars(bytes, destination, out int written))
-        {
-            throw new ArgumentException("Destination too small.", nameof(destination));
-        }
-
-        Span<char> b64 = destination[..written];
-        b64.Replace('+', '-');
-        b64.Replace('/', '_');
-        return written;
-    }
 
     /// <summary>Go's <c>url.QueryEscape</c>: unreserved characters kept, space as <c>+</c>, the rest as upper-case <c>%XX</c> of UTF-8.</summary>
     internal static string QueryEscape(string value)
@@ -501,7 +354,7 @@ public sealed class QiniuUrlSigner
             w.Append(':');
         }
 
-        w.Advance(ToBase64Url(mac, w.Remaining));
+        w.Advance(Base64Url.Encode(mac, w.Remaining, padding: true));
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
@@ -537,66 +390,6 @@ public sealed class QiniuUrlSigner
     }
 
     private static char HexLower(int nibble) => (char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
-
-    private static string ToBase(long value, int radix)
-    {
-        if (radix == 10)
-        {
-            return value.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (value == 0)
-        {
-            return "0";
-        }
-
-        bool negative = value < 0;
-        ulong v = negative ? (ulong)(-value) : (ulong)value;
-        var digits = new StringBuilder();
-        while (v > 0)
-        {
-            int d = (int)(v % (ulong)radix);
-            digits.Insert(0, (char)(d < 10 ? '0' + d : 'a' + d - 10));
-            v /= (ulong)radix;
-        }
-
-        return negative ? "-" + digits : digits.ToString();
-    }
-
-    private static (string HostPart, string Path, List<KeyValuePair<string, string>> Query) SplitUrl(string url)
-    {
-        int scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme <= 0)
-        {
-            throw new ArgumentException($"'{url}' is not an absolute URL.", nameof(url));
-        }
-
-        int q = url.IndexOf('?', StringComparison.Ordinal);
-        string beforeQuery = q < 0 ? url : url[..q];
-        int slash = beforeQuery.IndexOf('/', scheme + 3);
-        string hostPart = slash < 0 ? beforeQuery : beforeQuery[..slash];
-        string path = slash < 0 ? string.Empty : beforeQuery[slash..];
-        var query = new List<KeyValuePair<string, string>>();
-        if (q >= 0)
-        {
-            foreach (string pair in url[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
-            {
-                int eq = pair.IndexOf('=', StringComparison.Ordinal);
-                string k = Uri.UnescapeDataString((eq < 0 ? pair : pair[..eq]).Replace('+', ' '));
-                string v = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
-                query.Add(new(k, v));
-            }
-        }
-
-        return (hostPart, path, query);
-    }
-
-    // Go's url.Values.Encode: keys sorted (ordinal), each key's values in the order given.
-    private static IEnumerable<KeyValuePair<string, string>> Sorted(List<KeyValuePair<string, string>> query) =>
-        query.Select((p, i) => (p, i)).OrderBy(x => x.p.Key, StringComparer.Ordinal).ThenBy(x => x.i).Select(x => x.p);
-
-    private static string EncodeQuery(IEnumerable<KeyValuePair<string, string>> query, char separator) =>
-        string.Join(separator, query.Select(p => QueryEscape(p.Key) + "=" + QueryEscape(p.Value)));
 
     /// <summary>Writes into a fixed char span; the URL builder of the hot path.</summary>
     private ref struct CharWriter(Span<char> buffer)

@@ -31,7 +31,7 @@ public class CallbackTests
         e.OccurredAt.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1714550000));
         e.ClientAddress.Should().Be("22.73.202.226");
         e.Provider.Should().Be("Qiniu");
-        e.EventId.Should().StartWith("qiniu-");
+        e.EventId.Should().StartWith("qiniu:");
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public class OptionsTests
     {
         ServiceProvider sp = Build(Good(), o => o.CallbackToken = "CB-very-secret");
         var provider = (QiniuStreamProvider)sp.GetRequiredService<IStreamProvider>();
-        string all = string.Join('\n', provider.ToString(), provider.Options.ToString(), provider.Signer.ToString(), provider.Token.ToString(), provider.Api.ToString());
+        string all = string.Join('\n', provider.ToString(), provider.Options.ToString(), provider.UrlSigner.ToString(), provider.Client.ToString());
         all.Should().NotContain("SK-very-secret").And.NotContain("PLAY-very-secret").And.NotContain("CB-very-secret").And.Contain("PiliSDKTest");
     }
 

@@ -25,7 +25,7 @@ public sealed class CostTests
         table.Currency.Should().Be("CNY");
         table.AsOf.Should().Be(new DateOnly(2021, 10, 13));
         table.Source.Should().Contain("qiniu.com/prices/pili");
-        table.Traffic!.Rule.Should().Be(TierRule.MonthlyReached, "qiniu.md §7: 按月到达阶梯计费");
+        table.Traffic!.Rule.Should().Be(TierRule.MonthlyReached, "docs/vendors/qiniu.md, prices: 按月到达阶梯计费");
         table.Traffic.Regions["mainland"].Should().OnlyContain(t => t.Price == null, "Qiniu publishes no live traffic price");
         table.DailyPeakBandwidth!.Regions["mainland"].Should().OnlyContain(t => t.Price == null);
         table.Transcoding.Should().Equal(new Dictionary<string, decimal?> { ["480p"] = 0.016m, ["720p"] = 0.0325m, ["1080p"] = 0.08m, ["2k"] = 0.14m, ["4k"] = 0.28m });

@@ -57,7 +57,7 @@ public sealed class ProviderTests : IAsyncLifetime
             _emu.AddStream(name);
         }
 
-        List<string> keys = await _provider.Api.ListStreamsAsync(QiniuEmulator.Hub, liveOnly: false, prefix: "room", pageSize: 1).ToListAsync();
+        List<string> keys = await _provider.Client.ListStreamsAsync(QiniuEmulator.Hub, liveOnly: false, prefix: "room", pageSize: 1).ToListAsync();
         keys.Should().Equal("room_1", "room_2", "room_3");
         _emu.Count("/streams?limit=1").Should().Be(3);
     }
@@ -71,7 +71,7 @@ public sealed class ProviderTests : IAsyncLifetime
             _emu.AddStream(name, live: true);
         }
 
-        IReadOnlyList<QiniuLiveStatus> live = await _provider.Api.GetLiveStatusesAsync(QiniuEmulator.Hub, names);
+        IReadOnlyList<QiniuLiveStatus> live = await _provider.Client.GetLiveStatusesAsync(QiniuEmulator.Hub, names);
         live.Select(l => l.Key).Should().Equal("batch_000", "batch_050", "batch_100");
         _emu.Count("/livestreams").Should().Be(2);
     }
@@ -102,7 +102,7 @@ public sealed class ProviderTests : IAsyncLifetime
     {
         _emu.AddStream("room_1001");
         _emu.Then(Enumerable.Repeat(QiniuEmulator.Status(573), 4).ToArray());
-        Func<Task> call = () => _provider.Api.GetStreamAsync(QiniuEmulator.Hub, "room_1001");
+        Func<Task> call = () => _provider.Client.GetStreamAsync(QiniuEmulator.Hub, "room_1001");
         LiveCloudThrottledException error = (await call.Should().ThrowAsync<LiveCloudThrottledException>()).Which;
         error.IsTransient.Should().BeTrue();
         error.Status.Should().Be((HttpStatusCode)573);
@@ -116,12 +116,12 @@ public sealed class ProviderTests : IAsyncLifetime
     {
         _emu.AddStream("room_1001", live: true);
         _emu.Then(QiniuEmulator.Status(503));
-        Func<Task> create = () => _provider.Api.CreateStreamAsync(QiniuEmulator.Hub, "room_2002");
+        Func<Task> create = () => _provider.Client.CreateStreamAsync(QiniuEmulator.Hub, "room_2002");
         (await create.Should().ThrowAsync<LiveCloudException>()).Which.IsTransient.Should().BeTrue();
         _emu.Count("/v2/hubs/PiliSDKTest/streams").Should().Be(1);
 
         _emu.Then(QiniuEmulator.Slow(TimeSpan.FromSeconds(30)));
-        Func<Task> save = () => _provider.Api.SaveAsAsync(QiniuEmulator.Hub, "room_1001", new QiniuSaveAsOptions { Format = "mp4" });
+        Func<Task> save = () => _provider.Client.SaveAsAsync(QiniuEmulator.Hub, "room_1001", new QiniuSaveAsOptions { Format = "mp4" });
         (await save.Should().ThrowAsync<LiveCloudException>()).Which.Message.Should().Contain("timed out");
         _emu.Count("/saveas").Should().Be(1);
 
@@ -180,20 +180,20 @@ public sealed class ProviderTests : IAsyncLifetime
     [Fact]
     public async Task Stream_info_create_and_errors_are_typed()
     {
-        await _provider.Api.CreateStreamAsync(QiniuEmulator.Hub, "room_1001");
-        QiniuStreamInfo info = await _provider.Api.GetStreamAsync(QiniuEmulator.Hub, "room_1001");
+        await _provider.Client.CreateStreamAsync(QiniuEmulator.Hub, "room_1001");
+        QiniuStreamInfo info = await _provider.Client.GetStreamAsync(QiniuEmulator.Hub, "room_1001");
         info.CreatedAt.Should().Be(_clock.GetUtcNow());
         info.ExpireAt.Should().Be(_clock.GetUtcNow().AddDays(15));
         info.DisabledTill.Should().Be(0);
 
-        Func<Task> again = () => _provider.Api.CreateStreamAsync(QiniuEmulator.Hub, "room_1001");
+        Func<Task> again = () => _provider.Client.CreateStreamAsync(QiniuEmulator.Hub, "room_1001");
         LiveCloudException exists = (await again.Should().ThrowAsync<LiveCloudException>()).Which;
         exists.Should().NotBeAssignableTo<LiveCloudNotFoundException>();
         exists.ErrorCode.Should().Be("stream already exists");
         exists.Status.Should().Be((HttpStatusCode)614);
         exists.IsTransient.Should().BeFalse();
 
-        Func<Task> missing = () => _provider.Api.GetStreamAsync(QiniuEmulator.Hub, "room_9999");
+        Func<Task> missing = () => _provider.Client.GetStreamAsync(QiniuEmulator.Hub, "room_9999");
         LiveCloudNotFoundException notFound = (await missing.Should().ThrowAsync<LiveCloudNotFoundException>()).Which;
         notFound.ErrorCode.Should().Be("stream not found");
         notFound.RequestId.Should().StartWith("emu-");
@@ -296,16 +296,16 @@ public sealed class ProviderTests : IAsyncLifetime
     {
         long now = _clock.GetUtcNow().ToUnixTimeSeconds();
         _emu.AddStream("room_1001", live: true).History.Add((now - 500, now - 300, false));
-        QiniuSavedFile snap = await _provider.Api.SnapshotAsync(QiniuEmulator.Hub, "room_1001", new QiniuSnapshotOptions { FileName = "covers/room_1001.jpg", Format = "jpg" });
+        QiniuSavedFile snap = await _provider.Client.SnapshotAsync(QiniuEmulator.Hub, "room_1001", new QiniuSnapshotOptions { FileName = "covers/room_1001.jpg", Format = "jpg" });
         snap.FileName.Should().Be("covers/room_1001.jpg");
         _emu.Count("/snapshot").Should().Be(1);
 
-        IReadOnlyList<QiniuPushRecord> history = await _provider.Api.GetPushHistoryAsync(QiniuEmulator.Hub, "room_1001");
+        IReadOnlyList<QiniuPushRecord> history = await _provider.Client.GetPushHistoryAsync(QiniuEmulator.Hub, "room_1001");
         history.Should().HaveCount(2);
         history.Should().ContainSingle(h => h.End == null, "the live session has end 0");
 
         _provider.CreateSnapshotUrl(S("room_1001"), "live-snapshot.example.com").Should().Be("http://live-snapshot.example.com/PiliSDKTest/room_1001.jpg");
-        QiniuHubInfo hub = await _provider.Api.GetHubAsync(QiniuEmulator.Hub);
+        QiniuHubInfo hub = await _provider.Client.GetHubAsync(QiniuEmulator.Hub);
         hub.VodDomain.Should().Be("vod.example.com");
         hub.Domains.Should().HaveCount(3);
     }
@@ -330,13 +330,13 @@ public sealed class ProviderTests : IAsyncLifetime
     {
         DateTimeOffset expires = DateTimeOffset.FromUnixTimeSeconds(1714550400 + 3600);
         PushUrl push = _provider.CreatePushUrl(S("room_1001"), expires);
-        push.Url.Should().Be(QiniuUrlSigner.SignPublishUrl("rtmp://pili-publish.example.com/PiliSDKTest/room_1001", QiniuPushSecurity.ExpirySk, 1714554000, QiniuEmulator.AccessKey, QiniuEmulator.SecretKey));
+        push.Url.Should().Be(QiniuUrlOracle.SignPublishUrl("rtmp://pili-publish.example.com/PiliSDKTest/room_1001", QiniuPushSecurity.ExpirySk, 1714554000, QiniuEmulator.AccessKey, QiniuEmulator.SecretKey));
         push.Server.Should().Be("rtmp://pili-publish.example.com/PiliSDKTest/");
         push.StreamKey.Should().StartWith("room_1001?e=1714554000&token=");
         _provider.CreatePushUrl(S("room_1001"), expires, StreamProtocol.Srt).Url.Should().StartWith("srt://pili-publish.example.com:1935?streamid=#!::h=PiliSDKTest/room_1001,");
 
         PlayUrlSet play = _provider.CreatePlayUrls(S("room_1001"), expires, new PlayUrlOptions { Rendition = "hd" });
-        play[StreamProtocol.HttpFlv].Should().Be(QiniuUrlSigner.SignPlayUrl("https://pili-live-hdl.example.com/PiliSDKTest/room_1001_hd.flv", "PlayKey0987654321", 1714554000));
+        play[StreamProtocol.HttpFlv].Should().Be(QiniuUrlOracle.SignPlayUrl("https://pili-live-hdl.example.com/PiliSDKTest/room_1001_hd.flv", "PlayKey0987654321", 1714554000));
         play[StreamProtocol.Hls].Should().EndWith("/PiliSDKTest/room_1001_hd.m3u8?sign=" + play[StreamProtocol.Hls]![(play[StreamProtocol.Hls]!.IndexOf("sign=", StringComparison.Ordinal) + 5)..]);
         play.Urls.Select(u => u.Protocol).Should().Equal(StreamProtocol.Rtmp, StreamProtocol.HttpFlv, StreamProtocol.Hls);
     }
@@ -346,7 +346,7 @@ public sealed class ProviderTests : IAsyncLifetime
     {
         var handler = new CapturingHandler();
         var pipeline = new VendorHttpPipeline("Qiniu", new HttpClient(handler), TestSetup.Fast(), NullLogger.Instance, TimeProvider.System);
-        var api = new QiniuApiClient(pipeline, new QiniuToken(QiniuEmulator.AccessKey, QiniuEmulator.SecretKey), QiniuOptions.DefaultEndpoint);
+        var api = new QiniuApiClient(TestSetup.Options(QiniuOptions.DefaultEndpoint), pipeline);
         const string Hub = "PiliSDKTest";
 
         await api.GetStreamAsync(Hub, "test0");

@@ -3,7 +3,7 @@ using LiveCloud.Qiniu;
 
 namespace LiveCloud.Qiniu.Tests;
 
-/// <summary>Every reference vector of shared/vendors/qiniu.md, byte for byte.</summary>
+/// <summary>Every reference vector of docs/vendors/qiniu.md, byte for byte.</summary>
 public class VectorTests
 {
     private const string AK = "7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII";
@@ -12,7 +12,7 @@ public class VectorTests
     private const string J = "application/json";
     private const string Host = "pili.qiniuapi.com";
 
-    // §2.3 SDK-TEST (AK "ak", SK "sk").
+    // Management token: SDK-TEST vectors (AK "ak", SK "sk").
     [Theory]
     [InlineData("GET", "", "application/json", "ak:K1DI0goT05yhGizDFE5FiPJxAj4=")]
     [InlineData("POST", "", "application/json", "ak:0ujEjW_vLRZxebsveBgqa3JyQ-w=")]
@@ -36,7 +36,7 @@ public class VectorTests
     [Fact]
     public void Token_T5_signs_raw_data() => new QiniuToken("ak", "sk").Sign("hello"u8).Should().Be("ak:NDN8cM0rwosxhHJ6QAcI7ialr0g=");
 
-    // §2.3 SDK-RUN M1–M9.
+    // Management token: SDK-RUN vectors M1–M9.
     [Theory]
     [InlineData("GET", "/v2/hubs/PiliSDKTest/streams/dGVzdDA=", F, "", "ZRG5u-Wh8UIkQatcorF8XXY-ON8=")]
     [InlineData("GET", "/v2/hubs/PiliSDKTest/streams?limit=10&liveonly=true&prefix=room", F, "", "ipCwzLVyQqTurTcGszC66qOt_zA=")]
@@ -60,7 +60,7 @@ public class VectorTests
             .Should().Be("GET /v2/hubs/PiliSDKTest/domains\nHost: pili.qiniuapi.com\n\n");
     }
 
-    // §6 C1, C2: the callback Authorization header (Qiniu token over the callback request).
+    // Callbacks C1, C2: the callback Authorization header (Qiniu token over the callback request).
     [Fact]
     public void Callback_signature_vectors_C1_C2()
     {
@@ -81,14 +81,14 @@ public class VectorTests
         new QiniuToken(AK, SK).ToString().Should().NotContain(SK).And.Contain(AK);
     }
 
-    // §1.1: stream titles in paths.
+    // Management API: stream titles in paths.
     [Theory]
     [InlineData("test0", "dGVzdDA=")]
     [InlineData("timestamp", "dGltZXN0YW1w")]
     [InlineData("room_1001", "cm9vbV8xMDAx")]
     public void Stream_titles_are_urlsafe_base64_with_padding(string title, string encoded) => QiniuApiClient.EncodeStream(title).Should().Be(encoded);
 
-    // §3.1 push, general signer.
+    // Push URLs, general signer (the test oracle).
     [Theory]
     [InlineData("rtmp://publish.domain.com/testhub/teststreamtitle", QiniuPushSecurity.Static, 0, null, "123", "rtmp://publish.domain.com/testhub/teststreamtitle?key=123")]
     [InlineData("rtmp://publish.domain.com/testhub/teststreamtitle", QiniuPushSecurity.Expiry, 1584522520, null, "12345678", "rtmp://publish.domain.com/testhub/teststreamtitle?expire=1584522520&token=zYvN7rHgJiw2QUSo_xRoBZIf1kM=")]
@@ -105,9 +105,9 @@ public class VectorTests
     // Added from the rule (Go's url.Values.Encode: space → '+', '/' → %2F), recomputed with Python hmac.
     [InlineData("rtmp://pili-publish.example.com/PiliSDKTest/room_1001?note=a%20b/c", QiniuPushSecurity.ExpirySk, 1714550400, AK, SK, "rtmp://pili-publish.example.com/PiliSDKTest/room_1001?e=1714550400&note=a+b%2Fc&token=7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII:zrXbJp4crjnmHo_z9MQCqJVSKPI=")]
     public void Push_vectors(string url, QiniuPushSecurity security, long deadline, string? accessKey, string key, string expected) =>
-        QiniuUrlSigner.SignPublishUrl(url, security, deadline, accessKey, key).Should().Be(expected);
+        QiniuUrlOracle.SignPublishUrl(url, security, deadline, accessKey, key).Should().Be(expected);
 
-    // §4.1 play, general signer.
+    // Play URLs, general signer (the test oracle).
     [Theory]
     [InlineData("https://pili-hls.pilitest.com/testHub/testStream.m3u8", "test", 1635163200, 16, "https://pili-hls.pilitest.com/testHub/testStream.m3u8?sign=86ccb64b114f599e14eb660de7a813a5&t=61769c40")]
     [InlineData("rtmp://pili-rtmp.pilitest.com/testHub/testStream", "test", 1635163200, 16, "rtmp://pili-rtmp.pilitest.com/testHub/testStream?sign=279d57cfdd4ad03fdace3072d0065ef5&t=61769c40")]
@@ -122,13 +122,13 @@ public class VectorTests
     [InlineData("https://pili-live-hls.example.com/PiliSDKTest/room_1001.m3u8?from=wx", "PlayKey0987654321", 1714550400, 16, "https://pili-live-hls.example.com/PiliSDKTest/room_1001.m3u8?from=wx&sign=18d51057b68a0042e1651e4c8abc8566&t=6631f680")]
     [InlineData("http://pili-live-hdl.example.com/PiliSDKTest/room_1001.flv", "PlayKey0987654321", 1714550400, 10, "http://pili-live-hdl.example.com/PiliSDKTest/room_1001.flv?sign=78876eeb856b52e449b11ff53edc6bc5&t=1714550400")]
     public void Play_vectors(string url, string key, long timestamp, int tsBase, string expected) =>
-        QiniuUrlSigner.SignPlayUrl(url, key, timestamp, tsBase).Should().Be(expected);
+        QiniuUrlOracle.SignPlayUrl(url, key, timestamp, tsBase).Should().Be(expected);
 
     [Fact]
     public void The_HDL_doc_example_is_the_doc_error_the_notes_describe()
     {
         // Signing without the leading slash reproduces the doc's 65667901…; the rule (with the slash) does not.
-        QiniuUrlSigner.SignPlayUrl("http://pili-hdl.pilitest.com/testHub/testStream.flv", "test", 1635163200).Should().NotContain("65667901baf24fbb6fae8dec6acd86b0");
+        QiniuUrlOracle.SignPlayUrl("http://pili-hdl.pilitest.com/testHub/testStream.flv", "test", 1635163200).Should().NotContain("65667901baf24fbb6fae8dec6acd86b0");
     }
 
     [Fact]
@@ -169,9 +169,9 @@ public class VectorTests
     public void Hot_path_srt_agrees_with_the_general_signer_in_every_mode()
     {
         const string input = "srt://pili-publish.example.com?streamid=#!::h=PiliSDKTest/room_1001,m=publish,domain=pili-publish.example.com";
-        Signer("expiry", "PushKey123456789").CreateSrtPushUrl("room_1001", 1714550400).Should().Be(QiniuUrlSigner.SignPublishUrl(input, QiniuPushSecurity.Expiry, 1714550400, null, "PushKey123456789"));
-        Signer("static", "PushKey123456789").CreateSrtPushUrl("room_1001", 1714550400).Should().Be(QiniuUrlSigner.SignPublishUrl(input, QiniuPushSecurity.Static, 1714550400, null, "PushKey123456789"));
-        Signer("none").CreateSrtPushUrl("room_1001", 1714550400).Should().Be(QiniuUrlSigner.SignPublishUrl(input, QiniuPushSecurity.None, 1714550400, null, null));
+        Signer("expiry", "PushKey123456789").CreateSrtPushUrl("room_1001", 1714550400).Should().Be(QiniuUrlOracle.SignPublishUrl(input, QiniuPushSecurity.Expiry, 1714550400, null, "PushKey123456789"));
+        Signer("static", "PushKey123456789").CreateSrtPushUrl("room_1001", 1714550400).Should().Be(QiniuUrlOracle.SignPublishUrl(input, QiniuPushSecurity.Static, 1714550400, null, "PushKey123456789"));
+        Signer("none").CreateSrtPushUrl("room_1001", 1714550400).Should().Be(QiniuUrlOracle.SignPublishUrl(input, QiniuPushSecurity.None, 1714550400, null, null));
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public class VectorTests
             System.Security.Cryptography.HashAlgorithmName.MD5, System.Text.Encoding.UTF8.GetBytes("PlayKey0987654321" + path + t)));
         signer.CreatePlayUrl(StreamProtocol.Hls, title, Far).Should().Be($"https://pili-live-hls.example.com{path}?sign={sign}&t={t}");
         string push = signer.CreateRtmpPushUrl(title, Far);
-        push.Should().Be(QiniuUrlSigner.SignPublishUrl($"rtmp://pili-publish.example.com/PiliSDKTest/{title}", QiniuPushSecurity.ExpirySk, Far, QiniuEmulator.AccessKey, QiniuEmulator.SecretKey));
+        push.Should().Be(QiniuUrlOracle.SignPublishUrl($"rtmp://pili-publish.example.com/PiliSDKTest/{title}", QiniuPushSecurity.ExpirySk, Far, QiniuEmulator.AccessKey, QiniuEmulator.SecretKey));
     }
 
     [Fact]
