@@ -24,6 +24,11 @@ namespace LiveCloud.Nginx;
 /// recording-status, alert, moderation or relay hooks. Every event has <see cref="StreamEvent.VendorEventType"/> =
 /// <c>call</c>, <see cref="StreamEvent.SessionId"/> = nginx's <c>clientid</c> (none for HLS), and
 /// <see cref="StreamEvent.RawPayload"/> = the fields without <c>lc_hook</c> and <c>sig</c>.</para>
+/// <para>Event ids are <see cref="CallbackGuard.EventId"/> of (provider, <c>call</c>, stream, <c>clientid</c>) for
+/// <c>publish</c>, <c>play</c> and <c>publish_done</c>, plus the file name for <c>record_done</c>; (provider, <c>hls</c>,
+/// stream, <c>e</c>) for HLS; (provider, <c>call</c>, stream, <c>clientid</c>, payload) for other calls. So the id of the
+/// <c>publish_done</c> that ends a publish's session is computable from the publish's <see cref="StreamEvent.SessionId"/>.
+/// nginx numbers client ids afresh when it restarts.</para>
 /// <para>A <c>record_done</c> event's <see cref="StreamEvent.Recording"/> names the file, its URL and start (from the
 /// recorder's <c>{stream}-{unix seconds}.flv</c> name); its size and duration are read from the file by
 /// <see cref="NginxStreamProvider"/>, which also refuses pushes of forbidden streams. This class does no I/O.</para>
@@ -40,7 +45,7 @@ public sealed class NginxCallbackVerifier
     /// <param name="options">Validated options (signing key, application, recordings folder, public host).</param>
     /// <param name="timeProvider">The clock URL expiries are checked against; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     public NginxCallbackVerifier(NginxOptions options, TimeProvider? timeProvider = null)
-        : this(options, new NginxUrlSigner(options?.SigningKey ?? throw new ArgumentNullException(nameof(options))), timeProvider)
+        : this(options, new NginxUrlSigner((options ?? throw new ArgumentNullException(nameof(options))).SigningKey ?? throw new ArgumentException("SigningKey is required.", nameof(options))), timeProvider)
     {
     }
 

@@ -106,6 +106,8 @@ public sealed class NginxCallbackVerifierTests
         again.EventId.Should().Be(first.EventId);
         first.EventId.Should().MatchRegex("^nginx:[0-9a-f]{32}$", "an opaque CallbackGuard id, not the client id in clear");
         new[] { first.EventId, otherClient.EventId, otherStream.EventId, done.EventId, update1.EventId, update2.EventId }.Should().OnlyHaveUniqueItems();
+        LiveCloud.Callbacks.CallbackGuard.EventId(first.Provider, "publish_done", first.Stream.ToString(), first.SessionId)
+            .Should().Be(done.EventId, "the unpublish that ends a push session is found from the publish's session id");
     }
 
     [Fact]
