@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
+using LiveCloud.Json;
 
 namespace LiveCloud.Nginx;
 
@@ -11,6 +13,8 @@ internal static class NginxConfig
 
     /// <summary>The recorded files' extension.</summary>
     public const string RecordingExtension = ".flv";
+
+    private static readonly SearchValues<char> AsciiDigits = SearchValues.Create("0123456789");
 
     public static string Render(NginxOptions options, NginxUrlSigner signer, string workDirectory, bool runWorkersAsRoot)
     {
@@ -28,7 +32,7 @@ internal static class NginxConfig
         if (runWorkersAsRoot)
         {
             // Started as root: workers would drop to an unprivileged user that cannot write the HLS and
-            // recording folders under a root-owned work directory (see vendors/nginx-rtmp.md).
+            // recording folders under a root-owned work directory (see docs/vendors/nginx.md).
             c.Append("user root;\n");
         }
 
@@ -80,4 +84,41 @@ internal static class NginxConfig
     }
 
     internal static string Full(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+
+    /// <summary>
+    /// Whether <paramref name="fileName"/> is named as nginx-rtmp's recorder names this stream's files,
+    /// <c>{stream}-{unix seconds}.flv</c> (<c>record_unique on</c>); <paramref name="start"/> is when it started, or
+    /// <see langword="null"/> when the number is beyond year 9999 (no recording of this server's).
+    /// </summary>
+    internal static bool TryParseRecordingName(string fileName, string stream, out DateTimeOffset? start)
+    {
+        start = null;
+        if (!fileName.StartsWith(stream + "-", StringComparison.Ordinal) || !fileName.EndsWith(RecordingExtension, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> stamp = fileName.AsSpan(stream.Length + 1, fileName.Length - stream.Length - 1 - RecordingExtension.Length);
+        if (stamp.IsEmpty || stamp.ContainsAnyExcept(AsciiDigits))
+        {
+            return false;
+        }
+
+        if (long.TryParse(stamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= JsonFields.MaxUnixSeconds)
+        {
+            start = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A recorded file as its name says: served at <c>http://{PublicHost}:{HttpPort}/recordings/{file}</c>, started at
+    /// <paramref name="start"/>; its size and duration are unknown until the file is read.
+    /// </summary>
+    internal static RecordedFile Recording(NginxOptions options, StreamId stream, string fileName, DateTimeOffset start) =>
+        new(stream, new Uri($"http://{options.PublicHost}:{options.HttpPort.ToString(CultureInfo.InvariantCulture)}/recordings/{Uri.EscapeDataString(fileName)}"), start, TimeSpan.Zero, null, "flv");
+
+    /// <summary>The name of the file <paramref name="file"/> (from <see cref="Recording"/>) was made from.</summary>
+    internal static string FileName(RecordedFile file) => Uri.UnescapeDataString(file.PlaybackUrl.Segments[^1]);
 }

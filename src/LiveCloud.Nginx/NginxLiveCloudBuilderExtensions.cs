@@ -1,4 +1,3 @@
-using LiveCloud.Dns;
 using LiveCloud;
 using LiveCloud.Nginx;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,13 +6,16 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the self-hosted nginx-rtmp provider.</summary>
+/// <summary>Adds the self-hosted nginx-rtmp provider to LiveCloud.</summary>
 public static class NginxLiveCloudBuilderExtensions
 {
     /// <summary>
-    /// Adds the <c>Nginx</c> provider, bound from <c>LiveCloud:Nginx</c> and validated at start-up, as a keyed
-    /// <see cref="IStreamProvider"/>, and <see cref="NginxRtmpServer"/> (the host starts it, e.g.
-    /// <c>await app.Services.GetRequiredService&lt;NginxRtmpServer&gt;().StartAsync()</c>, and maps the hook endpoint).
+    /// Adds every configured Nginx provider (<c>LiveCloud:Nginx</c>, and any other section with <c>"Type": "Nginx"</c>),
+    /// validated at start-up (messages name the full key, e.g. <c>LiveCloud:Nginx:SigningKey is required …</c>), as a
+    /// keyed <see cref="IStreamProvider"/> whose <c>/stat</c> and <c>/control</c> calls go through its vendor pipeline
+    /// to <see cref="NginxOptions.HttpEndpoint"/>; and <see cref="NginxRtmpServer"/> for <c>LiveCloud:Nginx</c> (the host
+    /// starts it, e.g. <c>await app.Services.GetRequiredService&lt;NginxRtmpServer&gt;().StartAsync()</c>, and maps the
+    /// hook endpoint).
     /// </summary>
     /// <param name="builder">The LiveCloud builder.</param>
     /// <param name="configure">Code-side configuration applied after binding.</param>
@@ -21,19 +23,16 @@ public static class NginxLiveCloudBuilderExtensions
     public static LiveCloudBuilder AddNginx(this LiveCloudBuilder builder, Action<NginxOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        string clientName = builder.AddVendorHttpClient(NginxStreamProvider.ProviderName).Name;
-        builder.AddProvider<NginxStreamProvider, NginxOptions>(
-            NginxStreamProvider.ProviderName,
-            (sp, options) => new NginxStreamProvider(
-                options,
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
-                sp.GetService<TimeProvider>(),
-                sp.GetService<ILogger<NginxStreamProvider>>(),
-                sp.GetService<ICnameVerifier>()),
-            static (options, path, failures) => options.Validate(path, failures),
+        builder.AddProvider(
+            NginxOptions.ProviderName,
+            static context => new NginxStreamProvider(
+                context.Options,
+                context.CreatePipeline(context.Options.HttpEndpoint),
+                context.TimeProvider,
+                context.CnameVerifier),
             configure);
         builder.Services.TryAddSingleton(sp => new NginxRtmpServer(
-            sp.GetRequiredService<IOptionsMonitor<NginxOptions>>().Get(NginxStreamProvider.ProviderName),
+            sp.GetRequiredService<IOptionsMonitor<NginxOptions>>().Get(NginxOptions.ProviderName),
             sp.GetService<ILogger<NginxRtmpServer>>()));
         return builder;
     }

@@ -1,15 +1,18 @@
 using System.Globalization;
 using System.Net;
+using LiveCloud.Configuration;
+using LiveCloud.Http;
 
 namespace LiveCloud.Nginx;
 
 /// <summary>
 /// Settings of the self-hosted nginx-rtmp provider (configuration section <c>LiveCloud:Nginx</c>).
+/// <see cref="ToString"/> never shows <see cref="SigningKey"/>.
 /// </summary>
-public sealed class NginxOptions
+public sealed class NginxOptions : VendorOptions
 {
-    /// <summary>The configuration section name under <c>LiveCloud</c>: <c>Nginx</c>.</summary>
-    public const string SectionName = "Nginx";
+    /// <summary>The provider type's name, also its default provider and section name, <c>Nginx</c>.</summary>
+    public const string ProviderName = "Nginx";
 
     /// <summary>The shortest <see cref="SigningKey"/> accepted.</summary>
     public const int MinSigningKeyLength = 16;
@@ -48,7 +51,7 @@ public sealed class NginxOptions
     /// The host app's callback endpoint (absolute http URL) that nginx-rtmp's <c>on_publish</c>,
     /// <c>on_play</c>, <c>on_publish_done</c> and <c>on_record_done</c> POST to. Required: without it
     /// nobody checks push signatures. The endpoint passes the request (form body and query) to
-    /// <see cref="IStreamProvider.ParseCallbackAsync"/> and answers 2xx to allow or 403 to refuse.
+    /// <see cref="IStreamProvider.ParseCallbackAsync"/> and answers 2xx to allow, 403 to refuse (400 for a malformed hook).
     /// </summary>
     public string? HookBaseUrl { get; set; }
 
@@ -70,8 +73,18 @@ public sealed class NginxOptions
     /// <summary>How long a graceful stop may take before nginx is killed (default 5 s).</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long one call to nginx's <c>/stat</c> or <c>/control</c> may take (default 10 s).</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long one call to nginx's <c>/stat</c> or <c>/control</c> may take (default 10 s): another name for
+    /// <see cref="VendorResilienceOptions.AttemptTimeout"/> of <see cref="VendorOptions.Resilience"/>, kept for
+    /// configurations that set <c>LiveCloud:Nginx:RequestTimeout</c>. Reading or setting one reads or sets the other;
+    /// when configuration sets both, <c>LiveCloud:Nginx:Resilience:AttemptTimeout</c> wins. Like every attempt
+    /// timeout it must not exceed <c>Resilience:TotalTimeout</c> (30 s by default).
+    /// </summary>
+    public TimeSpan RequestTimeout
+    {
+        get => Resilience.AttemptTimeout;
+        set => Resilience.AttemptTimeout = value;
+    }
 
     /// <summary>Public host names pointing at this server, for the domain calls; may be empty.</summary>
     public IList<NginxDomainOptions> Domains { get; } = [];
@@ -85,152 +98,112 @@ public sealed class NginxOptions
     /// <summary>The recordings folder actually used.</summary>
     public string ResolvedRecordingsDirectory => RecordingsDirectory is { Length: > 0 } rec ? rec : Path.Combine(WorkDirectory, "recordings");
 
-    /// <summary>Adds a message per bad key to <paramref name="failures"/>, each naming its full path under <paramref name="sectionPath"/>.</summary>
-    /// <param name="sectionPath">The section path, e.g. <c>LiveCloud:Nginx</c>.</param>
-    /// <param name="failures">Where the messages go.</param>
-    public void Validate(string sectionPath, ICollection<string> failures)
+    /// <summary>
+    /// Where LiveCloud calls nginx's <c>/stat</c> and <c>/control</c>: <c>http://{HttpListenAddress}:{HttpPort}/</c>,
+    /// on loopback when nginx listens on every address (<c>0.0.0.0</c> or <c>::</c>). The base address of the
+    /// provider's <see cref="VendorHttpPipeline"/>. Read it once the options validate.
+    /// </summary>
+    public Uri HttpEndpoint
     {
-        ArgumentNullException.ThrowIfNull(sectionPath);
-        ArgumentNullException.ThrowIfNull(failures);
-        string p = sectionPath;
+        get
+        {
+            string host = HttpListenAddress is "0.0.0.0" or "::" ? "127.0.0.1" : HttpListenAddress;
+            return new Uri($"http://{(host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host)}:{HttpPort.ToString(CultureInfo.InvariantCulture)}/");
+        }
+    }
 
+    /// <inheritdoc />
+    protected override void Validate(OptionChecks check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
         if (string.IsNullOrEmpty(SigningKey) || SigningKey.Length < MinSigningKeyLength)
         {
-            failures.Add($"{p}:SigningKey is required (at least {MinSigningKeyLength} characters).");
+            check.Fail(nameof(SigningKey), $"is required (at least {MinSigningKeyLength} characters).");
         }
 
-        CheckPort(RtmpPort, $"{p}:RtmpPort", failures);
-        CheckPort(HttpPort, $"{p}:HttpPort", failures);
-        if (RtmpPort == HttpPort)
-        {
-            failures.Add($"{p}:HttpPort must differ from {p}:RtmpPort; both are {RtmpPort}.");
-        }
-
-        if (!IsHostOrAddress(PublicHost))
-        {
-            failures.Add($"{p}:PublicHost must be a host name or IP address (e.g. 127.0.0.1 or live.example.com); got '{PublicHost}'.");
-        }
-
-        if (!IPAddress.TryParse(HttpListenAddress, out _))
-        {
-            failures.Add($"{p}:HttpListenAddress must be an IP address (e.g. 127.0.0.1 or 0.0.0.0); got '{HttpListenAddress}'.");
-        }
-
-        if (!StreamId.IsValidPart(AppName))
-        {
-            failures.Add($"{p}:AppName must be 1–256 characters from A–Z a–z 0–9 _ - . = (not starting with '.'); got '{AppName}'.");
-        }
+        CheckPort(check, RtmpPort, nameof(RtmpPort));
+        CheckPort(check, HttpPort, nameof(HttpPort));
+        check.That(RtmpPort != HttpPort, nameof(HttpPort), $"must differ from {check.PathOf(nameof(RtmpPort))}; both are {RtmpPort}.");
+        check.That(IsHostOrAddress(PublicHost), nameof(PublicHost), $"must be a host name or IP address (e.g. 127.0.0.1 or live.example.com); got '{PublicHost}'.");
+        check.That(IPAddress.TryParse(HttpListenAddress, out _), nameof(HttpListenAddress), $"must be an IP address (e.g. 127.0.0.1 or 0.0.0.0); got '{HttpListenAddress}'.");
+        check.That(StreamId.IsValidPart(AppName), nameof(AppName), $"must be 1–256 characters from A–Z a–z 0–9 _ - . = (not starting with '.'); got '{AppName}'.");
 
         if (string.IsNullOrWhiteSpace(HookBaseUrl))
         {
-            failures.Add($"{p}:HookBaseUrl is required: the absolute http URL of the host app's nginx-rtmp callback endpoint.");
+            check.Fail(nameof(HookBaseUrl), "is required: the absolute http URL of the host app's nginx-rtmp callback endpoint.");
         }
         else if (!Uri.TryCreate(HookBaseUrl, UriKind.Absolute, out Uri? hook) || hook.Scheme != Uri.UriSchemeHttp || !string.IsNullOrEmpty(hook.Fragment) || HasConfigUnsafe(HookBaseUrl))
         {
             // nginx-rtmp's hooks speak plain http only.
-            failures.Add($"{p}:HookBaseUrl must be an absolute http:// URL without a fragment or quotes; got '{HookBaseUrl}'.");
+            check.Fail(nameof(HookBaseUrl), $"must be an absolute http:// URL without a fragment or quotes; got '{HookBaseUrl}'.");
         }
 
-        CheckPath(WorkDirectory, $"{p}:WorkDirectory", failures, required: true);
-        CheckPath(HlsDirectory, $"{p}:HlsDirectory", failures, required: false);
-        CheckPath(RecordingsDirectory, $"{p}:RecordingsDirectory", failures, required: false);
-        CheckPath(ModulePath, $"{p}:ModulePath", failures, required: true);
-        if (string.IsNullOrWhiteSpace(NginxPath))
+        CheckPath(check, WorkDirectory, nameof(WorkDirectory), required: true);
+        CheckPath(check, HlsDirectory, nameof(HlsDirectory), required: false);
+        CheckPath(check, RecordingsDirectory, nameof(RecordingsDirectory), required: false);
+        CheckPath(check, ModulePath, nameof(ModulePath), required: true);
+        check.That(!string.IsNullOrWhiteSpace(NginxPath), nameof(NginxPath), "is required (default 'nginx').");
+
+        CheckPositive(check, StartTimeout, nameof(StartTimeout));
+        CheckPositive(check, StopTimeout, nameof(StopTimeout));
+        if (Resilience is not null)
         {
-            failures.Add($"{p}:NginxPath is required (default 'nginx').");
+            CheckPositive(check, RequestTimeout, nameof(RequestTimeout));
         }
-
-        CheckPositive(StartTimeout, $"{p}:StartTimeout", failures);
-        CheckPositive(StopTimeout, $"{p}:StopTimeout", failures);
-        CheckPositive(RequestTimeout, $"{p}:RequestTimeout", failures);
 
         for (int i = 0; i < Domains.Count; i++)
         {
             NginxDomainOptions domain = Domains[i];
-            string dp = $"{p}:Domains:{i.ToString(CultureInfo.InvariantCulture)}";
-            if (!IsHostName(domain.Name))
+            string dp = $"Domains:{i.ToString(CultureInfo.InvariantCulture)}";
+            check.That(IsHostName(domain.Name), dp + ":Name", $"must be a host name such as live.example.com; got '{domain.Name}'.");
+            if (domain.ExpectedCname is { } cname)
             {
-                failures.Add($"{dp}:Name must be a host name such as live.example.com; got '{domain.Name}'.");
-            }
-
-            if (domain.ExpectedCname is { } cname && !IsHostName(cname))
-            {
-                failures.Add($"{dp}:ExpectedCname must be a host name; got '{cname}'.");
+                check.That(IsHostName(cname), dp + ":ExpectedCname", $"must be a host name; got '{cname}'.");
             }
         }
 
         if (Pricing is null)
         {
-            failures.Add($"{p}:Pricing is required.");
+            check.Fail(nameof(Pricing), "is required.");
             return;
         }
 
-        if (string.IsNullOrEmpty(Pricing.Currency) || Pricing.Currency.Length != 3 || !Pricing.Currency.All(char.IsAsciiLetterUpper))
-        {
-            failures.Add($"{p}:Pricing:Currency must be an ISO 4217 code such as CNY; got '{Pricing.Currency}'.");
-        }
-
-        if (Pricing.ServerMonthlyCost < 0)
-        {
-            failures.Add($"{p}:Pricing:ServerMonthlyCost must not be negative; got {Pricing.ServerMonthlyCost}.");
-        }
-
-        if (Pricing.EgressPricePerGb < 0)
-        {
-            failures.Add($"{p}:Pricing:EgressPricePerGb must not be negative; got {Pricing.EgressPricePerGb}.");
-        }
-
-        if (!(Pricing.NicMbps > 0))
-        {
-            failures.Add($"{p}:Pricing:NicMbps must be a positive number; got {Pricing.NicMbps}.");
-        }
-
-        if (string.IsNullOrWhiteSpace(Pricing.Source))
-        {
-            failures.Add($"{p}:Pricing:Source is required (where the numbers come from).");
-        }
+        check.That(
+            !string.IsNullOrEmpty(Pricing.Currency) && Pricing.Currency.Length == 3 && Pricing.Currency.All(char.IsAsciiLetterUpper),
+            "Pricing:Currency",
+            $"must be an ISO 4217 code such as CNY; got '{Pricing.Currency}'.");
+        check.That(Pricing.ServerMonthlyCost >= 0, "Pricing:ServerMonthlyCost", $"must not be negative; got {Pricing.ServerMonthlyCost}.");
+        check.That(Pricing.EgressPricePerGb >= 0, "Pricing:EgressPricePerGb", $"must not be negative; got {Pricing.EgressPricePerGb}.");
+        check.That(Pricing.NicMbps > 0, "Pricing:NicMbps", $"must be a positive number; got {Pricing.NicMbps}.");
+        check.That(!string.IsNullOrWhiteSpace(Pricing.Source), "Pricing:Source", "is required (where the numbers come from).");
     }
 
     /// <summary>Shows every setting except <see cref="SigningKey"/>, which only shows as set or not.</summary>
     public override string ToString() =>
-        $"NginxOptions {{ RtmpPort = {RtmpPort}, HttpPort = {HttpPort}, PublicHost = {PublicHost}, AppName = {AppName}, WorkDirectory = {WorkDirectory}, HookBaseUrl = {HookBaseUrl}, SigningKey = {(string.IsNullOrEmpty(SigningKey) ? "(not set)" : "(set)")}, NginxPath = {NginxPath}, Domains = {Domains.Count} }}";
+        $"NginxOptions {{ RtmpPort = {RtmpPort}, HttpPort = {HttpPort}, PublicHost = {PublicHost}, AppName = {AppName}, WorkDirectory = {WorkDirectory}, HookBaseUrl = {HookBaseUrl}, SigningKey = {Secret.Mask(SigningKey)}, NginxPath = {NginxPath}, Domains = {Domains.Count} }}";
 
     // Characters that would break out of a quoted nginx.conf value.
     internal static bool HasConfigUnsafe(string value) =>
         value.Any(c => char.IsControl(c) || c is '"' or '\'' or '\\' or '$' or ';' or '{' or '}');
 
-    private static void CheckPort(int port, string key, ICollection<string> failures)
-    {
-        if (port is < 1 or > 65535)
-        {
-            failures.Add($"{key} must be from 1 to 65535; got {port}.");
-        }
-    }
+    private static void CheckPort(OptionChecks check, int port, string key) =>
+        check.That(port is >= 1 and <= 65535, key, $"must be from 1 to 65535; got {port}.");
 
-    private static void CheckPositive(TimeSpan value, string key, ICollection<string> failures)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            failures.Add($"{key} must be positive; got {value}.");
-        }
-    }
+    private static void CheckPositive(OptionChecks check, TimeSpan value, string key) =>
+        check.That(value > TimeSpan.Zero, key, $"must be positive; got {value}.");
 
-    private static void CheckPath(string? value, string key, ICollection<string> failures, bool required)
+    private static void CheckPath(OptionChecks check, string? value, string key, bool required)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            if (required)
-            {
-                failures.Add($"{key} is required.");
-            }
-
+            check.That(!required, key, "is required.");
             return;
         }
 
-        if (HasConfigUnsafe(value) || value.Contains(' ', StringComparison.Ordinal))
-        {
-            failures.Add($"{key} must be a path without spaces, quotes, '\\', '$', ';', '{{' or '}}' (it goes into nginx.conf); got '{value}'.");
-        }
+        check.That(
+            !HasConfigUnsafe(value) && !value.Contains(' ', StringComparison.Ordinal),
+            key,
+            $"must be a path without spaces, quotes, '\\', '$', ';', '{{' or '}}' (it goes into nginx.conf); got '{value}'.");
     }
 
     private static bool IsHostOrAddress(string? value) =>

@@ -26,13 +26,13 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
     private bool _disposed;
 
     /// <summary>Creates the server (it does not start until <see cref="StartAsync"/>).</summary>
-    /// <param name="options">Validated options (see <see cref="NginxOptions.Validate"/>).</param>
+    /// <param name="options">The options; validated here as at start-up.</param>
     /// <param name="logger">Where start and stop are logged.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names each bad key.</exception>
     public NginxRtmpServer(NginxOptions options, ILogger<NginxRtmpServer>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        NginxStreamProvider.ThrowIfInvalid(options);
+        options.ThrowIfInvalid(NginxOptions.ProviderName, $"{LiveCloudOptions.SectionName}:{NginxOptions.ProviderName}");
         _options = options;
         _signer = new NginxUrlSigner(options.SigningKey!);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -71,10 +71,10 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
             }
 
             string nginx = ResolveExecutable(_options.NginxPath)
-                ?? throw new LiveCloudConfigurationException($"nginx was not found ('{_options.NginxPath}', set by LiveCloud:Nginx:NginxPath). Install it: {InstallHint}") { Provider = NginxStreamProvider.ProviderName };
+                ?? throw new LiveCloudConfigurationException($"nginx was not found ('{_options.NginxPath}', set by LiveCloud:Nginx:NginxPath). Install it: {InstallHint}") { Provider = NginxOptions.ProviderName };
             if (!File.Exists(_options.ModulePath))
             {
-                throw new LiveCloudConfigurationException($"The nginx RTMP module was not found at {_options.ModulePath} (LiveCloud:Nginx:ModulePath). Install it: {InstallHint}") { Provider = NginxStreamProvider.ProviderName };
+                throw new LiveCloudConfigurationException($"The nginx RTMP module was not found at {_options.ModulePath} (LiveCloud:Nginx:ModulePath). Install it: {InstallHint}") { Provider = NginxOptions.ProviderName };
             }
 
             PrepareDirectories();
@@ -234,7 +234,7 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
             {
                 if (process.HasExited)
                 {
-                    throw new LiveCloudException($"nginx exited with code {process.ExitCode} while starting. {Diagnostics()}") { Provider = NginxStreamProvider.ProviderName };
+                    throw new LiveCloudException($"nginx exited with code {process.ExitCode} while starting. {Diagnostics()}") { Provider = NginxOptions.ProviderName };
                 }
 
                 if (await AnswersAsync("127.0.0.1", _options.RtmpPort, deadline.Token).ConfigureAwait(false)
@@ -248,7 +248,7 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new LiveCloudException($"nginx did not open ports {_options.RtmpPort} (RTMP) and {_options.HttpPort} (HTTP) within {_options.StartTimeout.TotalSeconds:0.#} s. {Diagnostics()}") { Provider = NginxStreamProvider.ProviderName, IsTransient = true };
+            throw new LiveCloudException($"nginx did not open ports {_options.RtmpPort} (RTMP) and {_options.HttpPort} (HTTP) within {_options.StartTimeout.TotalSeconds:0.#} s. {Diagnostics()}") { Provider = NginxOptions.ProviderName, IsTransient = true };
         }
     }
 

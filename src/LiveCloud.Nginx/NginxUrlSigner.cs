@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using LiveCloud.Signing;
 
 namespace LiveCloud.Nginx;
 
@@ -19,16 +20,23 @@ namespace LiveCloud.Nginx;
 /// <c>auth_request</c> asks the hook endpoint (<c>call=hls</c>) for every playlist and segment, and the stream
 /// a segment belongs to is what precedes its last <c>-N.ts</c>.</item>
 /// <item>Hooks: nginx calls <c>{HookBaseUrl}?lc_hook={base64url(HMAC-SHA256(SigningKey, "livecloud-nginx-hook"))}</c>,
-/// so callbacks that do not come from this nginx are refused. The SigningKey itself never reaches nginx.conf.</item>
+/// so callbacks that do not come from this nginx are refused (<see cref="NginxCallbackVerifier"/>). The SigningKey
+/// itself never reaches nginx.conf.</item>
 /// </list>
 /// </remarks>
-internal sealed class NginxUrlSigner
+public sealed class NginxUrlSigner
 {
+    /// <summary>The purpose of push URLs, checked by the <c>on_publish</c> hook.</summary>
+    public const string Publish = "publish";
+
+    /// <summary>The purpose of RTMP play URLs, checked by the <c>on_play</c> hook.</summary>
+    public const string Play = "play";
+
+    /// <summary>The purpose of HLS play URLs, checked through <c>auth_request</c>.</summary>
+    public const string Hls = "hls";
+
     internal const int SignatureLength = 43; // base64url of 32 bytes, unpadded
     internal const string HookTokenParameter = "lc_hook";
-    internal const string Publish = "publish";
-    internal const string Play = "play";
-    internal const string Hls = "hls";
     private const int MaxSignedLength = 1024;
 
     [ThreadStatic]
@@ -39,19 +47,27 @@ internal sealed class NginxUrlSigner
 
     private readonly byte[] _key;
 
+    /// <summary>Creates a signer.</summary>
+    /// <param name="signingKey">The signing key (<see cref="NginxOptions.SigningKey"/>).</param>
     public NginxUrlSigner(string signingKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(signingKey);
         _key = Encoding.UTF8.GetBytes(signingKey);
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(_key, "livecloud-nginx-hook"u8, mac);
-        HookToken = ToBase64Url(mac);
+        HookToken = Base64Url.Encode(mac, padding: false);
     }
 
     /// <summary>The token nginx adds to every hook call.</summary>
-    public string HookToken { get; }
+    internal string HookToken { get; }
 
     /// <summary>An RTMP push or play URL: <c>rtmp://{host}:{port}/{app}/{stream}?e={e}&amp;sig={sig}</c>; allocates the string only.</summary>
+    /// <param name="purpose"><see cref="Publish"/> or <see cref="Play"/>.</param>
+    /// <param name="host">The public host.</param>
+    /// <param name="port">The RTMP port.</param>
+    /// <param name="app">The application.</param>
+    /// <param name="stream">The stream name.</param>
+    /// <param name="expires">The expiry in Unix seconds.</param>
     public string RtmpUrl(string purpose, string host, int port, string app, string stream, long expires)
     {
         // rtmp:// host : port / app / stream ?e= digits &sig= signature
@@ -78,6 +94,11 @@ internal sealed class NginxUrlSigner
     }
 
     /// <summary>An HLS playlist URL: <c>http://{host}:{port}/hls/{sig(hls)}/{e}/{stream}.m3u8</c>.</summary>
+    /// <param name="host">The public host.</param>
+    /// <param name="port">The HTTP port.</param>
+    /// <param name="app">The application.</param>
+    /// <param name="stream">The stream name.</param>
+    /// <param name="expires">The expiry in Unix seconds.</param>
     public string HlsUrl(string host, int port, string app, string stream, long expires)
     {
         int length = 7 + host.Length + 1 + Digits(port) + 5 + SignatureLength + 1 + Digits(expires) + 1 + stream.Length + 5;
@@ -102,6 +123,11 @@ internal sealed class NginxUrlSigner
     }
 
     /// <summary>Whether <paramref name="signature"/> is the signature of <paramref name="purpose"/> for the stream and expiry; constant-time.</summary>
+    /// <param name="purpose"><see cref="Publish"/>, <see cref="Play"/> or <see cref="Hls"/>.</param>
+    /// <param name="app">The application.</param>
+    /// <param name="stream">The stream name.</param>
+    /// <param name="expires">The expiry in Unix seconds, as signed.</param>
+    /// <param name="signature">The <c>sig</c> sent.</param>
     public bool Verify(string purpose, string app, string stream, long expires, string? signature)
     {
         if (signature is null || signature.Length != SignatureLength)
@@ -112,23 +138,7 @@ internal sealed class NginxUrlSigner
         Span<byte> expected = stackalloc byte[32];
         Mac(purpose, app, stream, expires, expected);
         Span<byte> given = stackalloc byte[32];
-        return TryFromBase64Url(signature, given) && CryptographicOperations.FixedTimeEquals(expected, given);
-    }
-
-    /// <summary>Whether <paramref name="token"/> is the hook token; constant-time.</summary>
-    public bool VerifyHookToken(string? token)
-    {
-        if (token is null)
-        {
-            return false;
-        }
-
-        Span<byte> expected = stackalloc byte[SignatureLength];
-        Encoding.ASCII.GetBytes(HookToken, expected);
-        Span<byte> given = stackalloc byte[SignatureLength];
-        return token.Length == SignatureLength
-            && Encoding.ASCII.GetBytes(token, given) == SignatureLength
-            && CryptographicOperations.FixedTimeEquals(expected, given);
+        return Base64Url.TryDecodeExact(signature, given) && CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
     // HMAC-SHA256(key, "{purpose}:/{app}/{stream}?e={expires}") into mac.
@@ -159,47 +169,13 @@ internal sealed class NginxUrlSigner
         return t_hmac;
     }
 
-    internal static string ToBase64Url(ReadOnlySpan<byte> bytes)
+    // The unpadded base64url of a 32-byte MAC (43 characters) into destination.
+    private static int WriteBase64Url(ReadOnlySpan<byte> mac, Span<char> destination)
     {
-        Span<char> chars = stackalloc char[((bytes.Length + 2) / 3) * 4];
-        int written = WriteBase64Url(bytes, chars);
-        return new string(chars[..written]);
-    }
-
-    private static int WriteBase64Url(ReadOnlySpan<byte> bytes, Span<char> destination)
-    {
-        Span<char> padded = stackalloc char[((bytes.Length + 2) / 3) * 4];
-        Convert.TryToBase64Chars(bytes, padded, out int written);
-        while (written > 0 && padded[written - 1] == '=')
-        {
-            written--;
-        }
-
-        for (int i = 0; i < written; i++)
-        {
-            char c = padded[i];
-            destination[i] = c switch { '+' => '-', '/' => '_', _ => c };
-        }
-
+        Span<char> padded = stackalloc char[Base64Url.GetMaxEncodedLength(32)];
+        int written = Base64Url.Encode(mac, padded, padding: false);
+        padded[..written].CopyTo(destination);
         return written;
-    }
-
-    private static bool TryFromBase64Url(string text, Span<byte> destination)
-    {
-        Span<char> padded = stackalloc char[((text.Length + 3) / 4) * 4];
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-            {
-                return false;
-            }
-
-            padded[i] = c switch { '-' => '+', '_' => '/', _ => c };
-        }
-
-        padded[text.Length..].Fill('=');
-        return Convert.TryFromBase64Chars(padded, destination, out int written) && written == destination.Length;
     }
 
     private static int Append(Span<char> span, int at, string value)

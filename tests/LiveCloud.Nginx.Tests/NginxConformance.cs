@@ -6,7 +6,7 @@ namespace LiveCloud.Nginx.Tests;
 public sealed class NginxFixture : StreamProviderFixture<NginxStreamProvider>
 {
     /// <inheritdoc />
-    protected override NginxStreamProvider CreateProvider() => new(TestOptions.Create(), timeProvider: Clock);
+    protected override NginxStreamProvider CreateProvider() => TestOptions.Provider(TestOptions.Create(), Clock);
 }
 
 /// <summary>The shared conformance suite, run against <see cref="NginxStreamProvider"/>.</summary>

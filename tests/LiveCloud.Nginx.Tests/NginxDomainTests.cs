@@ -27,7 +27,7 @@ public sealed class NginxDomainTests : IAsyncLifetime
         var dnsOptions = new CnameVerifierOptions { Timeout = TimeSpan.FromSeconds(2) };
         dnsOptions.NameServers.Add(_dns.NameServer);
         var verifier = new CnameVerifier(dnsOptions);
-        return new NginxStreamProvider(options, cnameVerifier: verifier);
+        return TestOptions.Provider(options, dns: verifier);
     }
 
     [Fact]

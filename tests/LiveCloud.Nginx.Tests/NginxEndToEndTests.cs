@@ -31,7 +31,8 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
         await Poll.UntilAsync(() => fixture.EventsOf(stream, StreamEventKind.Unpublished).Any(), "publish_done to arrive");
         StreamEvent published = fixture.EventsOf(stream, StreamEventKind.Published).Should().ContainSingle().Subject;
         published.ClientAddress.Should().Be("127.0.0.1");
-        published.EventId.Should().StartWith($"nginx:publish:{stream}:");
+        published.EventId.Should().StartWith("nginx:");
+        published.SessionId.Should().NotBeNullOrEmpty("nginx's clientid");
     }
 
     [Fact]

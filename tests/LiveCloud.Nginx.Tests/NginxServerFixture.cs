@@ -56,7 +56,7 @@ public sealed class NginxServerFixture : IAsyncLifetime
             o.WorkDirectory = work;
             o.HookBaseUrl = hookBase + "/livecloud/nginx/hook";
         });
-        Provider = new NginxStreamProvider(Options);
+        Provider = TestOptions.Provider(Options);
         Server = new NginxRtmpServer(Options);
         await Server.StartAsync();
     }
@@ -74,7 +74,6 @@ public sealed class NginxServerFixture : IAsyncLifetime
             await _hooks.DisposeAsync();
         }
 
-        Provider?.Dispose();
         if (Options is not null && Directory.Exists(Options.WorkDirectory))
         {
             Directory.Delete(Options.WorkDirectory, recursive: true);

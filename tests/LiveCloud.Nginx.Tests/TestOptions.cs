@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using LiveCloud.Http;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveCloud.Nginx.Tests;
 
@@ -19,6 +21,14 @@ internal static class TestOptions
         configure?.Invoke(options);
         return options;
     }
+
+    /// <summary>The provider's pipeline to <paramref name="endpoint"/> (usually <see cref="NginxOptions.HttpEndpoint"/>), on the system clock.</summary>
+    public static VendorHttpPipeline Pipeline(Uri endpoint, VendorResilienceOptions? resilience = null) =>
+        new(NginxOptions.ProviderName, new HttpClient { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan }, resilience ?? new VendorResilienceOptions(), NullLogger.Instance, TimeProvider.System);
+
+    /// <summary>A provider over <see cref="Pipeline"/> to the options' nginx.</summary>
+    public static NginxStreamProvider Provider(NginxOptions options, TimeProvider? clock = null, LiveCloud.Dns.ICnameVerifier? dns = null) =>
+        new(options, Pipeline(options.HttpEndpoint, options.Resilience), clock, dns);
 
     public static int FreePort()
     {
