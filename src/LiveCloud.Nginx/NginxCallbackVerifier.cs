@@ -86,9 +86,9 @@ public sealed class NginxCallbackVerifier
 
         foreach ((string key, string value) in fields)
         {
-            if (!IsWellFormed(key) || !IsWellFormed(value))
+            if (!CallbackGuard.IsWellFormedText(key) || !CallbackGuard.IsWellFormedText(value))
             {
-                throw new ArgumentException($"{provider} {Shown(call)} hook is malformed: field '{(IsWellFormed(key) ? key : "?")}' holds text that is not valid Unicode.", nameof(request));
+                throw new ArgumentException($"{provider} {Shown(call)} hook is malformed: field '{(CallbackGuard.IsWellFormedText(key) ? key : "?")}' holds text that is not valid Unicode.", nameof(request));
             }
         }
 
@@ -192,25 +192,6 @@ public sealed class NginxCallbackVerifier
 
     private static string? Field(Dictionary<string, string> fields, string key) =>
         fields.TryGetValue(key, out string? value) && value.Length > 0 ? value : null;
-
-    // No lone surrogates: such text cannot be encoded (RawPayload, logs) and no nginx sends it.
-    private static bool IsWellFormed(string text)
-    {
-        ReadOnlySpan<char> span = text;
-        for (int i = span.IndexOfAnyInRange('\ud800', '\udfff'); i >= 0 && i < span.Length; i++)
-        {
-            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(span[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     // The call as shown in messages: nginx's own names, never an attacker's text.
     private static string Shown(string call) =>

@@ -96,6 +96,31 @@ public static class CallbackGuard
     }
 
     /// <summary>
+    /// Whether <paramref name="text"/> is well-formed UTF-16 (no lone surrogate): form and query fields decode to any
+    /// code units a sender likes, and such text cannot be encoded into payloads or logs. Verifiers refuse it (before
+    /// verification) or answer 400 (after).
+    /// </summary>
+    /// <param name="text">The text.</param>
+    public static bool IsWellFormedText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ReadOnlySpan<char> span = text;
+        for (int i = span.IndexOfAnyInRange('\ud800', '\udfff'); i >= 0 && i < span.Length; i++)
+        {
+            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(span[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// An event id for <see cref="StreamEvent.EventId"/>: <c>{provider}:{hash}</c>, where the hash (SHA-256, 128 bits,
     /// lower-case hex) covers the parts that identify the event — never its signature or send time, so a vendor's
     /// redelivery gets the same id and two different events do not.

@@ -44,8 +44,8 @@ public abstract class VendorApiClient
     /// <typeparam name="T">The result.</typeparam>
     /// <param name="operation">The action and whether it may be retried.</param>
     /// <param name="createRequest">Builds and signs a new request; called once per attempt.</param>
-    /// <param name="read">Reads a successful answer. A <see cref="FormatException"/>, <see cref="JsonException"/> or
-    /// <see cref="InvalidOperationException"/> it throws becomes a <see cref="LiveCloudException"/> saying the answer had
+    /// <param name="read">Reads a successful answer. A <see cref="FormatException"/>, <see cref="JsonException"/>, XML or
+    /// <see cref="InvalidOperationException"/> error it throws becomes a <see cref="LiveCloudException"/> saying the answer had
     /// an unexpected shape.</param>
     /// <param name="cancellationToken">Cancels the call and its retries.</param>
     /// <exception cref="LiveCloudException">The vendor reported an error (typed by <see cref="ReadError"/>), or the call failed.</exception>
@@ -86,7 +86,7 @@ public abstract class VendorApiClient
                 {
                     return read(response);
                 }
-                catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or OverflowException or ArgumentException)
+                catch (Exception ex) when (ex is FormatException or JsonException or System.Xml.XmlException or InvalidOperationException or OverflowException or ArgumentException)
                 {
                     throw new LiveCloudException($"{pipeline.Provider} {operation.Name} answered in a shape LiveCloud does not understand: {ex.Message}", ex)
                     {
