@@ -238,13 +238,13 @@ public sealed class RawTencent(Uri endpoint, HttpMessageHandler? handler = null)
 
     protected override HttpRequestMessage CreateRequest()
     {
-        Tc3Signature signature = _signer.Sign(Endpoint.Authority, TencentLiveClient.ContentType, Body, "DescribeLiveDomains");
+        Tc3Signature signature = _signer.Sign(Endpoint.Authority, TencentApiClient.ContentType, Body, "DescribeLiveDomains");
         var content = new ByteArrayContent(Body);
-        content.Headers.TryAddWithoutValidation("Content-Type", TencentLiveClient.ContentType);
+        content.Headers.TryAddWithoutValidation("Content-Type", TencentApiClient.ContentType);
         var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = content };
         request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
         request.Headers.TryAddWithoutValidation("X-TC-Action", "DescribeLiveDomains");
-        request.Headers.TryAddWithoutValidation("X-TC-Version", TencentLiveClient.ApiVersion);
+        request.Headers.TryAddWithoutValidation("X-TC-Version", TencentApiClient.ApiVersion);
         request.Headers.TryAddWithoutValidation("X-TC-Timestamp", signature.Timestamp.ToString(CultureInfo.InvariantCulture));
         return request;
     }

@@ -120,5 +120,9 @@ public static class Setup
         return new QiniuStreamProvider(o, Pipeline("Qiniu", o.Endpoint, o.Resilience, handler), clock);
     }
 
-    public static IStreamProvider Nginx(TimeProvider clock) => new NginxStreamProvider(NginxOptions(), timeProvider: clock);
+    public static IStreamProvider Nginx(TimeProvider clock)
+    {
+        NginxOptions o = NginxOptions();
+        return new NginxStreamProvider(o, Pipeline("Nginx", o.HttpEndpoint, o.Resilience), clock);
+    }
 }

@@ -209,10 +209,10 @@ internal sealed class EventLog : IStreamEventObserver
 {
     private readonly ConcurrentQueue<StreamEvent> _events = new();
 
-    public ValueTask<bool> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
+    public ValueTask<StreamEventDecision> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
     {
         _events.Enqueue(streamEvent);
-        return ValueTask.FromResult(true);
+        return ValueTask.FromResult(StreamEventDecision.Accept);
     }
 
     public bool Has(StreamId stream, StreamEventKind kind) => _events.Any(e => e.Stream == stream && e.Kind == kind);

@@ -116,14 +116,7 @@ public static class LiveRoomsApp
             app.MapBenchmarkEndpoints();
         }
 
-        app.MapLiveCloudCallbacks("/api/callbacks/{provider}").AddEndpointFilter(async (context, next) =>
-        {
-            object? result = await next(context);
-            // The observer marks a callback for a stream no room owns: a precise 404 instead of a bare 403.
-            return context.HttpContext.Items.TryGetValue(RoomStreamObserver.UnknownStreamItem, out object? stream)
-                ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown stream.", detail: $"No room streams on '{stream}'.")
-                : result;
-        });
+        app.MapLiveCloudCallbacks("/api/callbacks/{provider}");
     }
 
     /// <summary>

@@ -80,7 +80,7 @@ public static partial class LiveCloudCallbackEndpoints
                 case StreamEventDecision.Refuse:
                     return Results.StatusCode(StatusCodes.Status403Forbidden);
                 case StreamEventDecision.UnknownStream:
-                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No stream {streamEvent.Stream} is known here.");
+                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown stream.", detail: $"No stream '{streamEvent.Stream}' is known here.");
             }
         }
 

@@ -124,7 +124,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime, IDisposable
         _observer.Decision = StreamEventDecision.UnknownStream;
         HttpResponseMessage response = await Post("Token", "call=publish&name=room1&token=good");
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await response.Content.ReadAsStringAsync()).Should().Contain("live/room1");
+        (await response.Content.ReadAsStringAsync()).Should().Contain("No stream 'live/room1' is known here.");
     }
 
     [Fact]

@@ -182,7 +182,7 @@ public sealed class ApiTests(RoomsAppFixture fixture)
         using (HttpResponseMessage unknownStream = await App.HookAsync("publish", "room_0000000000000000", "7005"))
         {
             unknownStream.StatusCode.Should().Be(HttpStatusCode.NotFound);
-            (await unknownStream.Content.ReadAsStringAsync()).Should().Contain("No room streams on 'live/room_0000000000000000'");
+            (await unknownStream.Content.ReadAsStringAsync()).Should().Contain("No stream 'live/room_0000000000000000' is known here.");
         }
 
         using (HttpResponseMessage tooBig = await App.Client.PostAsync($"/api/callbacks/nginx?lc_hook={RoomsApp.HookToken}", new StringContent(new string('a', 70_000), Encoding.UTF8, "application/x-www-form-urlencoded")))

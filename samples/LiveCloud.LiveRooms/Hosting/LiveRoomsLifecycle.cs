@@ -21,7 +21,7 @@ public sealed partial class LiveRoomsLifecycle(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         IStreamProvider provider = providers.Default;
-        if (options.Value.StartNginx && provider is NginxStreamProvider)
+        if (options.Value.StartNginx && provider.GetService<NginxStreamProvider>() is not null)
         {
             _nginx = services.GetRequiredService<NginxRtmpServer>();
             await _nginx.StartAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using LiveCloud.AspNetCore;
+using LiveCloud.Callbacks;
 using LiveCloud.LiveRooms.Data;
 
 namespace LiveCloud.LiveRooms.Rooms;
@@ -11,26 +12,24 @@ namespace LiveCloud.LiveRooms.Rooms;
 public sealed partial class RoomStreamObserver(
     RoomStore store,
     RoomNotifier notifier,
-    IHttpContextAccessor http,
     ILogger<RoomStreamObserver> logger) : IStreamEventObserver
 {
-    /// <summary>The <see cref="HttpContext.Items"/> key set when a callback names a stream no room owns (the endpoint answers 404).</summary>
-    public const string UnknownStreamItem = "LiveRooms.UnknownStream";
-
     /// <inheritdoc />
-    public async ValueTask<bool> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
+    public async ValueTask<StreamEventDecision> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streamEvent);
         if (streamEvent.Kind == StreamEventKind.PlayRequested)
         {
             // nginx asks for every RTMP play and every HLS playlist and segment.
             Room? room = await store.FindByStreamAsync(streamEvent.Stream, cancellationToken);
-            return room is not null && room.State != RoomStates.Ended;
+            return room is null ? StreamEventDecision.UnknownStream
+                : room.State == RoomStates.Ended ? StreamEventDecision.Refuse
+                : StreamEventDecision.Accept;
         }
 
         if (streamEvent.Kind is not (StreamEventKind.Published or StreamEventKind.Unpublished or StreamEventKind.RecordingReady))
         {
-            return true;
+            return StreamEventDecision.Accept;
         }
 
         EventResult result = await store.ApplyEventAsync(streamEvent, EndedSessionEventId(streamEvent), cancellationToken);
@@ -38,37 +37,30 @@ public sealed partial class RoomStreamObserver(
         switch (result.Outcome)
         {
             case EventOutcome.UnknownStream:
-                if (http.HttpContext is { } context)
-                {
-                    context.Items[UnknownStreamItem] = streamEvent.Stream.ToString();
-                }
-
-                return false;
+                return StreamEventDecision.UnknownStream;
             case EventOutcome.RefusedEnded:
-                return false;
+                return StreamEventDecision.Refuse;
             case EventOutcome.Changed when result.Recording is { } recording:
                 notifier.RecordingReady(recording);
-                return true;
+                return StreamEventDecision.Accept;
             case EventOutcome.Changed:
                 notifier.StateChanged(result.Room!);
-                return true;
+                return StreamEventDecision.Accept;
             default:
-                return true;
+                return StreamEventDecision.Accept;
         }
     }
 
     /// <summary>
-    /// nginx-rtmp names a push session by its client id: <c>nginx:publish:{stream}:{clientid}</c> ends with
-    /// <c>nginx:publish_done:{stream}:{clientid}</c>. When that arrived first (out of order), the publish is stale.
-    /// Cloud vendors' events carry their own timestamps, which order them instead.
+    /// nginx-rtmp names a push session by its client id (<see cref="StreamEvent.SessionId"/>); the verifier gives a
+    /// session's <c>publish_done</c> the id <c>CallbackGuard.EventId(provider, "publish_done", stream, clientid)</c>. When
+    /// that arrived first (out of order), the publish is stale. Cloud vendors' events carry their own timestamps, which
+    /// order them instead.
     /// </summary>
-    internal static string? EndedSessionEventId(StreamEvent streamEvent)
-    {
-        const string Publish = "nginx:publish:";
-        return streamEvent.Kind == StreamEventKind.Published && streamEvent.EventId.StartsWith(Publish, StringComparison.Ordinal)
-            ? "nginx:publish_done:" + streamEvent.EventId[Publish.Length..]
+    internal static string? EndedSessionEventId(StreamEvent streamEvent) =>
+        streamEvent is { Kind: StreamEventKind.Published, VendorEventType: "publish", SessionId: { } session }
+            ? CallbackGuard.EventId(streamEvent.Provider, "publish_done", streamEvent.Stream.ToString(), session)
             : null;
-    }
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "{Provider} {Kind} for {Stream}: {Outcome}")]
     private static partial void LogApplied(ILogger logger, string provider, StreamEventKind kind, StreamId stream, EventOutcome outcome);
