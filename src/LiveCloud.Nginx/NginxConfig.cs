@@ -32,7 +32,7 @@ internal static class NginxConfig
         if (runWorkersAsRoot)
         {
             // Started as root: workers would drop to an unprivileged user that cannot write the HLS and
-            // recording folders under a root-owned work directory (see docs/vendors/nginx.md).
+            // recording folders under a root-owned work directory (see docs/vendors/nginx-rtmp.md).
             c.Append("user root;\n");
         }
 
