@@ -1,6 +1,6 @@
 using LiveCloud.Dns;
-using LiveCloud.Aliyun.Tests.Emulator;
 using LiveCloud.Testing;
+using LiveCloud.Testing.Emulators.Aliyun;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCloud.Aliyun.Tests;

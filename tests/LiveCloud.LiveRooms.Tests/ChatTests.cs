@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using LiveCloud.Tencent.Im;
-using LiveCloud.Tencent.Tests.Im;
+using LiveCloud.Testing.Emulators.TencentIm;
 
 namespace LiveCloud.LiveRooms.Tests;
 

@@ -1,6 +1,6 @@
 using LiveCloud.Dns;
-using LiveCloud.Tencent.Tests.Emulator;
 using LiveCloud.Testing;
+using LiveCloud.Testing.Emulators.Tencent;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCloud.Tencent.Tests;
