@@ -12,9 +12,9 @@ namespace LiveCloud.Testing.Emulators.TencentIm;
 /// <summary>
 /// A loopback emulator of the Tencent Cloud IM REST API (<c>console.tim.qq.com/v4/group_open_http_svc/*</c>). It checks
 /// every request as Tencent documents it — <c>sdkappid</c>, an App admin <c>identifier</c>, a <c>usersig</c> it verifies
-/// with its own code for the v2 user signature (written from tencent-im.md, sharing nothing with the library, so a bug there is not
-/// shared), a 32-bit <c>random</c>, <c>contenttype=json</c>, a JSON body — answers with the documented shapes and
-/// error codes, keeps the groups and their messages, and plays scripted faults.
+/// with its own code for the v2 user signature (written from tencent-im.md, sharing nothing with the library, so a bug
+/// there is not shared), a 32-bit <c>random</c>, <c>contenttype=json</c>, a JSON body — answers with the documented
+/// shapes and error codes, keeps the groups and their messages, and plays scripted faults.
 /// </summary>
 public sealed class TencentImEmulator : IAsyncDisposable
 {
