@@ -3,12 +3,11 @@ using System.Net.Http.Headers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using LiveCloud.Aliyun.Signing;
-using LiveCloud.Aliyun.Tests;
-using LiveCloud.Aliyun.Tests.Emulator;
 using LiveCloud.Qiniu;
-using LiveCloud.Qiniu.Tests;
 using LiveCloud.Tencent;
-using LiveCloud.Tencent.Tests.Emulator;
+using LiveCloud.Testing.Emulators.Aliyun;
+using LiveCloud.Testing.Emulators.Qiniu;
+using LiveCloud.Testing.Emulators.Tencent;
 
 namespace LiveCloud.Benchmarks;
 
@@ -90,7 +89,7 @@ public sealed class Emulators : IAsyncDisposable
         TencentApiEmulator tencent = await TencentApiEmulator.StartAsync(TimeProvider.System).ConfigureAwait(false);
         tencent.AddDomain(TencentApiEmulator.PushDomain, 0);
         tencent.AddDomain(TencentApiEmulator.PlayDomain, 1);
-        AliyunLiveEmulator aliyun = await AliyunTestSetup.StartEmulatorAsync(TimeProvider.System).ConfigureAwait(false);
+        AliyunLiveEmulator aliyun = (await AliyunLiveEmulator.StartAsync(TimeProvider.System).ConfigureAwait(false)).AddSampleDomains();
         QiniuEmulator qiniu = await QiniuEmulator.StartAsync().ConfigureAwait(false);
         return new Emulators(tencent, aliyun, qiniu);
     }

@@ -3,6 +3,8 @@ using LiveCloud.Http;
 using LiveCloud.Nginx;
 using LiveCloud.Qiniu;
 using LiveCloud.Tencent;
+using LiveCloud.Testing.Emulators.Qiniu;
+using LiveCloud.Testing.Emulators.Tencent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -53,11 +55,11 @@ public static class Setup
 
     public static TencentOptions TencentOptions(Uri endpoint) => new()
     {
-        SecretId = LiveCloud.Tencent.Tests.Emulator.TencentApiEmulator.SecretId,
-        SecretKey = LiveCloud.Tencent.Tests.Emulator.TencentApiEmulator.SecretKey,
-        PushDomain = LiveCloud.Tencent.Tests.Emulator.TencentApiEmulator.PushDomain,
+        SecretId = TencentApiEmulator.SecretId,
+        SecretKey = TencentApiEmulator.SecretKey,
+        PushDomain = TencentApiEmulator.PushDomain,
         PushKey = TencentPushKey,
-        PlayDomain = LiveCloud.Tencent.Tests.Emulator.TencentApiEmulator.PlayDomain,
+        PlayDomain = TencentApiEmulator.PlayDomain,
         PlayKey = TencentPlayKey,
         CallbackKey = TencentCallbackKey,
         Endpoint = endpoint,
@@ -79,9 +81,9 @@ public static class Setup
 
     public static QiniuOptions QiniuOptions(Uri endpoint) => new()
     {
-        AccessKey = LiveCloud.Qiniu.Tests.QiniuEmulator.AccessKey,
-        SecretKey = LiveCloud.Qiniu.Tests.QiniuEmulator.SecretKey,
-        Hub = LiveCloud.Qiniu.Tests.QiniuEmulator.Hub,
+        AccessKey = QiniuEmulator.AccessKey,
+        SecretKey = QiniuEmulator.SecretKey,
+        Hub = QiniuEmulator.Hub,
         PushDomain = "pili-publish.example.com",
         RtmpPlayDomain = "pili-live-rtmp.example.com",
         HlsPlayDomain = "pili-live-hls.example.com",

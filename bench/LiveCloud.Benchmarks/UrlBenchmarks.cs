@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using LiveCloud.Testing.Emulators.Qiniu;
 
 namespace LiveCloud.Benchmarks;
 
@@ -126,7 +127,7 @@ public class AliyunUrls
 [CategoriesColumn]
 public class QiniuUrls
 {
-    private const string Hub = LiveCloud.Qiniu.Tests.QiniuEmulator.Hub;
+    private const string Hub = QiniuEmulator.Hub;
     private const string Name = "room_1001";
     private readonly IStreamProvider _provider = Setup.Qiniu(TimeProvider.System);
     private readonly StreamId _stream = new(Hub, Name);
@@ -139,7 +140,7 @@ public class QiniuUrls
     [GlobalSetup]
     public void GlobalSetup()
     {
-        _secretKey = SignedInputs.Utf8(LiveCloud.Qiniu.Tests.QiniuEmulator.SecretKey);
+        _secretKey = SignedInputs.Utf8(QiniuEmulator.SecretKey);
         _push = SignedInputs.Utf8($"/{Hub}/{Name}?e={SignedInputs.Unix(Setup.Expires)}");
         string t = _t.ToString("x", CultureInfo.InvariantCulture);
         _play = [.. Extensions.Select(ext => SignedInputs.Utf8(Setup.QiniuPlayKey + $"/{Hub}/{Name}{ext}" + t))];
@@ -157,7 +158,7 @@ public class QiniuUrls
     public string PushLiveCloud() => _provider.CreatePushUrl(_stream, Setup.Expires).Url;
 
     [Benchmark, BenchmarkCategory("Push")]
-    public string PushSampleStyle() => QiniuSampleSigner.PushUrl("pili-publish.example.com", Hub, Name, LiveCloud.Qiniu.Tests.QiniuEmulator.AccessKey, LiveCloud.Qiniu.Tests.QiniuEmulator.SecretKey, _t);
+    public string PushSampleStyle() => QiniuSampleSigner.PushUrl("pili-publish.example.com", Hub, Name, QiniuEmulator.AccessKey, QiniuEmulator.SecretKey, _t);
 
     [Benchmark(Baseline = true), BenchmarkCategory("PlaySet")]
     public int PlaySetFloor()

@@ -1,3 +1,4 @@
+using LiveCloud.Testing.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCloud.Abstractions.Tests;

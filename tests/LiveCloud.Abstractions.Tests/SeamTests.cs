@@ -1,3 +1,4 @@
+using LiveCloud.Testing.Fakes;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using LiveCloud.Diagnostics;

@@ -1,6 +1,7 @@
 using System.Net;
-using LiveCloud.Aliyun.Tests.Emulator;
 using LiveCloud.Testing;
+using LiveCloud.Testing.Emulators.Aliyun;
+using LiveCloud.Testing.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCloud.Aliyun.Tests;
@@ -71,7 +72,7 @@ public sealed class AdapterTests : IAsyncLifetime
         status.Domain.Should().Be(new LiveDomain("play.example.com", DomainKind.Play, true, "online", "play.example.com.w.alikunlun.com"));
         status.Cname!.Verdict.Should().Be(CnameVerdict.Ok);
         status.IsHealthy.Should().BeTrue();
-        _dns.Asked.Should().Equal(("play.example.com", "play.example.com.w.alikunlun.com"));
+        _dns.Calls.Should().Equal(("play.example.com", "play.example.com.w.alikunlun.com"));
 
         DomainStatus push = await provider.GetDomainStatusAsync("push.example.com");
         push.Cname!.Verdict.Should().Be(CnameVerdict.Mismatch, "the DNS chain never reaches the CNAME Aliyun assigned");

@@ -1,3 +1,4 @@
+using LiveCloud.Testing.Fakes;
 using System.Net;
 using System.Text;
 using LiveCloud.Http;

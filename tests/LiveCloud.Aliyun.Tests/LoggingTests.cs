@@ -1,5 +1,5 @@
-using LiveCloud.Aliyun.Tests.Emulator;
 using LiveCloud.Http;
+using LiveCloud.Testing.Emulators.Aliyun;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;

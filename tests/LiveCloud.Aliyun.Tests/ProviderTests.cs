@@ -1,4 +1,4 @@
-using LiveCloud.Aliyun.Tests.Emulator;
+using LiveCloud.Testing.Emulators.Aliyun;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

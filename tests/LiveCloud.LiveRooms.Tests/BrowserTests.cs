@@ -4,19 +4,22 @@ namespace LiveCloud.LiveRooms.Tests;
 
 /// <summary>The web page in real Chromium (Debian's <c>chromium</c>, driven by Playwright with that executable).</summary>
 [Collection(RoomsAppGroup.Name)]
-public sealed class BrowserTests(RoomsAppFixture fixture)
+[Trait("Category", "RealParts")]
+public sealed class BrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = RealParts.ChromiumPath;
+    private readonly RoomsAppFixture _fixture;
 
-    [Fact]
+    public BrowserTests(RoomsAppFixture fixture)
+    {
+        RealParts.Require([.. RoomsApp.Tools, RealParts.Chromium]);
+        _fixture = fixture;
+    }
+
+    [SkippableFact]
     public async Task WebPage_StartsARoom_PlaysTheLivePush_AndShowsTheEndWithoutAReload()
     {
-        if (!File.Exists(Chromium))
-        {
-            throw new InvalidOperationException($"Chromium is required at {Chromium} for the web page test. Install it: apt-get install -y chromium");
-        }
-
-        RoomsApp app = fixture.App;
+        RoomsApp app = _fixture.App;
         using IPlaywright playwright = await Playwright.CreateAsync();
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -4,17 +4,26 @@ using System.Text.RegularExpressions;
 namespace LiveCloud.Nginx.Tests;
 
 /// <summary>Real nginx-rtmp, real ffmpeg pushes and ffprobe plays, on loopback.</summary>
-public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixture<NginxServerFixture>
+[Trait("Category", "RealParts")]
+public sealed class NginxEndToEndTests : IClassFixture<NginxServerFixture>
 {
+    private readonly NginxServerFixture _fixture;
+
+    public NginxEndToEndTests(NginxServerFixture fixture)
+    {
+        RealParts.Require(NginxServerFixture.Tools);
+        _fixture = fixture;
+    }
+
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private NginxStreamProvider Provider => fixture.Provider;
+    private NginxStreamProvider Provider => _fixture.Provider;
 
     private static DateTimeOffset InAnHour => DateTimeOffset.UtcNow.AddHours(1);
 
     private static StreamId NewStream(string prefix) => new("live", prefix + "_" + Guid.NewGuid().ToString("N")[..6]);
 
-    [Fact]
+    [SkippableFact]
     public async Task Valid_push_is_accepted_shows_in_state_and_raises_publish_events()
     {
         StreamId stream = NewStream("valid");
@@ -28,14 +37,14 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
 
         (await push.ExitCodeAsync(Bound)).Should().Be(0, "a signed push is accepted; ffmpeg said: {0}", push.Errors);
         await Poll.UntilAsync(async () => (await Provider.GetStreamStateAsync(stream)).Status == StreamStatus.Inactive, "the stream to leave the state after the push ended");
-        await Poll.UntilAsync(() => fixture.EventsOf(stream, StreamEventKind.Unpublished).Any(), "publish_done to arrive");
-        StreamEvent published = fixture.EventsOf(stream, StreamEventKind.Published).Should().ContainSingle().Subject;
+        await Poll.UntilAsync(() => _fixture.EventsOf(stream, StreamEventKind.Unpublished).Any(), "publish_done to arrive");
+        StreamEvent published = _fixture.EventsOf(stream, StreamEventKind.Published).Should().ContainSingle().Subject;
         published.ClientAddress.Should().Be("127.0.0.1");
         published.EventId.Should().StartWith("nginx:");
         published.SessionId.Should().NotBeNullOrEmpty("nginx's clientid");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Forged_expired_misdirected_and_play_signatures_are_refused_by_the_server()
     {
         StreamId stream = NewStream("refused");
@@ -47,7 +56,7 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
         string[] bad =
         [
             good[..^4] + (good[^4] == 'A' ? "B" : "A") + good[^3..], // forged signature
-            signer.RtmpUrl(NginxUrlSigner.Publish, "127.0.0.1", fixture.Options.RtmpPort, stream.App, stream.Name, past), // expired
+            signer.RtmpUrl(NginxUrlSigner.Publish, "127.0.0.1", _fixture.Options.RtmpPort, stream.App, stream.Name, past), // expired
             good.Replace("/" + stream.Name + "?", "/" + other.Name + "?", StringComparison.Ordinal), // signed for another stream
             Provider.CreatePlayUrls(stream, InAnHour)[StreamProtocol.Rtmp]!, // a viewer's URL
             good[..good.IndexOf('?', StringComparison.Ordinal)], // unsigned
@@ -60,11 +69,11 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
             (await push.ExitCodeAsync(Bound)).Should().NotBe(0, "nginx must refuse the push to {0}", url);
         }
 
-        fixture.EventsOf(stream, StreamEventKind.Published).Should().BeEmpty();
-        fixture.EventsOf(other, StreamEventKind.Published).Should().BeEmpty();
+        _fixture.EventsOf(stream, StreamEventKind.Published).Should().BeEmpty();
+        _fixture.EventsOf(other, StreamEventKind.Published).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Forbidden_stream_is_refused_until_resumed()
     {
         StreamId stream = NewStream("forbidden");
@@ -75,14 +84,14 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
             (await refused.ExitCodeAsync(Bound)).Should().NotBe(0, "a forbidden stream is refused");
         }
 
-        fixture.Refusals.Should().Contain(r => r.Contains(stream.ToString(), StringComparison.Ordinal) && r.Contains("forbidden", StringComparison.Ordinal));
+        _fixture.Refusals.Should().Contain(r => r.Contains(stream.ToString(), StringComparison.Ordinal) && r.Contains("forbidden", StringComparison.Ordinal));
 
         await Provider.ResumeStreamAsync(stream);
         await using ToolProcess allowed = ToolProcess.Push(Provider.CreatePushUrl(stream, InAnHour).Url, seconds: 1);
         (await allowed.ExitCodeAsync(Bound)).Should().Be(0, "a resumed stream is accepted; ffmpeg said: {0}", allowed.Errors);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Drop_kicks_the_publisher()
     {
         StreamId stream = NewStream("drop");
@@ -95,7 +104,7 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
         await Poll.UntilAsync(async () => (await Provider.GetStreamStateAsync(stream)).Status == StreamStatus.Inactive, "the dropped stream to leave the state");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Hls_and_rtmp_play_through_signed_urls_only()
     {
         StreamId stream = NewStream("hls");
@@ -125,7 +134,7 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
         var signedSegment = new Uri(new Uri(hls), segment);
         (await http.GetAsync(signedSegment)).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        string baseUrl = $"http://127.0.0.1:{fixture.Options.HttpPort}/hls/";
+        string baseUrl = $"http://127.0.0.1:{_fixture.Options.HttpPort}/hls/";
         string[] parts = hls.Split('/'); // http: "" host hls {sig} {e} {stream}.m3u8
         parts[4] = (parts[4][0] == 'A' ? "B" : "A") + parts[4][1..];
         string tampered = string.Join('/', parts);
@@ -147,10 +156,10 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
             (await rtmp.ExitCodeAsync(Bound)).Should().NotBe(0, "on_play refuses an unsigned RTMP play");
         }
 
-        fixture.EventsOf(stream, StreamEventKind.PlayRequested).Should().NotBeEmpty();
+        _fixture.EventsOf(stream, StreamEventKind.PlayRequested).Should().NotBeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Recording_started_and_stopped_through_the_api_yields_a_playable_file()
     {
         StreamId stream = NewStream("rec");
@@ -159,7 +168,7 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
 
         RecordingTask task = await Provider.StartRecordingAsync(stream);
         task.Id.Should().StartWith(stream.Name + "-").And.EndWith(".flv");
-        string path = Path.Combine(fixture.Options.ResolvedRecordingsDirectory, task.Id);
+        string path = Path.Combine(_fixture.Options.ResolvedRecordingsDirectory, task.Id);
         await Poll.UntilAsync(() => File.Exists(path) && new FileInfo(path).Length > 100_000, "the recording to gather a few seconds of footage");
         await Provider.StopRecordingAsync(task);
 
@@ -177,7 +186,7 @@ public sealed class NginxEndToEndTests(NginxServerFixture fixture) : IClassFixtu
         using var http = new HttpClient();
         (await http.GetAsync(file.PlaybackUrl)).StatusCode.Should().Be(HttpStatusCode.OK, "nginx serves recordings at /recordings/");
 
-        await Poll.UntilAsync(() => fixture.EventsOf(stream, StreamEventKind.RecordingReady).Any(), "record_done to arrive");
-        fixture.EventsOf(stream, StreamEventKind.RecordingReady).First().Recording!.PlaybackUrl.Should().Be(file.PlaybackUrl);
+        await Poll.UntilAsync(() => _fixture.EventsOf(stream, StreamEventKind.RecordingReady).Any(), "record_done to arrive");
+        _fixture.EventsOf(stream, StreamEventKind.RecordingReady).First().Recording!.PlaybackUrl.Should().Be(file.PlaybackUrl);
     }
 }

@@ -1,3 +1,5 @@
+using LiveCloud.Testing.Fakes;
+using LiveCloud.Testing.Emulators.Qiniu;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -97,7 +99,7 @@ public sealed class ApiClientTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1714550400));
         var client = new DomainsOnly();
-        var provider = new QiniuStreamProvider(TestSetup.Options(new Uri("http://127.0.0.1:9/")), client, clock, new FakeCnames());
+        var provider = new QiniuStreamProvider(TestSetup.Options(new Uri("http://127.0.0.1:9/")), client, clock, new FakeCnameVerifier());
 
         provider.Name.Should().Be("qiniu-double");
         provider.Client.Should().BeSameAs(client);
@@ -113,7 +115,7 @@ public sealed class ApiClientTests
     [Fact]
     public void The_provider_answers_its_parts_and_validates_under_its_registered_name()
     {
-        var provider = new QiniuStreamProvider(TestSetup.Options(new Uri("http://127.0.0.1:9/")), new DomainsOnly(), new FakeTimeProvider(), new FakeCnames());
+        var provider = new QiniuStreamProvider(TestSetup.Options(new Uri("http://127.0.0.1:9/")), new DomainsOnly(), new FakeTimeProvider(), new FakeCnameVerifier());
         provider.GetService(typeof(QiniuOptions)).Should().BeSameAs(provider.Options);
         provider.GetService(typeof(QiniuApiClient)).Should().BeSameAs(provider.Client);
         provider.GetService(typeof(QiniuUrlSigner)).Should().BeSameAs(provider.UrlSigner);

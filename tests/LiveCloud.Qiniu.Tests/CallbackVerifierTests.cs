@@ -1,3 +1,5 @@
+using LiveCloud.Testing.Emulators.Qiniu;
+using LiveCloud.Testing.Fakes;
 using LiveCloud.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -172,7 +174,7 @@ public sealed class CallbackVerifierTests
         // A second Qiniu account registered under its own name: its events carry that name, and their ids differ.
         QiniuOptions options = TestSetup.Options(new Uri("http://127.0.0.1:9/"));
         var pipeline = new VendorHttpPipeline("qiniu-backup", new HttpClient(), options.Resilience, NullLogger.Instance, TimeProvider.System);
-        var backup = new QiniuStreamProvider(options, pipeline, _clock, new FakeCnames());
+        var backup = new QiniuStreamProvider(options, pipeline, _clock, new FakeCnameVerifier());
         StreamEvent elsewhere = await backup.ParseCallbackAsync(Form(Body));
         elsewhere.Provider.Should().Be("qiniu-backup");
         elsewhere.EventId.Should().StartWith("qiniu-backup:").And.NotBe(first.EventId);

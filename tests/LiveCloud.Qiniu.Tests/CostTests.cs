@@ -1,4 +1,5 @@
 using LiveCloud.Costs;
+using LiveCloud.Testing.Emulators.Qiniu;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

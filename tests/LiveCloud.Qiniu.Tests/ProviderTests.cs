@@ -3,6 +3,7 @@ using System.Text;
 using LiveCloud.Http;
 using LiveCloud.Qiniu;
 using LiveCloud.Testing;
+using LiveCloud.Testing.Emulators.Qiniu;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

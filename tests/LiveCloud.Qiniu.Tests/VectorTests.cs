@@ -1,5 +1,6 @@
 using System.Text;
 using LiveCloud.Qiniu;
+using LiveCloud.Testing.Emulators.Qiniu;
 
 namespace LiveCloud.Qiniu.Tests;
 

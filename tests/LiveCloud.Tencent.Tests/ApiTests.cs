@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
-using LiveCloud.Tencent.Tests.Emulator;
 using LiveCloud.Testing;
+using LiveCloud.Testing.Emulators.Tencent;
+using LiveCloud.Testing.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCloud.Tencent.Tests;

@@ -1,4 +1,4 @@
-using LiveCloud.Tencent.Tests.Emulator;
+using LiveCloud.Testing.Emulators.Tencent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

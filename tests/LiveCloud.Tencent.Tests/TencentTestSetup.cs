@@ -1,5 +1,6 @@
 using LiveCloud.Http;
-using LiveCloud.Tencent.Tests.Emulator;
+using LiveCloud.Testing.Emulators.Tencent;
+using LiveCloud.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveCloud.Tencent.Tests;

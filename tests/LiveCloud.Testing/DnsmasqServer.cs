@@ -7,8 +7,8 @@ namespace LiveCloud.Testing;
 
 /// <summary>
 /// A real dnsmasq on 127.0.0.1 at a free port (UDP and TCP), answering only from the configuration lines
-/// given (<c>--no-resolv --no-hosts</c>). For CNAME checks against a real DNS server. Fails, never skips,
-/// when dnsmasq is not installed.
+/// given (<c>--no-resolv --no-hosts</c>). For CNAME checks against a real DNS server. When dnsmasq is not
+/// installed, starting it skips the test (fails under CI): see <see cref="RealParts"/>.
 /// </summary>
 public sealed class DnsmasqServer : IAsyncDisposable
 {
@@ -44,8 +44,8 @@ public sealed class DnsmasqServer : IAsyncDisposable
 
     private async Task StartCoreAsync(IEnumerable<string> configLines)
     {
-        string exe = FindDnsmasq() ?? throw new InvalidOperationException(
-            "dnsmasq is not installed (not on PATH, /usr/sbin or /usr/local/sbin). CNAME checks are tested against a real DNS server: run `apt-get install -y dnsmasq`.");
+        RealParts.Require(RealParts.Dnsmasq);
+        string exe = ToolProcess.Find("dnsmasq")!;
 
         _directory = Directory.CreateTempSubdirectory("livecloud-dnsmasq-").FullName;
         string conf = Path.Combine(_directory, "dnsmasq.conf");
@@ -140,14 +140,6 @@ public sealed class DnsmasqServer : IAsyncDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
-    }
-
-    private static string? FindDnsmasq()
-    {
-        IEnumerable<string> dirs = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/local/sbin", "/sbin"]);
-        return dirs.Select(d => Path.Combine(d, "dnsmasq")).FirstOrDefault(File.Exists);
     }
 
     // A port free for both UDP and TCP right now; dnsmasq may still lose a race for it, hence the retries above.

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LiveCloud.Http;
 using LiveCloud.Tencent.Im;
 using LiveCloud.Testing;
+using LiveCloud.Testing.Emulators.TencentIm;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -221,7 +222,7 @@ public sealed class TencentImClientTests : IAsyncLifetime
         await _client.CreateGroupAsync("B", "b1");
         _clock.Advance(TimeSpan.FromHours(12) + TimeSpan.FromSeconds(1));
         await _client.CreateGroupAsync("C", "c1");
-        string[] sigs = [.. _emulator.UserSigs];
+        string[] sigs = [.. _emulator.SigsSeen];
         sigs[0].Should().Be(sigs[1]);
         sigs[2].Should().NotBe(sigs[1]);
         _emulator.Randoms.Should().OnlyHaveUniqueItems();
@@ -263,7 +264,7 @@ public sealed class TencentImLoggingTests
         Func<Task> failed = () => client.DestroyGroupAsync("missing");
         await failed.Should().ThrowAsync<LiveCloudNotFoundException>();
 
-        string adminSig = emulator.UserSigs.First();
+        string adminSig = emulator.SigsSeen.First();
         string text = string.Join("\n", logger.Lines) + ex + client;
         logger.Lines.Should().Contain(l => l.Contains("create_group", StringComparison.Ordinal));
         text.Should().NotContain(TencentImEmulator.SecretKey).And.NotContain(adminSig).And.NotContain(Uri.EscapeDataString(adminSig)).And.NotContain("usersig=");

@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using LiveCloud.Configuration;
-using LiveCloud.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Testing.Fakes;
 
 /// <summary>Options of <see cref="SampleProvider"/>.</summary>
 public sealed class SampleOptions : VendorOptions
@@ -54,16 +53,9 @@ public sealed class SampleProvider(string name, SampleOptions options, TimeProvi
     }
 }
 
+/// <summary>Registers <see cref="SampleProvider"/> with the LiveCloud builder, validating its options.</summary>
 public static class SampleProviderBuilderExtensions
 {
     public static LiveCloudBuilder AddSample(this LiveCloudBuilder builder, string name = "Sample", Action<SampleOptions>? configure = null) =>
         builder.AddProvider(name, static context => new SampleProvider(context.Name, context.Options, context.TimeProvider), configure);
 }
-
-public sealed class SampleFixture : StreamProviderFixture<SampleProvider>
-{
-    protected override SampleProvider CreateProvider() => new("Sample", new SampleOptions { Host = "push.example.com", Key = "0123456789abcdef" }, Clock);
-}
-
-/// <summary>The conformance suite against the sample provider: proves the suite itself runs and checks.</summary>
-public sealed class SampleConformance(SampleFixture fixture) : StreamProviderConformanceTests<SampleProvider>(fixture), IClassFixture<SampleFixture>;

@@ -3,10 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LiveCloud.Testing;
 using Microsoft.AspNetCore.Http;
 
-namespace LiveCloud.Tencent.Tests.Emulator;
+namespace LiveCloud.Testing.Emulators.Tencent;
 
 /// <summary>
 /// A loopback emulator of <c>live.tencentcloudapi.com</c> (API 2018-08-01): it recomputes the TC3-HMAC-SHA256

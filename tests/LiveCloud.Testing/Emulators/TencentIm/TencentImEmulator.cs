@@ -5,17 +5,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LiveCloud.Testing;
 using Microsoft.AspNetCore.Http;
 
-namespace LiveCloud.Tencent.Tests.Im;
+namespace LiveCloud.Testing.Emulators.TencentIm;
 
 /// <summary>
 /// A loopback emulator of the Tencent Cloud IM REST API (<c>console.tim.qq.com/v4/group_open_http_svc/*</c>). It checks
 /// every request as Tencent documents it — <c>sdkappid</c>, an App admin <c>identifier</c>, a <c>usersig</c> it verifies
-/// with its own UserSig v2 code (written from tencent-im.md, sharing nothing with the library, so a bug there is not
-/// shared), a 32-bit <c>random</c>, <c>contenttype=json</c>, a JSON body — answers with the documented shapes and
-/// error codes, keeps the groups and their messages, and plays scripted faults.
+/// with its own code for the v2 user signature (written from tencent-im.md, sharing nothing with the library, so a bug
+/// there is not shared), a 32-bit <c>random</c>, <c>contenttype=json</c>, a JSON body — answers with the documented
+/// shapes and error codes, keeps the groups and their messages, and plays scripted faults.
 /// </summary>
 public sealed class TencentImEmulator : IAsyncDisposable
 {
@@ -45,8 +44,8 @@ public sealed class TencentImEmulator : IAsyncDisposable
     /// <summary>The <c>random</c> query values seen.</summary>
     public ConcurrentQueue<uint> Randoms { get; } = new();
 
-    /// <summary>The UserSigs seen in the query (to check the admin sig is cached).</summary>
-    public ConcurrentQueue<string> UserSigs { get; } = new();
+    /// <summary>The <c>usersig</c> values seen in the query (to check the admin sig is cached).</summary>
+    public ConcurrentQueue<string> SigsSeen { get; } = new();
 
     public static async Task<TencentImEmulator> StartAsync(TimeProvider clock)
     {
@@ -137,8 +136,8 @@ public sealed class TencentImEmulator : IAsyncDisposable
 
         string identifier = q["identifier"].ToString();
         string userSig = q["usersig"].ToString();
-        UserSigs.Enqueue(userSig);
-        int? sigError = CheckUserSig(userSig, identifier, out string reason);
+        SigsSeen.Enqueue(userSig);
+        int? sigError = CheckSig(userSig, identifier, out string reason);
         if (sigError is { } code)
         {
             return Fail(code, reason);
@@ -165,9 +164,9 @@ public sealed class TencentImEmulator : IAsyncDisposable
         return json is null ? Fail(10011, "body is not a JSON object") : null;
     }
 
-    // UserSig v2 from tencent-im.md §1, on its own: custom base64 → zlib (header, raw deflate, Adler-32 checked here) →
+    // The v2 user signature from tencent-im.md §1, on its own: custom base64 → zlib (header, raw deflate, Adler-32 checked here) →
     // JSON → app id, identifier, expiry, HMAC-SHA256 over the rebuilt content.
-    private int? CheckUserSig(string userSig, string identifier, out string reason)
+    private int? CheckSig(string userSig, string identifier, out string reason)
     {
         reason = "";
         byte[] zlib;

@@ -1,16 +1,15 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using LiveCloud.Qiniu;
-using LiveCloud.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace LiveCloud.Qiniu.Tests;
+namespace LiveCloud.Testing.Emulators.Qiniu;
 
 /// <summary>
 /// A loopback emulator of pili.qiniuapi.com (v2): recomputes the Qiniu token of every request from what
-/// arrived (401 when it differs), answers with the documented shapes, pages with markers, keeps streams,
+/// arrived (401 when it differs) with its own code (<see cref="QiniuManagementToken"/>, written from the documented
+/// algorithm and sharing nothing with the library), answers with the documented shapes, pages with markers, keeps streams,
 /// bans, live sessions and push history, and plays scripted faults (statuses, slow answers, dropped connections).
 /// </summary>
 public sealed class QiniuEmulator : IAsyncDisposable
@@ -19,7 +18,6 @@ public sealed class QiniuEmulator : IAsyncDisposable
     public const string SecretKey = "312ae9gd2BrCfpTdF4U8aIg9Puh62K4eEGY72Ea_";
     public const string Hub = "PiliSDKTest";
 
-    private readonly QiniuToken _token = new(AccessKey, SecretKey);
     private readonly FaultScript _faults = new();
     private readonly object _gate = new();
     private int _requestIds;
@@ -105,7 +103,7 @@ public sealed class QiniuEmulator : IAsyncDisposable
         string rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         var qiniuHeaders = request.Headers.Where(h => h.Key.StartsWith("X-Qiniu-", StringComparison.OrdinalIgnoreCase)).Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
         string? authorization = request.Headers.Authorization;
-        if (!_token.VerifyRequest(authorization, request.Method, rawTarget, request.Host.Value!, request.ContentType, body, qiniuHeaders))
+        if (!QiniuManagementToken.Verify(authorization, AccessKey, SecretKey, request.Method, rawTarget, request.Host.Value!, request.ContentType, body, qiniuHeaders))
         {
             Interlocked.Increment(ref _unauthorized);
             await Error(context, 401, "bad token");

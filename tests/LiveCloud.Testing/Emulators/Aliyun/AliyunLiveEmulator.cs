@@ -3,18 +3,21 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using LiveCloud.Aliyun.Signing;
-using LiveCloud.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
 
-namespace LiveCloud.Aliyun.Tests.Emulator;
+namespace LiveCloud.Testing.Emulators.Aliyun;
 
 /// <summary>
 /// A loopback emulator of live.aliyuncs.com (API 2016-11-01). Every request's signature is recomputed
 /// (ACS3 from the Authorization header, or RPC V1 from the Signature parameter) from what actually
-/// arrived on the wire; a wrong one gets SignatureDoesNotMatch, a reused nonce SignatureNonceUsed, a
-/// skewed clock InvalidTimeStamp.Expired. Answers use the documented shapes (list wrappers, string
-/// numbers), page, keep state, and play scripted faults first.
+/// arrived on the wire, with the emulator's own code (<see cref="AliyunSignatures"/>, written from the
+/// vendor's documented algorithm and sharing nothing with the library, so a bug there is not shared);
+/// a wrong one gets SignatureDoesNotMatch, a reused nonce SignatureNonceUsed, a skewed clock
+/// InvalidTimeStamp.Expired. RPC parameters are taken from every place the official SDKs put them: the
+/// query of a GET or POST, and an <c>application/x-www-form-urlencoded</c> POST body. Answers use the
+/// documented shapes (list wrappers, string numbers), page, keep state, and play scripted faults first.
 /// </summary>
 public sealed class AliyunLiveEmulator : IAsyncDisposable
 {
@@ -26,12 +29,24 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
 
     private AliyunLiveEmulator(TimeProvider clock) => _clock = clock;
 
+    /// <summary>The AccessKey id the emulator knows by default.</summary>
+    public const string AccessKeyId = "testid";
+
+    /// <summary>The secret of <see cref="AccessKeyId"/>.</summary>
+    public const string AccessKeySecret = "testsecret";
+
+    /// <summary>The push domain <see cref="AddSampleDomains"/> adds.</summary>
+    public const string SamplePushDomain = "push.example.com";
+
+    /// <summary>The play domain <see cref="AddSampleDomains"/> adds.</summary>
+    public const string SamplePlayDomain = "play.example.com";
+
     public LoopbackServer Server { get; private set; } = null!;
 
     public Uri BaseAddress => Server.BaseAddress;
 
     /// <summary>AccessKey id → secret.</summary>
-    public ConcurrentDictionary<string, string> Credentials { get; } = new() { ["testid"] = "testsecret" };
+    public ConcurrentDictionary<string, string> Credentials { get; } = new() { [AccessKeyId] = AccessKeySecret };
 
     /// <summary>AccessKey id → the STS token it must come with.</summary>
     public ConcurrentDictionary<string, string> SecurityTokens { get; } = new();
@@ -58,6 +73,14 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
         var emulator = new AliyunLiveEmulator(clock);
         emulator.Server = await LoopbackServer.StartAsync(emulator.HandleAsync);
         return emulator;
+    }
+
+    /// <summary>Adds the online push and play domains the tests and benchmarks use, with Aliyun-style CNAMEs.</summary>
+    public AliyunLiveEmulator AddSampleDomains()
+    {
+        Domains.Add(new EmulatedDomain(SamplePushDomain, "liveEdge", "online", SamplePushDomain + ".w.alikunlun.com"));
+        Domains.Add(new EmulatedDomain(SamplePlayDomain, "liveVideo", "online", SamplePlayDomain + ".w.alikunlun.com"));
+        return this;
     }
 
     public int RequestCount => Server.Requests.Count;
@@ -101,6 +124,21 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
         context.Request.Body.Position = 0;
         using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
         string body = await reader.ReadToEndAsync(context.RequestAborted);
+
+        // The SDKs' RPC POST may carry its parameters (Signature included) in a form body: they take part in the
+        // signature and the action just like query parameters ([OA] signedParam = Merge(query, body)).
+        if (IsForm(context.Request.ContentType) && body.Length > 0)
+        {
+            foreach ((string name, StringValues value) in QueryHelpers.ParseQuery(body))
+            {
+                if (!query.TryAdd(name, value.ToString()))
+                {
+                    await WriteError(context, 400, "InvalidParameter", $"{name} is both in the query and in the body.");
+                    return;
+                }
+            }
+        }
+
         (string? failure, int status, string? action) = Authenticate(context, query, body);
         if (failure is not null)
         {
@@ -135,6 +173,9 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
         ["InvalidTimeStamp.Expired"] = "Specified time stamp or date value is expired.",
     };
 
+    private static bool IsForm(string? contentType) =>
+        contentType is not null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
     private (string? Failure, int Status, string? Action) Authenticate(HttpContext context, Dictionary<string, string> query, string body)
     {
         HttpRequest request = context.Request;
@@ -144,12 +185,12 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
         if (authorization is not null)
         {
             // ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…
-            if (!authorization.StartsWith(AliyunAcs3Signer.Algorithm + " ", StringComparison.Ordinal))
+            if (!authorization.StartsWith(AliyunSignatures.Acs3Algorithm + " ", StringComparison.Ordinal))
             {
                 return ("IncompleteSignature", 400, null);
             }
 
-            Dictionary<string, string> parts = authorization[(AliyunAcs3Signer.Algorithm.Length + 1)..]
+            Dictionary<string, string> parts = authorization[(AliyunSignatures.Acs3Algorithm.Length + 1)..]
                 .Split(',')
                 .Select(p => p.Split('=', 2))
                 .Where(p => p.Length == 2)
@@ -166,7 +207,12 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
                 return ("IncompleteSignature", 400, null);
             }
 
-            var headers = names.Select(n => new KeyValuePair<string, string>(n, n == "host" ? request.Host.Value! : request.Headers[n].ToString())).ToList();
+            if (!AliyunSignatures.IsCanonicalSignedHeaders(names))
+            {
+                return ("SignatureDoesNotMatch", 400, null);
+            }
+
+            var headers = names.Select(n => (n, n == "host" ? request.Host.Value! : request.Headers[n].ToString())).ToList();
             string bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
             if (request.Headers["x-acs-content-sha256"].ToString() != bodyHash)
             {
@@ -179,8 +225,10 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
                 return ("InvalidAccessKeyId.NotFound", 404, null);
             }
 
-            Acs3Signature expected = AliyunAcs3Signer.Sign(request.Method, request.Path.HasValue ? request.Path.Value! : "/", query, headers, accessKeyId, secret);
-            if (!FixedEquals(expected.Signature, signature) || expected.SignedHeaders != signedHeaders)
+            // ACS3 signs the URL's query; a body, form or not, is covered by its hash.
+            IEnumerable<KeyValuePair<string, string>> urlQuery = request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()));
+            string expected = AliyunSignatures.Acs3(request.Method, request.Path.HasValue ? request.Path.Value! : "/", urlQuery, headers, bodyHash, secret);
+            if (!FixedEquals(expected, signature))
             {
                 return ("SignatureDoesNotMatch", 400, null);
             }
@@ -204,7 +252,7 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
                 return ("InvalidAccessKeyId.NotFound", 404, null);
             }
 
-            string expected = AliyunRpcV1Signer.Sign(request.Method, query.Where(q => q.Key != "Signature"), secret);
+            string expected = AliyunSignatures.RpcV1(request.Method, query, secret);
             if (!FixedEquals(expected, signature))
             {
                 return ("SignatureDoesNotMatch", 400, null);

@@ -1,7 +1,8 @@
-using LiveCloud.Aliyun.Tests.Emulator;
 using LiveCloud.Costs;
 using LiveCloud.Http;
 using LiveCloud.Testing;
+using LiveCloud.Testing.Emulators.Aliyun;
+using LiveCloud.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -49,34 +50,6 @@ public static class AliyunTestSetup
     public static async Task<AliyunLiveEmulator> StartEmulatorAsync(TimeProvider clock)
     {
         AliyunLiveEmulator emulator = await AliyunLiveEmulator.StartAsync(clock);
-        emulator.Domains.Add(new EmulatedDomain("push.example.com", "liveEdge", "online", "push.example.com.w.alikunlun.com"));
-        emulator.Domains.Add(new EmulatedDomain("play.example.com", "liveVideo", "online", "play.example.com.w.alikunlun.com"));
-        return emulator;
+        return emulator.AddSampleDomains();
     }
 }
-
-/// <summary>The provider against the emulator, on the fixture's frozen clock.</summary>
-public sealed class AliyunFixture : StreamProviderFixture<AliyunStreamProvider>
-{
-    private AliyunLiveEmulator? _emulator;
-
-    public AliyunLiveEmulator Emulator => _emulator ??= AliyunTestSetup.StartEmulatorAsync(Clock).GetAwaiter().GetResult();
-
-    protected override AliyunStreamProvider CreateProvider()
-    {
-        AliyunOptions options = AliyunTestSetup.Options(Emulator.BaseAddress);
-        AliyunTestSetup.TestPrices(options);
-        return new AliyunStreamProvider(options, AliyunTestSetup.Pipeline(options), Clock, cnameVerifier: new FakeCnameVerifier());
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing && _emulator is not null)
-        {
-            _emulator.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
-}
-
-public sealed class AliyunConformance(AliyunFixture f) : StreamProviderConformanceTests<AliyunStreamProvider>(f), IClassFixture<AliyunFixture>;
