@@ -9,7 +9,10 @@ namespace LiveCloud.Conformance.Tests;
 /// <summary>The nginx-rtmp provider class itself: no nginx is started (the suite only signs and refuses; calls to nginx fail fast).</summary>
 public sealed class NginxFixture : StreamProviderFixture<NginxStreamProvider>
 {
-    protected override NginxStreamProvider CreateProvider()
+    protected override NginxStreamProvider CreateProvider() => Create(Clock);
+
+    /// <summary>The provider on <paramref name="clock"/>, for this fixture and the decorators' (which wrap it).</summary>
+    internal static NginxStreamProvider Create(TimeProvider clock)
     {
         var options = new NginxOptions
         {
@@ -20,7 +23,7 @@ public sealed class NginxFixture : StreamProviderFixture<NginxStreamProvider>
         };
         options.Resilience.MaxRetryAttempts = 0;
         var pipeline = new VendorHttpPipeline(NginxOptions.ProviderName, new HttpClient { BaseAddress = options.HttpEndpoint }, options.Resilience, NullLogger.Instance, TimeProvider.System);
-        return new NginxStreamProvider(options, pipeline, Clock);
+        return new NginxStreamProvider(options, pipeline, clock);
     }
 
     private static int FreePort()
