@@ -39,14 +39,21 @@ public class AliyunApiClient : VendorApiClient
     /// <param name="timeProvider">The clock of request timestamps.</param>
     /// <param name="nonceSource">Makes each request's signature nonce; a random UUID when <see langword="null"/>.</param>
     public AliyunApiClient(AliyunOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, Func<string>? nonceSource = null)
-        : base(pipeline)
+        : base(pipeline, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _requests = new AliyunRequestFactory(options, timeProvider ?? TimeProvider.System, nonceSource ?? (static () => Guid.NewGuid().ToString("D")));
     }
 
-    /// <summary>For test doubles that override the operations they need.</summary>
+    /// <summary>For test doubles that override the operations they need; the clock is the system's.</summary>
     protected AliyunApiClient()
+    {
+    }
+
+    /// <summary>For test doubles that override the operations they need.</summary>
+    /// <param name="timeProvider">The double's clock, which a provider built over it reads.</param>
+    protected AliyunApiClient(TimeProvider? timeProvider)
+        : base(timeProvider)
     {
     }
 

@@ -214,8 +214,7 @@ public sealed class AliyunCallbackVerifier
             return field;
         }
 
-        IEnumerable<string> kept = field.Value.Split('&').Where(p => !p.StartsWith("auth_key=", StringComparison.OrdinalIgnoreCase) && !p.Equals("auth_key", StringComparison.OrdinalIgnoreCase));
-        return new(field.Key, string.Join('&', kept));
+        return new(field.Key, CallbackPayload.WithoutQueryParameters(field.Value, "auth_key"));
     }
 
     private StreamEvent ParseRecording(CallbackRequest request, string provider, DateTimeOffset sent)

@@ -20,23 +20,29 @@ public class NginxApiClient : VendorApiClient
 {
     private readonly string _provider;
     private readonly string _app = null!;
-    private readonly TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Creates the client.</summary>
     /// <param name="options">Validated options (the application served).</param>
     /// <param name="pipeline">The provider's vendor pipeline, to <see cref="NginxOptions.HttpEndpoint"/>.</param>
     /// <param name="timeProvider">The clock stream states are dated by.</param>
     public NginxApiClient(NginxOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null)
-        : base(pipeline)
+        : base(pipeline, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _provider = pipeline.Provider;
         _app = options.AppName;
-        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>For test doubles that override the operations they need; their <see cref="ProviderName"/> is <c>Nginx</c>.</summary>
     protected NginxApiClient()
+        : this((TimeProvider?)null)
+    {
+    }
+
+    /// <summary>For test doubles that override the operations they need; their <see cref="ProviderName"/> is <c>Nginx</c>.</summary>
+    /// <param name="timeProvider">The double's clock, which a provider built over it reads.</param>
+    protected NginxApiClient(TimeProvider? timeProvider)
+        : base(timeProvider)
     {
         _provider = NginxOptions.ProviderName;
     }
@@ -50,7 +56,7 @@ public class NginxApiClient : VendorApiClient
     public virtual Task<IReadOnlyList<StreamState>> GetStatAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return SendAsync(VendorOperation.Read("Stat"), () => Get("stat"), response => ParseStat(response.Text, _app, _timeProvider.GetUtcNow()), cancellationToken);
+        return SendAsync(VendorOperation.Read("Stat"), () => Get("stat"), response => ParseStat(response.Text, _app, TimeProvider.GetUtcNow()), cancellationToken);
     }
 
     /// <summary>

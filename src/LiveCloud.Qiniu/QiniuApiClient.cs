@@ -36,8 +36,9 @@ public class QiniuApiClient : VendorApiClient
     /// <summary>Creates the client.</summary>
     /// <param name="options">Validated options (the key pair and the endpoint).</param>
     /// <param name="pipeline">The provider's vendor pipeline; its name is the provider's.</param>
-    public QiniuApiClient(QiniuOptions options, VendorHttpPipeline pipeline)
-        : base(pipeline)
+    /// <param name="timeProvider">The provider's clock (Qiniu's management token carries no time); <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    public QiniuApiClient(QiniuOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null)
+        : base(pipeline, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _token = new QiniuToken(
@@ -47,8 +48,15 @@ public class QiniuApiClient : VendorApiClient
         _endpoint = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
     }
 
-    /// <summary>For test doubles that override the operations they need.</summary>
+    /// <summary>For test doubles that override the operations they need; the clock is the system's.</summary>
     protected QiniuApiClient()
+    {
+    }
+
+    /// <summary>For test doubles that override the operations they need.</summary>
+    /// <param name="timeProvider">The double's clock, which a provider built over it reads.</param>
+    protected QiniuApiClient(TimeProvider? timeProvider)
+        : base(timeProvider)
     {
     }
 

@@ -65,12 +65,11 @@ public sealed class QiniuStreamProvider : StreamProviderBase
 
     /// <summary>Creates the provider over an API client (a test double, or one shared with other code).</summary>
     /// <param name="options">Its settings; validated here as at start-up.</param>
-    /// <param name="client">The API client; its <see cref="VendorApiClient.ProviderName"/> becomes the provider's name.</param>
-    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="client">The API client; its <see cref="VendorApiClient.ProviderName"/> and <see cref="VendorApiClient.TimeProvider"/> become the provider's name and clock.</param>
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are incomplete or wrong; the message names every bad key.</exception>
-    public QiniuStreamProvider(QiniuOptions options, QiniuApiClient client, TimeProvider? timeProvider = null, ICnameVerifier? cnameVerifier = null)
-        : this(options, NameOf(client), null, client, timeProvider, cnameVerifier)
+    public QiniuStreamProvider(QiniuOptions options, QiniuApiClient client, ICnameVerifier? cnameVerifier)
+        : this(options, NameOf(client), null, client, client.TimeProvider, cnameVerifier)
     {
     }
 
@@ -81,7 +80,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         options.ThrowIfInvalid(Name, SectionPath);
         Options = options;
         _hub = options.Hub!;
-        Client = client ?? new QiniuApiClient(options, pipeline!);
+        Client = client ?? new QiniuApiClient(options, pipeline!, timeProvider);
         UrlSigner = new QiniuUrlSigner(options);
         _callbacks = string.IsNullOrEmpty(options.CallbackToken) ? null : new QiniuCallbackVerifier(options.CallbackToken, _hub, TimeProvider);
         IReadOnlyList<StreamProtocol> play = UrlSigner.PlayProtocols;

@@ -45,7 +45,7 @@ public sealed class Tc3Signer
     /// <param name="contentType">The <c>Content-Type</c> header exactly as sent.</param>
     /// <param name="payload">The body bytes exactly as sent.</param>
     /// <param name="action">When given, <c>x-tc-action</c> is signed too (lower-cased, as the current doc's demo does).</param>
-    public Tc3Signature Sign(string host, string contentType, ReadOnlySpan<byte> payload, string? action = null) =>
+    public Tc3Signature Sign(string host, string contentType, ReadOnlySpan<byte> payload, string? action) =>
         Sign(host, contentType, payload, action, _timeProvider.GetUtcNow().ToUnixTimeSeconds());
 
     /// <summary>Signs a request at a given timestamp (the value of <c>X-TC-Timestamp</c>).</summary>

@@ -40,7 +40,7 @@ public class TencentApiClient : VendorApiClient
     /// <param name="pipeline">The provider's vendor pipeline.</param>
     /// <param name="timeProvider">The clock request timestamps come from.</param>
     public TencentApiClient(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null)
-        : base(pipeline)
+        : base(pipeline, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _signer = new Tc3Signer(
@@ -55,8 +55,15 @@ public class TencentApiClient : VendorApiClient
         _pushDomain = HostName.Normalize(options.PushDomain ?? throw new ArgumentException("PushDomain is required.", nameof(options)));
     }
 
-    /// <summary>For test doubles that override the operations they need.</summary>
+    /// <summary>For test doubles that override the operations they need; the clock is the system's.</summary>
     protected TencentApiClient()
+    {
+    }
+
+    /// <summary>For test doubles that override the operations they need.</summary>
+    /// <param name="timeProvider">The double's clock, which a provider built over it reads.</param>
+    protected TencentApiClient(TimeProvider? timeProvider)
+        : base(timeProvider)
     {
     }
 

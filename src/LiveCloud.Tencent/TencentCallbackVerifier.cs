@@ -157,7 +157,7 @@ public sealed class TencentCallbackVerifier
             ClientAddress = root.GetText("user_ip"),
             SessionId = sequence,
             VendorEventType = eventType,
-            RawPayload = CallbackPayload.FromJson(root, "sign", "t"),
+            RawPayload = RawPayload(root),
         };
 
         switch (eventType)
@@ -241,6 +241,19 @@ public sealed class TencentCallbackVerifier
             Recording = file,
             EventId = CallbackGuard.EventId(e.Provider, "100", domain, e.Stream.ToString(), fileKey),
         };
+    }
+
+    // stream_param repeats the push URL's query, txSecret included (a push token until txTime): kept, without it.
+    private static string RawPayload(JsonElement root)
+    {
+        string payload = CallbackPayload.FromJson(root, "sign", "t", "stream_param");
+        if (root.GetText("stream_param") is not { } query)
+        {
+            return payload;
+        }
+
+        string kept = JsonSerializer.Serialize(CallbackPayload.WithoutQueryParameters(query, "txSecret"));
+        return payload.Length > 2 ? $"{payload[..^1]},\"stream_param\":{kept}}}" : $"{{\"stream_param\":{kept}}}";
     }
 
     private static string? Detail(string? code, string? message) =>

@@ -38,19 +38,18 @@ public sealed class TencentStreamProvider : StreamProviderBase
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
     public TencentStreamProvider(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ITencentRecordingIndex? recordings = null, ICnameVerifier? cnameVerifier = null)
-        : this(options, new TencentApiClient(Validated(options, pipeline), pipeline, timeProvider), timeProvider, recordings, cnameVerifier)
+        : this(options, new TencentApiClient(Validated(options, pipeline), pipeline, timeProvider), recordings, cnameVerifier)
     {
     }
 
     /// <summary>Creates the provider over an API client (a test double, or one shared with other code).</summary>
     /// <param name="options">The options; validated here as at start-up.</param>
-    /// <param name="client">The API client; its <see cref="VendorApiClient.ProviderName"/> becomes the provider's name.</param>
-    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="client">The API client; its <see cref="VendorApiClient.ProviderName"/> and <see cref="VendorApiClient.TimeProvider"/> become the provider's name and clock.</param>
     /// <param name="recordings">Where recording callbacks are kept; in memory when <see langword="null"/>.</param>
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
-    public TencentStreamProvider(TencentOptions options, TencentApiClient client, TimeProvider? timeProvider = null, ITencentRecordingIndex? recordings = null, ICnameVerifier? cnameVerifier = null)
-        : base(NameOf(client), timeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
+    public TencentStreamProvider(TencentOptions options, TencentApiClient client, ITencentRecordingIndex? recordings, ICnameVerifier? cnameVerifier)
+        : base(NameOf(client), client.TimeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid(Name, $"{LiveCloudOptions.SectionName}:{Name}");

@@ -19,7 +19,7 @@ public sealed class VendorApiClientTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     /// <summary>A vendor whose errors are <c>{"err":"Code"}</c> in any status.</summary>
-    private sealed class ToyClient(VendorHttpPipeline pipeline) : VendorApiClient(pipeline)
+    private sealed class ToyClient(VendorHttpPipeline pipeline) : VendorApiClient(pipeline, null)
     {
         public Task<long> GetAsync(VendorOperation? operation = null) =>
             SendAsync(operation ?? VendorOperation.Read("Get"), () => new HttpRequestMessage(HttpMethod.Get, "x"), r => r.Json.GetInt64("value") ?? throw new FormatException("no value"), CancellationToken.None);

@@ -112,7 +112,7 @@ public sealed class ApiClientTests
         var dns = new FakeCnameVerifier();
         dns.Chains["play.example.com"] = ["play.example.com.w.alikunlun.com"];
         var client = new OneDomain();
-        var provider = new AliyunStreamProvider(AliyunTestSetup.Options(new Uri("http://127.0.0.1:9/")), client, new FakeTimeProvider(), dns);
+        var provider = new AliyunStreamProvider(AliyunTestSetup.Options(new Uri("http://127.0.0.1:9/")), client, dns);
 
         provider.Name.Should().Be("aliyun-double");
         DomainStatus status = await provider.GetDomainStatusAsync("play.example.com");
@@ -133,7 +133,7 @@ public sealed class ApiClientTests
     {
         AliyunOptions options = AliyunTestSetup.Options(new Uri("http://127.0.0.1:9/"));
         options.PlayKey = null;
-        Action create = () => _ = new AliyunStreamProvider(options, new OneDomain());
+        Action create = () => _ = new AliyunStreamProvider(options, new OneDomain(), null);
         create.Should().Throw<LiveCloudConfigurationException>().WithMessage("*LiveCloud:aliyun-double:PlayKey is required.*");
     }
 }

@@ -146,7 +146,7 @@ public sealed class NginxApiClientTests
     public async Task Provider_over_a_test_double_client_needs_no_nginx()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
-        var provider = new NginxStreamProvider(TestOptions.Create(), new FakeStat(), clock);
+        var provider = new NginxStreamProvider(TestOptions.Create(), new FakeStat(clock), null);
 
         provider.Name.Should().Be("Nginx");
         StreamState state = await provider.GetStreamStateAsync(Demo);
@@ -157,7 +157,7 @@ public sealed class NginxApiClientTests
         provider.Client.Should().BeOfType<FakeStat>();
     }
 
-    private sealed class FakeStat : NginxApiClient
+    private sealed class FakeStat(TimeProvider clock) : NginxApiClient(clock)
     {
         public override Task<IReadOnlyList<StreamState>> GetStatAsync(CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<StreamState>>([new StreamState(Demo, StreamStatus.Active, null, 900, 5)]);

@@ -99,7 +99,7 @@ public sealed class ApiClientTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1714550400));
         var client = new DomainsOnly();
-        var provider = new QiniuStreamProvider(TestSetup.Options(new Uri("http://127.0.0.1:9/")), client, clock, new FakeCnameVerifier());
+        var provider = new QiniuStreamProvider(TestSetup.Options(new Uri("http://127.0.0.1:9/")), client, new FakeCnameVerifier());
 
         provider.Name.Should().Be("qiniu-double");
         provider.Client.Should().BeSameAs(client);
@@ -115,7 +115,7 @@ public sealed class ApiClientTests
     [Fact]
     public void The_provider_answers_its_parts_and_validates_under_its_registered_name()
     {
-        var provider = new QiniuStreamProvider(TestSetup.Options(new Uri("http://127.0.0.1:9/")), new DomainsOnly(), new FakeTimeProvider(), new FakeCnameVerifier());
+        var provider = new QiniuStreamProvider(TestSetup.Options(new Uri("http://127.0.0.1:9/")), new DomainsOnly(), new FakeCnameVerifier());
         provider.GetService(typeof(QiniuOptions)).Should().BeSameAs(provider.Options);
         provider.GetService(typeof(QiniuApiClient)).Should().BeSameAs(provider.Client);
         provider.GetService(typeof(QiniuUrlSigner)).Should().BeSameAs(provider.UrlSigner);
@@ -123,7 +123,7 @@ public sealed class ApiClientTests
 
         QiniuOptions bad = TestSetup.Options(new Uri("http://127.0.0.1:9/"));
         bad.Hub = "bad hub";
-        Action create = () => _ = new QiniuStreamProvider(bad, new DomainsOnly());
+        Action create = () => _ = new QiniuStreamProvider(bad, new DomainsOnly(), null);
         create.Should().Throw<LiveCloudConfigurationException>().Which.Message.Should().Contain("LiveCloud:qiniu-double:Hub 'bad hub'");
 
         // Only the options validate: the signer signs what it is given (no second validation path).

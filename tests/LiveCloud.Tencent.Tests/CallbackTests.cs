@@ -252,4 +252,15 @@ public sealed class CallbackTests
 
         (await parse.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain(field == "video_url" ? "video_url" : "duration");
     }
+
+    [Fact]
+    public async Task The_raw_payload_keeps_the_stream_parameters_but_not_the_push_signature()
+    {
+        JsonObject body = Push(1, 1700000600);
+        body["stream_param"] = "txSecret=0123456789abcdef0123456789abcdef&txTime=5C2A3C7F&room=7";
+        StreamEvent e = await _provider.ParseCallbackAsync(Request(body));
+        e.RawPayload.Should().Contain("\"stream_param\":\"txTime=5C2A3C7F\\u0026room=7\"").And.NotContain("0123456789abcdef0123456789abcdef");
+        using System.Text.Json.JsonDocument parsed = System.Text.Json.JsonDocument.Parse(e.RawPayload!);
+        parsed.RootElement.GetProperty("event_type").GetInt32().Should().Be(1, "the payload stays valid JSON");
+    }
 }

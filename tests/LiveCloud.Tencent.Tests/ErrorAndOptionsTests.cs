@@ -116,7 +116,7 @@ public sealed class ErrorAndOptionsTests
     [Fact]
     public async Task The_provider_runs_over_a_test_double_of_its_API_client()
     {
-        var provider = new TencentStreamProvider(TencentTestSetup.Options(new Uri("http://127.0.0.1:9/")), new ForbiddenEverywhere());
+        var provider = new TencentStreamProvider(TencentTestSetup.Options(new Uri("http://127.0.0.1:9/")), new ForbiddenEverywhere(), null, null);
         provider.Name.Should().Be("tencent-test", "the provider takes its registered name from its client");
         (await provider.GetStreamStateAsync(new StreamId("live", "a"))).Status.Should().Be(StreamStatus.Forbidden);
         Func<Task> notOverridden = () => provider.ForbidStreamAsync(new StreamId("live", "a"));

@@ -68,11 +68,11 @@ public sealed class Tc3SignerTests
         // 2023-12-31T23:59:59Z is already 2024-01-01 in Beijing: the scope must still say 2023-12-31 (V3).
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1704067199).ToOffset(TimeSpan.FromHours(8)));
         var signer = new Tc3Signer(ExampleId, ExampleKey, "live", clock);
-        Tc3Signature s = signer.Sign(Live, "application/json", Encoding.UTF8.GetBytes("{\"StreamName\": \"room_1001\", \"DomainName\": \"push.example.com\", \"AppName\": \"live\"}"));
+        Tc3Signature s = signer.Sign(Live, "application/json", Encoding.UTF8.GetBytes("{\"StreamName\": \"room_1001\", \"DomainName\": \"push.example.com\", \"AppName\": \"live\"}"), null);
         s.Timestamp.Should().Be(1704067199);
         s.Authorization.Should().EndWith("Signature=d081e1de9a6fef3f94010f282e56a7974ff104e71ddd6d3d20831e987c3a83d4");
         clock.Advance(TimeSpan.FromSeconds(1));
-        signer.Sign(Live, "application/json", "{}"u8).CredentialScope.Should().Be("2024-01-01/live/tc3_request");
+        signer.Sign(Live, "application/json", "{}"u8, null).CredentialScope.Should().Be("2024-01-01/live/tc3_request");
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public class TencentImClient : VendorApiClient
     /// <param name="pipeline">Its vendor pipeline (DI makes it from the client's context).</param>
     /// <param name="timeProvider">The clock UserSigs are issued by; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     public TencentImClient(TencentImOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null)
-        : base(pipeline)
+        : base(pipeline, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid(TencentImOptions.ProviderName, TencentImOptions.SectionName);

@@ -85,6 +85,28 @@ public static class CallbackPayload
         return text.ToString();
     }
 
+    /// <summary>
+    /// A URL query (<c>a=1&amp;txSecret=…&amp;b=2</c>) without the parameters named in <paramref name="secretParameters"/>:
+    /// vendors echo the push URL's query in callbacks, signature and all (Tencent <c>stream_param</c>, Aliyun <c>usrargs</c>).
+    /// </summary>
+    /// <param name="query">The query, with or without a leading <c>?</c>.</param>
+    /// <param name="secretParameters">Parameter names to drop (compared without regard to case).</param>
+    public static string WithoutQueryParameters(string query, params ReadOnlySpan<string> secretParameters)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var kept = new List<string>();
+        foreach (string part in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (!Contains(secretParameters, eq < 0 ? part : part[..eq]))
+            {
+                kept.Add(part);
+            }
+        }
+
+        return string.Join('&', kept);
+    }
+
     private static bool Contains(ReadOnlySpan<string> names, string name)
     {
         foreach (string candidate in names)

@@ -35,10 +35,16 @@ public sealed class CnameVerifier : ICnameVerifier
     /// <summary>One verifier with the default options (the system's name servers), for providers created without DI.</summary>
     public static CnameVerifier Shared => SharedVerifier.Value;
 
+    /// <summary>Creates a verifier with the defaults: the system's name servers, 3 s timeout, 2 retries.</summary>
+    public CnameVerifier()
+        : this((CnameVerifierOptions?)null)
+    {
+    }
+
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The options; the defaults (system name servers, 3 s timeout, 2 retries) when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names each bad key.</exception>
-    public CnameVerifier(CnameVerifierOptions? options = null)
+    public CnameVerifier(CnameVerifierOptions? options)
     {
         options ??= new CnameVerifierOptions();
         IReadOnlyList<string> failures = options.Validate();

@@ -21,16 +21,29 @@ public abstract class VendorApiClient
 
     /// <summary>Creates the client over a provider's pipeline.</summary>
     /// <param name="pipeline">The pipeline (from the DI builder's provider context).</param>
-    protected VendorApiClient(VendorHttpPipeline pipeline)
+    /// <param name="timeProvider">The clock requests are signed with (and its provider reads); <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    protected VendorApiClient(VendorHttpPipeline pipeline, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;
+        TimeProvider = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>For test doubles that override every operation: sending throws.</summary>
+    /// <summary>For test doubles that override every operation they use: sending throws; the clock is the system's.</summary>
     protected VendorApiClient()
+        : this((TimeProvider?)null)
     {
     }
+
+    /// <summary>For test doubles that override every operation they use: sending throws.</summary>
+    /// <param name="timeProvider">The double's clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    protected VendorApiClient(TimeProvider? timeProvider)
+    {
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The clock requests are signed with; a provider built over this client reads the same clock.</summary>
+    public TimeProvider TimeProvider { get; }
 
     /// <summary>The provider these calls belong to.</summary>
     public virtual string ProviderName => Pipeline.Provider;
