@@ -60,6 +60,30 @@ public sealed class EmulatorTests : IAsyncLifetime
             .Should().Be("06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0");
     }
 
+    // aliyun.md §6: C1 (the documentation's inputs) and C2.
+    [Theory]
+    [InlineData("learn.aliyundoc.com", "1519375990", "yourkey", "9e226fc2c250be266e3657e156f68c12")]
+    [InlineData("push.example.com", "1714550400", "CallbackKey1234567890", "66a2575b25b7d3a42333dfc6726063b8")]
+    public void Callback_signature_reproduces_the_documented_vectors(string domain, string timestamp, string key, string signature) =>
+        AliyunLiveEmulator.CallbackSignature(domain, timestamp, key).Should().Be(signature);
+
+    [Fact]
+    public void An_ingest_callback_is_a_get_signed_with_the_push_domain_and_its_redelivery_is_re_signed()
+    {
+        DateTimeOffset time = DateTimeOffset.FromUnixTimeSeconds(1714550400);
+        CallbackRequest first = AliyunLiveEmulator.IngestCallback("CallbackKey1234567890", "push.example.com", "live", "room_1001", true, time, time);
+        CallbackRequest again = AliyunLiveEmulator.IngestCallback("CallbackKey1234567890", "push.example.com", "live", "room_1001", true, time, time.AddSeconds(1));
+
+        first.Method.Should().Be("GET");
+        first.Body.Should().BeEmpty();
+        first.Query.Should().Contain("action", "publish").And.Contain("appname", "live").And.Contain("id", "room_1001").And.Contain("time", "1714550400");
+        first.Header("ALI-LIVE-TIMESTAMP").Should().Be("1714550400");
+        first.Header("ALI-LIVE-SIGNATURE").Should().Be("66a2575b25b7d3a42333dfc6726063b8");
+        again.Query.Should().Equal(first.Query, "a redelivery repeats the fields");
+        again.Header("ALI-LIVE-TIMESTAMP").Should().Be("1714550401");
+        again.Header("ALI-LIVE-SIGNATURE").Should().Be(AliyunLiveEmulator.CallbackSignature("push.example.com", "1714550401", "CallbackKey1234567890"));
+    }
+
     [Fact]
     public void Percent_encoding_keeps_only_the_unreserved_set() =>
         AliyunSignatures.PercentEncode("a Z-_.~*+/=é").Should().Be("a%20Z-_.~%2A%2B%2F%3D%C3%A9");

@@ -4,18 +4,18 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LiveCloud.Conformance.Tests;
 
 /// <summary>The logging decorator over the nginx-rtmp provider: a decorator must keep every promise of the provider it wraps.</summary>
-public sealed class LoggingFixture : StreamProviderFixture<LoggingStreamProvider>
+public sealed class LoggingFixture : NginxBackedFixture<LoggingStreamProvider>
 {
-    protected override LoggingStreamProvider CreateProvider() => new(NginxFixture.Create(Clock), NullLogger.Instance);
+    protected override LoggingStreamProvider CreateProvider() => new(CreateNginx(), NullLogger.Instance);
 }
 
 /// <summary>The provider conformance suite, run through the logging decorator.</summary>
 public sealed class LoggingConformance(LoggingFixture f) : StreamProviderConformanceTests<LoggingStreamProvider>(f), IClassFixture<LoggingFixture>;
 
 /// <summary>The OpenTelemetry decorator over the nginx-rtmp provider.</summary>
-public sealed class OpenTelemetryFixture : StreamProviderFixture<OpenTelemetryStreamProvider>
+public sealed class OpenTelemetryFixture : NginxBackedFixture<OpenTelemetryStreamProvider>
 {
-    protected override OpenTelemetryStreamProvider CreateProvider() => new(NginxFixture.Create(Clock));
+    protected override OpenTelemetryStreamProvider CreateProvider() => new(CreateNginx());
 }
 
 /// <summary>The provider conformance suite, run through the OpenTelemetry decorator.</summary>

@@ -35,6 +35,33 @@ public sealed class EmulatorTests : IAsyncLifetime
         QiniuManagementToken.Expected(QiniuEmulator.AccessKey, QiniuEmulator.SecretKey, data).Should().Be($"Qiniu {QiniuEmulator.AccessKey}:{sign}");
     }
 
+    // qiniu.md §6, SDK-RUN C1 and C2: the Authorization Pili puts on a callback.
+    [Theory]
+    [InlineData("http://foo.com/callback", F, "extra=foo&ip=22.73.202.226&status=connected&title=stream1", "nlz5L4RC94Fl8-qkz0_EW10ajVQ=")]
+    [InlineData("https://app.example.com/pili/notify?src=qiniu", J, """{"status":"disconnected","title":"room_1001"}""", "pIbOJXKiPfe0E6SaB8brs6bp4XE=")]
+    public void Callback_authorization_reproduces_the_documented_vectors(string url, string contentType, string body, string sign)
+    {
+        CallbackRequest callback = QiniuEmulator.SignedCallback(new Uri(url), contentType, body);
+
+        callback.Header("Authorization").Should().Be($"Qiniu {QiniuEmulator.AccessKey}:{sign}");
+        callback.Body.Should().Be(body);
+        callback.ContentType.Should().Be(contentType);
+    }
+
+    [Fact]
+    public void A_stream_callback_carries_the_configured_vars_and_its_retry_repeats_them()
+    {
+        DateTimeOffset time = DateTimeOffset.FromUnixTimeSeconds(1714550400);
+        var url = new Uri("https://app.example.com/pili/notify?src=qiniu");
+        CallbackRequest first = QiniuEmulator.StreamCallback("cb-Secret-0123456789", "room_1001", true, time, url);
+        CallbackRequest retry = QiniuEmulator.StreamCallback("cb-Secret-0123456789", "room_1001", true, time, url, delivery: 2);
+
+        first.Body.Should().Be("""{"status":"connected","title":"room_1001","timestamp":"1714550400","ip":"22.73.202.226","token":"cb-Secret-0123456789"}""");
+        first.Query.Should().Equal(new Dictionary<string, string> { ["src"] = "qiniu" });
+        retry.Body.Should().Be(first.Body);
+        retry.Header("Authorization").Should().Be(first.Header("Authorization"), "Pili's token covers the request only, which a retry repeats");
+    }
+
     [Fact]
     public async Task A_library_signed_request_is_answered_and_one_off_by_one_character_is_401()
     {

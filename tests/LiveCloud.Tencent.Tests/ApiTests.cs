@@ -123,6 +123,16 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forbid_lapses_at_its_resume_time()
+    {
+        await _provider.ForbidStreamAsync(Room, _clock.GetUtcNow().AddHours(1));
+        (await _provider.GetStreamStateAsync(Room)).Status.Should().Be(StreamStatus.Forbidden);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        (await _provider.GetStreamStateAsync(Room)).Status.Should().Be(StreamStatus.Inactive, "ResumeTime has come");
+    }
+
+    [Fact]
     public async Task Forbidding_beyond_90_days_is_refused_before_any_call()
     {
         Func<Task> forbid = () => _provider.ForbidStreamAsync(Room, _clock.GetUtcNow().AddDays(91));

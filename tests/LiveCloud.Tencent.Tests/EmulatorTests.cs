@@ -43,6 +43,30 @@ public sealed class EmulatorTests : IAsyncLifetime
         response.GetProperty("Error").GetProperty("Code").GetString().Should().Be("AuthFailure.SignatureFailure");
     }
 
+    // tencent.md §6: callback-sign vectors (MD5(key + t), computed by the doc's author; Tencent prints none).
+    [Theory]
+    [InlineData("mycallbackkey", 1545030873, "37fc751536de18d37f781e3ff8a5d3f2")]
+    [InlineData("3a5e7f0c9b1d", 1700000600, "ab33e2437ba5ed342b8e169a8b17cc93")]
+    public void Callback_sign_reproduces_the_documented_vectors(string key, long t, string sign) =>
+        TencentApiEmulator.CallbackSign(key, t).Should().Be(sign);
+
+    [Fact]
+    public void A_redelivered_callback_is_the_same_event_with_a_later_t_and_its_own_sign()
+    {
+        DateTimeOffset eventTime = _clock.GetUtcNow().AddMinutes(-1);
+        JsonElement first = JsonDocument.Parse(TencentApiEmulator.StreamCallback("3a5e7f0c9b1d", "live", "room_1001", true, "42", eventTime, eventTime.AddSeconds(1)).Body).RootElement;
+        JsonElement again = JsonDocument.Parse(TencentApiEmulator.StreamCallback("3a5e7f0c9b1d", "live", "room_1001", true, "42", eventTime, eventTime.AddSeconds(31)).Body).RootElement;
+
+        first.GetProperty("t").GetInt64().Should().Be(eventTime.AddSeconds(1).AddMinutes(10).ToUnixTimeSeconds(), "t is the expiry, 10 minutes after sending");
+        again.GetProperty("t").GetInt64().Should().Be(first.GetProperty("t").GetInt64() + 30);
+        again.GetProperty("sign").GetString().Should().Be(TencentApiEmulator.CallbackSign("3a5e7f0c9b1d", again.GetProperty("t").GetInt64()));
+        string[] same = ["event_type", "event_time", "sequence", "appname", "stream_id", "app"];
+        foreach (string field in same)
+        {
+            again.GetProperty(field).GetRawText().Should().Be(first.GetProperty(field).GetRawText(), field);
+        }
+    }
+
     private async Task<JsonElement> SendAsync(bool tamper)
     {
         var signer = new Tc3Signer(TencentApiEmulator.SecretId, TencentApiEmulator.SecretKey, "live", _clock);

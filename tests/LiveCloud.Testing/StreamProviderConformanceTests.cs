@@ -185,6 +185,129 @@ public abstract class StreamProviderConformanceTests<TProvider>(StreamProviderFi
         estimate.TotalsByBillingMode.Values.Should().OnlyContain(t => t >= estimate.Total, "the cheapest billing mode is chosen");
     }
 
+    /// <summary>
+    /// Forbid, state, resume: a forbidden stream reads <see cref="StreamStatus.Forbidden"/> (another stream does not),
+    /// and no longer once resumed.
+    /// </summary>
+    [SkippableFact]
+    public async Task Forbidden_stream_reads_forbidden_until_resumed()
+    {
+        Skip.IfNot(Provider.Capabilities.Supports(ProviderFeatures.StreamControl), $"{Provider.Name} cannot forbid streams.");
+        Skip.IfNot(Provider.Capabilities.Supports(ProviderFeatures.StreamState), $"{Provider.Name} reports no stream state.");
+
+        StreamId stream = Fixture.SampleStream;
+        var bystander = new StreamId(stream.App, stream.Name + "_other");
+        (await Provider.GetStreamStateAsync(stream)).Status.Should().NotBe(StreamStatus.Forbidden, "nothing has forbidden {0} yet", stream);
+
+        await Provider.ForbidStreamAsync(stream, InAnHour);
+        StreamState whileForbidden;
+        StreamState other;
+        try
+        {
+            whileForbidden = await Provider.GetStreamStateAsync(stream);
+            other = await Provider.GetStreamStateAsync(bystander);
+        }
+        finally
+        {
+            await Provider.ResumeStreamAsync(stream);
+        }
+
+        StreamState resumed = await Provider.GetStreamStateAsync(stream);
+        whileForbidden.Stream.Should().Be(stream);
+        other.Status.Should().NotBe(StreamStatus.Forbidden, "forbidding {0} leaves {1} alone", stream, bystander);
+        resumed.Stream.Should().Be(stream);
+        resumed.Status.Should().NotBe(StreamStatus.Forbidden, "{0} was resumed", stream);
+        if (Fixture.ForbiddenStateGap is { } gap)
+        {
+            whileForbidden.Status.Should().NotBe(StreamStatus.Forbidden, "the fixture declares that {0} cannot report a forbid ({1}), yet it did: remove the declaration", Provider.Name, gap);
+            Skip.If(true, $"{Provider.Name} forbids and resumes, but its stream state cannot say Forbidden (known defect): {gap}");
+        }
+
+        whileForbidden.Status.Should().Be(StreamStatus.Forbidden, "{0} was forbidden until {1:O}", stream, InAnHour);
+    }
+
+    /// <summary>
+    /// A vendor-signed publish and unpublish parse to their kind, stream and provider; a redelivery keeps the event id,
+    /// the unpublish has its own; one character off in a signature is refused; no signature reaches the raw payload.
+    /// </summary>
+    [SkippableFact]
+    public async Task Signed_callbacks_round_trip_with_stable_ids()
+    {
+        Skip.IfNot(Provider.Capabilities.Supports(ProviderFeatures.Callbacks), $"{Provider.Name} takes no callbacks.");
+        StreamId stream = Fixture.SampleStream;
+        CallbackRequest? publish = Fixture.CreateSignedCallback(stream, StreamEventKind.Published, 1);
+        Skip.If(publish is null, $"{Fixture.GetType().Name} builds no signed {Provider.Name} callbacks.");
+        CallbackRequest redelivery = Fixture.CreateSignedCallback(stream, StreamEventKind.Published, 2)!;
+        CallbackRequest unpublish = Fixture.CreateSignedCallback(stream, StreamEventKind.Unpublished, 1)!;
+
+        StreamEvent published = await Provider.ParseCallbackAsync(publish);
+        StreamEvent redelivered = await Provider.ParseCallbackAsync(redelivery);
+        StreamEvent unpublished = await Provider.ParseCallbackAsync(unpublish);
+
+        foreach ((StreamEvent e, StreamEventKind kind) in new[] { (published, StreamEventKind.Published), (redelivered, StreamEventKind.Published), (unpublished, StreamEventKind.Unpublished) })
+        {
+            e.Kind.Should().Be(kind);
+            e.Stream.Should().Be(stream);
+            e.Provider.Should().Be(Provider.Name);
+            e.EventId.Should().NotBeNullOrWhiteSpace();
+        }
+
+        redelivered.EventId.Should().Be(published.EventId, "a redelivery is the same event, to be handled once");
+        unpublished.EventId.Should().NotBe(published.EventId, "ending a push is another event than starting it");
+
+        foreach ((CallbackRequest request, StreamEvent parsed) in new[] { (publish, published), (redelivery, redelivered), (unpublish, unpublished) })
+        {
+            IReadOnlyList<string> signatures = Fixture.SignaturesOf(request);
+            signatures.Should().NotBeEmpty("a signed callback carries a signature or token");
+            foreach (string signature in signatures)
+            {
+                signature.Should().NotBeNullOrEmpty();
+                Carries(request, signature).Should().BeTrue("the fixture names a signature the callback carries");
+                (parsed.RawPayload ?? string.Empty).Should().NotContain(signature, "the raw payload ({0}) keeps no signature", parsed.VendorEventType);
+                CallbackRequest tampered = Replaced(request, signature, Tamper.OffByOne(signature));
+                Func<Task> parse = async () => await Provider.ParseCallbackAsync(tampered);
+                await parse.Should().ThrowAsync<CallbackVerificationException>("{0} {1} with one character of its signature changed is forged", Provider.Name, parsed.Kind);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A domain whose CNAME (served by a real DNS server, dnsmasq) reaches the target the vendor expects is
+    /// <see cref="CnameVerdict.Ok"/>; one pointing elsewhere is <see cref="CnameVerdict.Mismatch"/>.
+    /// </summary>
+    [SkippableFact]
+    [Trait("Category", RealParts.Category)]
+    public async Task Domain_status_checks_the_vendors_cname_against_real_dns()
+    {
+        Skip.IfNot(Provider.Capabilities.Supports(ProviderFeatures.Domains), $"{Provider.Name} has no domains.");
+        Skip.If(Fixture.DomainsWithCname.Count < 2, $"{Fixture.GetType().Name} names no two domains with an expected CNAME.");
+        RealParts.Require(RealParts.Dnsmasq);
+
+        (string good, string goodTarget) = Fixture.DomainsWithCname[0];
+        (string bad, string badTarget) = Fixture.DomainsWithCname[1];
+        const string Elsewhere = "elsewhere.conformance.test";
+        Fixture.Dns.ServeCname(good, goodTarget);
+        Fixture.Dns.ServeCname(bad, Elsewhere);
+        await Fixture.Dns.StartAsync();
+
+        DomainStatus ok = await Provider.GetDomainStatusAsync(good);
+        ok.Domain.Name.Should().Be(good);
+        ok.Domain.ExpectedCname.Should().Be(goodTarget, "the vendor expects this target for {0}", good);
+        ok.Cname.Should().NotBeNull("a domain with an expected CNAME is checked");
+        ok.Cname!.Verdict.Should().Be(CnameVerdict.Ok, ok.Cname.Reason);
+        ok.Cname.Chain.Should().Contain(goodTarget);
+        ok.IsHealthy.Should().BeTrue();
+
+        DomainStatus mismatch = await Provider.GetDomainStatusAsync(bad);
+        mismatch.Domain.ExpectedCname.Should().Be(badTarget);
+        mismatch.Cname.Should().NotBeNull();
+        mismatch.Cname!.Verdict.Should().Be(CnameVerdict.Mismatch, mismatch.Cname.Reason);
+        mismatch.Cname.Chain.Should().Contain(Elsewhere);
+        mismatch.IsHealthy.Should().BeFalse();
+
+        Fixture.Dns.Checks.Should().Contain([(good, goodTarget), (bad, badTarget)], "the provider asks the fixture's DNS server, not another");
+    }
+
     private IEnumerable<(ProviderFeatures Feature, Func<Task> Call)> FeatureCalls(CancellationToken token)
     {
         StreamId s = Fixture.SampleStream;
@@ -211,6 +334,20 @@ public abstract class StreamProviderConformanceTests<TProvider>(StreamProviderFi
         StreamProtocol.Srt => "srt",
         StreamProtocol.Artc => "artc",
         _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
+    };
+
+    // Whether value occurs in the request's body, query or headers.
+    private static bool Carries(CallbackRequest request, string value) =>
+        request.Body.Contains(value, StringComparison.Ordinal)
+        || request.Query.Values.Any(v => v.Contains(value, StringComparison.Ordinal))
+        || request.Headers.Values.Any(v => v.Contains(value, StringComparison.Ordinal));
+
+    // The request with every occurrence of value in its body, query and headers replaced.
+    private static CallbackRequest Replaced(CallbackRequest request, string value, string replacement) => request with
+    {
+        Body = request.Body.Replace(value, replacement, StringComparison.Ordinal),
+        Query = request.Query.ToDictionary(p => p.Key, p => p.Value.Replace(value, replacement, StringComparison.Ordinal), StringComparer.Ordinal),
+        Headers = request.Headers.ToDictionary(p => p.Key, p => p.Value.Replace(value, replacement, StringComparison.Ordinal), StringComparer.OrdinalIgnoreCase),
     };
 
     private static string QueryOf(string url) => url.Contains('?', StringComparison.Ordinal) ? url[url.IndexOf('?', StringComparison.Ordinal)..] : string.Empty;

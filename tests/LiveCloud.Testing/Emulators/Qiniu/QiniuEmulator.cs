@@ -92,6 +92,63 @@ public sealed class QiniuEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 
+    /// <summary>
+    /// A connect (开播) or disconnect (断播) callback of a push domain configured with <c>type</c> JSON and the
+    /// <c>vars</c> <c>{"status":"connected|disconnected","title":"$(title)","timestamp":"$(timestamp)","ip":"$(remoteIP)","token":"…"}</c>
+    /// (a static <c>token</c> var holding the shared secret: Pili documents no way to verify its own signature), POSTed to
+    /// <paramref name="callbackUrl"/> with the <c>Authorization: Qiniu AK:…</c> Pili adds (<see cref="SignedCallback"/>).
+    /// A redelivery (<c>retryTimes</c>) repeats the request.
+    /// </summary>
+    /// <param name="callbackToken">The shared secret in the <c>token</c> var.</param>
+    /// <param name="stream">The stream title (<c>$(title)</c>).</param>
+    /// <param name="connected">Connect, else disconnect.</param>
+    /// <param name="eventTime">When the push connected or dropped (<c>$(timestamp)</c>, Unix seconds).</param>
+    /// <param name="callbackUrl">The callback URL configured on the domain.</param>
+    /// <param name="delivery">1 for the first delivery, more for retries (each its own request id).</param>
+    public static CallbackRequest StreamCallback(string callbackToken, string stream, bool connected, DateTimeOffset eventTime, Uri callbackUrl, int delivery = 1)
+    {
+        string body = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["status"] = connected ? "connected" : "disconnected",
+            ["title"] = stream,
+            ["timestamp"] = eventTime.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ip"] = "22.73.202.226",
+            ["token"] = callbackToken,
+        });
+        CallbackRequest request = SignedCallback(callbackUrl, "application/json", body);
+        return request with { Headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase) { ["X-Reqid"] = $"emu-cb-{eventTime.ToUnixTimeSeconds()}-{delivery}" } };
+    }
+
+    /// <summary>
+    /// A callback POST as Pili sends it to <paramref name="callbackUrl"/>: the body, the URL's query, and
+    /// <c>Authorization: Qiniu AK:sign</c> over the request (<see cref="QiniuManagementToken"/>, qiniu.md §6), with the
+    /// emulator's key pair.
+    /// </summary>
+    /// <param name="callbackUrl">The callback URL.</param>
+    /// <param name="contentType">The body's media type.</param>
+    /// <param name="body">The body.</param>
+    public static CallbackRequest SignedCallback(Uri callbackUrl, string contentType, string body)
+    {
+        ArgumentNullException.ThrowIfNull(callbackUrl);
+        string host = callbackUrl.IsDefaultPort ? callbackUrl.Host : callbackUrl.Authority;
+        byte[] signed = QiniuManagementToken.SigningString("POST", callbackUrl.PathAndQuery, host, contentType, Encoding.UTF8.GetBytes(body), []);
+        return new CallbackRequest
+        {
+            Method = "POST",
+            ContentType = contentType,
+            Body = body,
+            Query = callbackUrl.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('=', 2))
+                .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty, StringComparer.Ordinal),
+            Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["Host"] = host,
+                ["User-Agent"] = "Go-http-client/1.1",
+                ["Authorization"] = QiniuManagementToken.Expected(AccessKey, SecretKey, signed),
+            },
+        };
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         context.Response.Headers["X-Reqid"] = "emu-" + Interlocked.Increment(ref _requestIds);

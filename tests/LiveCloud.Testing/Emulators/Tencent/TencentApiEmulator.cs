@@ -97,6 +97,54 @@ public sealed class TencentApiEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
+    /// <summary>
+    /// A push-start (<c>event_type</c> 1) or push-end (0) callback as Tencent POSTs it (事件消息通知, the documented
+    /// example's fields), signed by Tencent's rule with this code's own MD5: <c>t</c> is the Unix time after which the
+    /// callback is void, <paramref name="sentAt"/> + 10 minutes (Tencent's default), and <c>sign = md5(CallbackKey + t)</c>.
+    /// A redelivery is the same event sent later: same fields, a later <c>t</c> and a new <c>sign</c>.
+    /// </summary>
+    /// <param name="callbackKey">The callback key of the callback template.</param>
+    /// <param name="app">The application (<c>appname</c>).</param>
+    /// <param name="stream">The stream (<c>stream_id</c>, <c>channel_id</c>).</param>
+    /// <param name="published">Push start (1) or end (0).</param>
+    /// <param name="sequence">The push session's <c>sequence</c>, shared by its start and end.</param>
+    /// <param name="eventTime">When the push started or ended (<c>event_time</c>).</param>
+    /// <param name="sentAt">When this delivery is sent.</param>
+    public static CallbackRequest StreamCallback(string callbackKey, string app, string stream, bool published, string sequence, DateTimeOffset eventTime, DateTimeOffset sentAt)
+    {
+        long t = sentAt.AddMinutes(10).ToUnixTimeSeconds();
+        var body = new JsonObject
+        {
+            ["app"] = PushDomain,
+            ["appid"] = 1250000000,
+            ["appname"] = app,
+            ["channel_id"] = stream,
+            ["errcode"] = 0,
+            ["errmsg"] = "ok",
+            ["event_time"] = eventTime.ToUnixTimeSeconds(),
+            ["event_type"] = published ? 1 : 0,
+            ["node"] = "100.121.160.92",
+            ["sequence"] = sequence,
+            ["stream_id"] = stream,
+            ["stream_param"] = "stream_param=test",
+            ["user_ip"] = "119.29.94.245",
+            ["sign"] = CallbackSign(callbackKey, t),
+            ["t"] = t,
+        };
+        if (!published)
+        {
+            body["push_duration"] = "60000";
+        }
+
+        return new CallbackRequest { Method = "POST", ContentType = "application/json", Body = body.ToJsonString() };
+    }
+
+    /// <summary><c>md5(CallbackKey + t)</c> in lower-case hex: the <c>sign</c> of Tencent's callbacks.</summary>
+    /// <param name="callbackKey">The callback key.</param>
+    /// <param name="t">The callback's expiry, Unix seconds.</param>
+    public static string CallbackSign(string callbackKey, long t) =>
+        Convert.ToHexStringLower(CryptographicOperations.HashData(HashAlgorithmName.MD5, Encoding.UTF8.GetBytes(callbackKey + t.ToString(CultureInfo.InvariantCulture))));
+
     private async Task HandleAsync(HttpContext context)
     {
         if (await _faults.TryApplyAsync(context))
@@ -297,8 +345,21 @@ public sealed class TencentApiEmulator : IAsyncDisposable
             return Error("InvalidParameter", "DomainName, AppName and StreamName are required.");
         }
 
-        string state = Forbidden.ContainsKey(key) ? "forbid" : Online.Any(o => o.App + "/" + o.Stream == key) ? "active" : "inactive";
+        string state = IsForbidden(key) ? "forbid" : Online.Any(o => o.App + "/" + o.Stream == key) ? "active" : "inactive";
         return new JsonObject { ["StreamState"] = state };
+    }
+
+    // A forbid lasts until its ResumeTime ("恢复流的时间"), 7 days after the call when none was sent; a resume ends it earlier.
+    private bool IsForbidden(string key)
+    {
+        if (!Forbidden.TryGetValue(key, out string? resume))
+        {
+            return false;
+        }
+
+        return resume is null
+            || !DateTimeOffset.TryParseExact(resume, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset until)
+            || until > _clock.GetUtcNow();
     }
 
     private JsonObject DropLiveStream(JsonObject p)
