@@ -98,7 +98,7 @@ public sealed class ApiClientTests
     public async Task The_provider_works_over_a_test_double_client()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1714550400));
-        var client = new DomainsOnly();
+        var client = new DomainsOnly(clock);
         var provider = new QiniuStreamProvider(TestSetup.Options(new Uri("http://127.0.0.1:9/")), client, new FakeCnameVerifier());
 
         provider.Name.Should().Be("qiniu-double");
@@ -165,7 +165,7 @@ public sealed class ApiClientTests
     }
 
     /// <summary>A test double that overrides one operation; the others have no pipeline.</summary>
-    private sealed class DomainsOnly : QiniuApiClient
+    private sealed class DomainsOnly(TimeProvider? clock = null) : QiniuApiClient(clock)
     {
         public List<string> Hubs { get; } = [];
 
