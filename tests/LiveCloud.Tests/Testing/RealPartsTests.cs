@@ -1,6 +1,6 @@
 using LiveCloud.Testing;
 
-namespace LiveCloud.Abstractions.Tests.Testing;
+namespace LiveCloud.Tests.Testing;
 
 /// <summary>The rule for tests that need a real program: a visible skip on a developer's machine, a failure under CI, never a silent pass.</summary>
 public sealed class RealPartsTests

@@ -1,7 +1,7 @@
 using System.Text;
 using LiveCloud.Signing;
 
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Tests;
 
 public class VendorHashesTests
 {

@@ -5,7 +5,7 @@ using LiveCloud.Configuration;
 using LiveCloud.Json;
 using LiveCloud.Signing;
 
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Tests;
 
 /// <summary>The shared adapter plumbing: JSON field reading, callback guards, option checks, base64url.</summary>
 public sealed class PlumbingTests

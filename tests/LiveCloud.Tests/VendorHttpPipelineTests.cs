@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Tests;
 
 /// <summary>
 /// The shared vendor pipeline against a real loopback HTTP server that plays a script of faults.

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Tests;
 
 /// <summary>
 /// Keeps the adapter template true: every vendor package (a <c>src/LiveCloud.*</c> folder with a stream provider) has

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Tests;
 
 public class DependencyInjectionTests
 {

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Tests;
 
 /// <summary>The middleware seam: delegating providers, the builder's Use hook, GetService through decorators, and the two shipped decorators.</summary>
 public sealed class SeamTests

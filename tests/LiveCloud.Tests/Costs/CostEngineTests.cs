@@ -1,8 +1,8 @@
 using LiveCloud.Costs;
 using Microsoft.Extensions.Configuration;
-using static LiveCloud.Abstractions.Tests.Costs.CostTestData;
+using static LiveCloud.Tests.Costs.CostTestData;
 
-namespace LiveCloud.Abstractions.Tests.Costs;
+namespace LiveCloud.Tests.Costs;
 
 /// <summary>Tier rules at and across boundaries. Tiers: 0.30 from 0 GB, 0.20 from 900 GB, 0.10 from 1800 GB.</summary>
 public class CostEngineTierTests

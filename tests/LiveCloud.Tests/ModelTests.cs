@@ -1,4 +1,4 @@
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Tests;
 
 public class StreamIdTests
 {

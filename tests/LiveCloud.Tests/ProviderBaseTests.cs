@@ -1,7 +1,7 @@
 using LiveCloud.Testing.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Tests;
 
 public class ProviderBaseTests
 {

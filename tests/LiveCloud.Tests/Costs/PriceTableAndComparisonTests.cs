@@ -1,8 +1,8 @@
 using LiveCloud.Costs;
 using Microsoft.Extensions.DependencyInjection;
-using static LiveCloud.Abstractions.Tests.Costs.CostTestData;
+using static LiveCloud.Tests.Costs.CostTestData;
 
-namespace LiveCloud.Abstractions.Tests.Costs;
+namespace LiveCloud.Tests.Costs;
 
 public class PriceTableCostTests
 {

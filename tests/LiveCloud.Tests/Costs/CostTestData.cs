@@ -1,6 +1,6 @@
 using LiveCloud.Costs;
 
-namespace LiveCloud.Abstractions.Tests.Costs;
+namespace LiveCloud.Tests.Costs;
 
 internal static class CostTestData
 {

@@ -6,7 +6,7 @@ using LiveCloud.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LiveCloud.Abstractions.Tests;
+namespace LiveCloud.Tests;
 
 /// <summary>The one send-and-parse path every vendor client uses.</summary>
 public sealed class VendorApiClientTests : IAsyncLifetime
