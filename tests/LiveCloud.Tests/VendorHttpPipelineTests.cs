@@ -234,10 +234,22 @@ public sealed class VendorHttpPipelineTests : IAsyncLifetime
         VendorResilienceOptions slowBackoff = Fast();
         slowBackoff.BaseDelay = TimeSpan.FromSeconds(10);
         slowBackoff.MaxDelay = TimeSpan.FromSeconds(10);
-        Then(Status(503), Status(503));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        Func<Task> call = () => Call(Pipeline(slowBackoff), VendorOperation.Read("Describe"), cts.Token);
-        await call.Should().ThrowAsync<OperationCanceledException>();
+        var firstAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Then(
+            async c =>
+            {
+                await Status(503)(c);
+                firstAnswered.TrySetResult();
+            },
+            Status(503));
+        using var cts = new CancellationTokenSource();
+        Task call = Call(Pipeline(slowBackoff), VendorOperation.Read("Describe"), cts.Token);
+        // Cancel during the 10 s back-off, once the first attempt has certainly been answered (a fixed delay raced
+        // the first request on a loaded machine).
+        await firstAnswered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        cts.CancelAfter(TimeSpan.FromMilliseconds(200));
+        Func<Task> wait = () => call;
+        await wait.Should().ThrowAsync<OperationCanceledException>();
         Attempts.Should().Be(1, "the back-off was cancelled before a second attempt");
     }
 
