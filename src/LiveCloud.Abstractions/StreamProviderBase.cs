@@ -187,11 +187,36 @@ public abstract class StreamProviderBase : IStreamProvider
     }
 
     /// <inheritdoc />
+    /// <remarks>Answers with this provider or the first of its <see cref="Services"/> of the asked type (for no key).</remarks>
     public virtual object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType.IsInstanceOfType(this))
+        {
+            return this;
+        }
+
+        foreach (object? service in Services)
+        {
+            if (service is not null && serviceType.IsInstanceOfType(service))
+            {
+                return service;
+            }
+        }
+
+        return null;
     }
+
+    /// <summary>
+    /// The provider's own objects <see cref="GetService"/> hands out (its options, API client, URL signer, callback
+    /// verifier…): the escape hatch to vendor specifics.
+    /// </summary>
+    protected virtual IEnumerable<object?> Services => [];
 
     /// <inheritdoc />
     public override string ToString() => $"{GetType().Name} {{ Name = {Name} }}";

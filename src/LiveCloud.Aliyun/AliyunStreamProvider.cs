@@ -96,34 +96,7 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     public override ProviderCapabilities Capabilities => Caps;
 
     /// <inheritdoc />
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is null)
-        {
-            if (serviceType == typeof(AliyunApiClient))
-            {
-                return Client;
-            }
-
-            if (serviceType == typeof(AliyunUrlSigner))
-            {
-                return _urls;
-            }
-
-            if (serviceType == typeof(AliyunCallbackVerifier))
-            {
-                return _callbacks;
-            }
-
-            if (serviceType == typeof(AliyunOptions))
-            {
-                return Options;
-            }
-        }
-
-        return base.GetService(serviceType, serviceKey);
-    }
+    protected override IEnumerable<object?> Services => [Options, Client, _urls, _callbacks];
 
     /// <inheritdoc />
     protected override PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol) =>

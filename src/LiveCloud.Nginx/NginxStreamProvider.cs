@@ -73,34 +73,7 @@ public sealed class NginxStreamProvider : StreamProviderBase
     public override ProviderCapabilities Capabilities => NginxCapabilities;
 
     /// <inheritdoc />
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is null)
-        {
-            if (serviceType == typeof(NginxOptions))
-            {
-                return Options;
-            }
-
-            if (serviceType == typeof(NginxApiClient))
-            {
-                return Client;
-            }
-
-            if (serviceType == typeof(NginxUrlSigner))
-            {
-                return UrlSigner;
-            }
-
-            if (serviceType == typeof(NginxCallbackVerifier))
-            {
-                return CallbackVerifier;
-            }
-        }
-
-        return base.GetService(serviceType, serviceKey);
-    }
+    protected override IEnumerable<object?> Services => [Options, Client, UrlSigner, CallbackVerifier];
 
     /// <inheritdoc />
     protected override PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol)

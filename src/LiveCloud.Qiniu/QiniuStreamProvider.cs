@@ -142,35 +142,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     }
 
     /// <inheritdoc />
-    /// <remarks>Answers <see cref="QiniuOptions"/>, <see cref="QiniuApiClient"/>, <see cref="QiniuUrlSigner"/> and, when a callback token is configured, <see cref="QiniuCallbackVerifier"/>.</remarks>
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is null)
-        {
-            if (serviceType == typeof(QiniuApiClient))
-            {
-                return Client;
-            }
-
-            if (serviceType == typeof(QiniuUrlSigner))
-            {
-                return UrlSigner;
-            }
-
-            if (serviceType == typeof(QiniuCallbackVerifier))
-            {
-                return _callbacks;
-            }
-
-            if (serviceType == typeof(QiniuOptions))
-            {
-                return Options;
-            }
-        }
-
-        return base.GetService(serviceType, serviceKey);
-    }
+    protected override IEnumerable<object?> Services => [Options, Client, UrlSigner, _callbacks];
 
     /// <inheritdoc />
     protected override PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol)

@@ -84,34 +84,7 @@ public sealed class TencentStreamProvider : StreamProviderBase
     public StreamId Stream(string name) => new(Options.AppName, name);
 
     /// <inheritdoc />
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is null)
-        {
-            if (serviceType == typeof(TencentApiClient))
-            {
-                return Client;
-            }
-
-            if (serviceType == typeof(TencentUrlSigner))
-            {
-                return _urls;
-            }
-
-            if (serviceType == typeof(TencentOptions))
-            {
-                return Options;
-            }
-
-            if (serviceType == typeof(ITencentRecordingIndex))
-            {
-                return _recordings;
-            }
-        }
-
-        return base.GetService(serviceType, serviceKey);
-    }
+    protected override IEnumerable<object?> Services => [Options, Client, _urls, _callbacks, _recordings];
 
     /// <inheritdoc />
     protected override PushUrl CreatePushUrlCore(StreamId stream, DateTimeOffset expiresAt, StreamProtocol protocol) =>
