@@ -76,6 +76,22 @@ public abstract class DelegatingStreamProvider : IStreamProvider, IDisposable
         InnerProvider.DropStreamAsync(stream, cancellationToken);
 
     /// <inheritdoc />
+    public virtual Task<RelayTask> StartRelayAsync(RelayRequest request, CancellationToken cancellationToken = default) =>
+        InnerProvider.StartRelayAsync(request, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual Task<RelayTask> GetRelayAsync(string relayId, CancellationToken cancellationToken = default) =>
+        InnerProvider.GetRelayAsync(relayId, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual IAsyncEnumerable<RelayTask> ListRelaysAsync(CancellationToken cancellationToken = default) =>
+        InnerProvider.ListRelaysAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public virtual Task StopRelayAsync(string relayId, CancellationToken cancellationToken = default) =>
+        InnerProvider.StopRelayAsync(relayId, cancellationToken);
+
+    /// <inheritdoc />
     public virtual ValueTask<StreamEvent> ParseCallbackAsync(CallbackRequest request, CancellationToken cancellationToken = default) =>
         InnerProvider.ParseCallbackAsync(request, cancellationToken);
 

@@ -69,6 +69,33 @@ public interface IStreamProvider
     /// <summary>Disconnects the current broadcaster (who may push again).</summary>
     Task DropStreamAsync(StreamId stream, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts a relay: a stream of this provider pushed out to another platform (<see cref="RelayRequest.PushTo"/>), or an
+    /// outside stream or file pulled in (<see cref="RelayRequest.PullFrom"/>). Needs <see cref="ProviderFeatures.PushRelay"/>
+    /// or <see cref="ProviderFeatures.PullRelay"/>. The remote URL is checked before any call (scheme, host; loopback,
+    /// private and link-local targets refused unless the provider's options allow them). Its progress arrives as
+    /// <see cref="StreamEventKind.RelayStatusChanged"/> events where the vendor sends them.
+    /// </summary>
+    /// <param name="request">What to relay.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The relay, with its id.</returns>
+    Task<RelayTask> StartRelayAsync(RelayRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>A relay's current state.</summary>
+    /// <param name="relayId">The id <see cref="StartRelayAsync"/> returned.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="LiveCloudNotFoundException">No such relay.</exception>
+    Task<RelayTask> GetRelayAsync(string relayId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists this provider's relays.</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    IAsyncEnumerable<RelayTask> ListRelaysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stops a relay (stopping one that already ended succeeds).</summary>
+    /// <param name="relayId">The id <see cref="StartRelayAsync"/> returned.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task StopRelayAsync(string relayId, CancellationToken cancellationToken = default);
+
     /// <summary>Verifies a vendor callback and parses it into a <see cref="StreamEvent"/>.</summary>
     /// <exception cref="CallbackVerificationException">The signature, token or timestamp does not verify; answer 401/403.</exception>
     ValueTask<StreamEvent> ParseCallbackAsync(CallbackRequest request, CancellationToken cancellationToken = default);

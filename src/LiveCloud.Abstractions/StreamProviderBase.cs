@@ -170,6 +170,43 @@ public abstract class StreamProviderBase : IStreamProvider
     }
 
     /// <inheritdoc />
+    public Task<RelayTask> StartRelayAsync(RelayRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Require(request.Direction == RelayDirection.Push ? ProviderFeatures.PushRelay : ProviderFeatures.PullRelay);
+        RelayUrls.Validate(request, AllowPrivateRelayTargets, $"LiveCloud:{Name}:AllowPrivateRelayTargets");
+        if (request.EndsAt is { } endsAt)
+        {
+            RequireFuture(endsAt, nameof(request));
+        }
+
+        return StartRelayCoreAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<RelayTask> GetRelayAsync(string relayId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(relayId);
+        RequireAny(ProviderFeatures.PushRelay | ProviderFeatures.PullRelay);
+        return GetRelayCoreAsync(relayId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<RelayTask> ListRelaysAsync(CancellationToken cancellationToken = default)
+    {
+        RequireAny(ProviderFeatures.PushRelay | ProviderFeatures.PullRelay);
+        return ListRelaysCoreAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task StopRelayAsync(string relayId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(relayId);
+        RequireAny(ProviderFeatures.PushRelay | ProviderFeatures.PullRelay);
+        return StopRelayCoreAsync(relayId, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public ValueTask<StreamEvent> ParseCallbackAsync(CallbackRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -257,6 +294,24 @@ public abstract class StreamProviderBase : IStreamProvider
     /// <summary>Drops a stream's publisher.</summary>
     protected virtual Task DropStreamCoreAsync(StreamId stream, CancellationToken cancellationToken) => throw NotSupported("stream control");
 
+    /// <summary>Starts a relay; the request's URL, direction and end time are already checked.</summary>
+    protected virtual Task<RelayTask> StartRelayCoreAsync(RelayRequest request, CancellationToken cancellationToken) => throw NotSupported("relays");
+
+    /// <summary>Gets a relay.</summary>
+    protected virtual Task<RelayTask> GetRelayCoreAsync(string relayId, CancellationToken cancellationToken) => throw NotSupported("relays");
+
+    /// <summary>Lists relays.</summary>
+    protected virtual IAsyncEnumerable<RelayTask> ListRelaysCoreAsync(CancellationToken cancellationToken) => throw NotSupported("relays");
+
+    /// <summary>Stops a relay.</summary>
+    protected virtual Task StopRelayCoreAsync(string relayId, CancellationToken cancellationToken) => throw NotSupported("relays");
+
+    /// <summary>
+    /// Whether relays may reach loopback, private and link-local addresses (off by default: a relay is a request the
+    /// vendor, or this host, makes on the caller's behalf). Providers read it from their options.
+    /// </summary>
+    protected virtual bool AllowPrivateRelayTargets => false;
+
     /// <summary>Verifies and parses a callback.</summary>
     protected virtual ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken) => throw NotSupported("callbacks");
 
@@ -313,8 +368,19 @@ public abstract class StreamProviderBase : IStreamProvider
         }
     }
 
+    private void RequireAny(ProviderFeatures features, [CallerMemberName] string? member = null)
+    {
+        if ((Capabilities.Features & features) == 0)
+        {
+            throw NotSupported($"{FeatureName(features)} ({member})");
+        }
+    }
+
     private static string FeatureName(ProviderFeatures feature) => feature switch
     {
+        ProviderFeatures.PushRelay => "push relays",
+        ProviderFeatures.PullRelay => "pull relays",
+        ProviderFeatures.PushRelay | ProviderFeatures.PullRelay => "relays",
         ProviderFeatures.PushUrls => "push URLs",
         ProviderFeatures.PlayUrls => "play URLs",
         ProviderFeatures.Domains => "domains",

@@ -76,6 +76,9 @@ public sealed record StreamEvent(string Provider, StreamEventKind Kind, StreamId
     /// <summary>The snapshot image, for <see cref="StreamEventKind.SnapshotReady"/>.</summary>
     public Uri? SnapshotUrl { get; init; }
 
+    /// <summary>The relay a <see cref="StreamEventKind.RelayStatusChanged"/> event is about.</summary>
+    public string? RelayId { get; init; }
+
     /// <summary>The vendor's own event type as sent (Tencent <c>event_type</c>, Aliyun <c>action</c>/<c>event</c>, nginx <c>call</c>).</summary>
     public string? VendorEventType { get; init; }
 

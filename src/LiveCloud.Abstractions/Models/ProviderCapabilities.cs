@@ -30,6 +30,12 @@ public enum ProviderFeatures
 
     /// <summary>Cost estimates from a price table.</summary>
     CostEstimate = 1 << 7,
+
+    /// <summary>Relaying a stream of this provider out to another platform (<see cref="RelayDirection.Push"/>).</summary>
+    PushRelay = 1 << 8,
+
+    /// <summary>Pulling an outside stream or file into a stream of this provider (<see cref="RelayDirection.Pull"/>).</summary>
+    PullRelay = 1 << 9,
 }
 
 /// <summary>What a provider supports: feature groups and the protocols it signs.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -101,17 +102,32 @@ public sealed class VendorResponse : IDisposable
         Stream stream = await message.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new MemoryStream();
-            byte[] chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            if (message.Content.Headers.ContentLength is long length)
             {
-                if (buffer.Length + read > maxBytes)
-                {
-                    throw TooLarge(operation, provider, message.StatusCode, maxBytes);
-                }
+                // The usual case: one array of exactly the body's size.
+                byte[] body = new byte[length];
+                int read = await stream.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                return new VendorResponse(message, body.AsMemory(0, read), operation, provider);
+            }
 
-                buffer.Write(chunk, 0, read);
+            var buffer = new MemoryStream();
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > maxBytes)
+                    {
+                        throw TooLarge(operation, provider, message.StatusCode, maxBytes);
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
             }
 
             return new VendorResponse(message, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), operation, provider);

@@ -98,6 +98,22 @@ public abstract class InstrumentedStreamProvider : DelegatingStreamProvider
         ObserveAsync("DropStream", stream, () => base.DropStreamAsync(stream, cancellationToken));
 
     /// <inheritdoc />
+    public override Task<RelayTask> StartRelayAsync(RelayRequest request, CancellationToken cancellationToken = default) =>
+        ObserveAsync("StartRelay", request?.Stream, () => base.StartRelayAsync(request!, cancellationToken), static r => r.Status.ToString());
+
+    /// <inheritdoc />
+    public override Task<RelayTask> GetRelayAsync(string relayId, CancellationToken cancellationToken = default) =>
+        ObserveAsync("GetRelay", null, () => base.GetRelayAsync(relayId, cancellationToken), static r => r.Status.ToString());
+
+    /// <inheritdoc />
+    public override IAsyncEnumerable<RelayTask> ListRelaysAsync(CancellationToken cancellationToken = default) =>
+        ObserveAsync("ListRelays", null, base.ListRelaysAsync(cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public override Task StopRelayAsync(string relayId, CancellationToken cancellationToken = default) =>
+        ObserveAsync("StopRelay", null, () => base.StopRelayAsync(relayId, cancellationToken));
+
+    /// <inheritdoc />
     public override async ValueTask<StreamEvent> ParseCallbackAsync(CallbackRequest request, CancellationToken cancellationToken = default)
     {
         object? state = OnStarted("ParseCallback", null);
