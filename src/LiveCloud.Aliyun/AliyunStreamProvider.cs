@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LiveCloud.Configuration;
 using LiveCloud.Costs;
 using LiveCloud.Dns;
 using LiveCloud.Http;
@@ -54,7 +55,7 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
     public AliyunStreamProvider(AliyunOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, Func<string>? nonceSource = null, ICnameVerifier? cnameVerifier = null)
-        : this(options, new AliyunApiClient(Validated(options, pipeline), pipeline, timeProvider, nonceSource), cnameVerifier)
+        : this(options, new AliyunApiClient(VendorOptions.Validated(options, pipeline), pipeline, timeProvider, nonceSource), cnameVerifier)
     {
     }
 
@@ -64,7 +65,7 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
     public AliyunStreamProvider(AliyunOptions options, AliyunApiClient client, ICnameVerifier? cnameVerifier)
-        : base(NameOf(client), client.TimeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
+        : base((client ?? throw new ArgumentNullException(nameof(client))).ProviderName, client.TimeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid(Name, $"{LiveCloudOptions.SectionName}:{Name}");
@@ -209,18 +210,4 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     /// <inheritdoc />
     /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="AliyunOptions.Prices"/> laid over them.</remarks>
     protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, Options.Prices);
-
-    private static AliyunOptions Validated(AliyunOptions options, VendorHttpPipeline pipeline)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        options.ThrowIfInvalid(pipeline.Provider, $"{LiveCloudOptions.SectionName}:{pipeline.Provider}");
-        return options;
-    }
-
-    private static string NameOf(AliyunApiClient client)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        return client.ProviderName;
-    }
 }

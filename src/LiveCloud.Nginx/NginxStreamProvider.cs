@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using LiveCloud.Configuration;
 using LiveCloud.Costs;
 using LiveCloud.Dns;
 using LiveCloud.Http;
@@ -36,7 +37,7 @@ public sealed class NginxStreamProvider : StreamProviderBase
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
     public NginxStreamProvider(NginxOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ICnameVerifier? cnameVerifier = null)
-        : this(options, new NginxApiClient(Validated(options, pipeline), pipeline, timeProvider), cnameVerifier)
+        : this(options, new NginxApiClient(VendorOptions.Validated(options, pipeline), pipeline, timeProvider), cnameVerifier)
     {
     }
 
@@ -46,7 +47,7 @@ public sealed class NginxStreamProvider : StreamProviderBase
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
     public NginxStreamProvider(NginxOptions options, NginxApiClient client, ICnameVerifier? cnameVerifier)
-        : base(NameOf(client), client.TimeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
+        : base((client ?? throw new ArgumentNullException(nameof(client))).ProviderName, client.TimeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid(Name, $"{LiveCloudOptions.SectionName}:{Name}");
@@ -325,18 +326,4 @@ public sealed class NginxStreamProvider : StreamProviderBase
 
     private static LiveDomain ToLiveDomain(NginxDomainOptions domain) =>
         new(HostName.Normalize(domain.Name), domain.Kind, true, "self-hosted", domain.ExpectedCname is { } c ? HostName.Normalize(c) : null);
-
-    private static NginxOptions Validated(NginxOptions options, VendorHttpPipeline pipeline)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        options.ThrowIfInvalid(pipeline.Provider, $"{LiveCloudOptions.SectionName}:{pipeline.Provider}");
-        return options;
-    }
-
-    private static string NameOf(NginxApiClient client)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        return client.ProviderName;
-    }
 }

@@ -59,7 +59,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are incomplete or wrong; the message names every bad key.</exception>
     public QiniuStreamProvider(QiniuOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ICnameVerifier? cnameVerifier = null)
-        : this(options, NameOf(pipeline), pipeline, null, timeProvider, cnameVerifier)
+        : this(options, (pipeline ?? throw new ArgumentNullException(nameof(pipeline))).Provider, pipeline, null, timeProvider, cnameVerifier)
     {
     }
 
@@ -69,7 +69,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are incomplete or wrong; the message names every bad key.</exception>
     public QiniuStreamProvider(QiniuOptions options, QiniuApiClient client, ICnameVerifier? cnameVerifier)
-        : this(options, NameOf(client), null, client, client.TimeProvider, cnameVerifier)
+        : this(options, (client ?? throw new ArgumentNullException(nameof(client))).ProviderName, null, client, client.TimeProvider, cnameVerifier)
     {
     }
 
@@ -386,16 +386,4 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     /// <inheritdoc />
     /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="QiniuOptions.Prices"/> laid over them.</remarks>
     protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, Options.Prices);
-
-    private static string NameOf(VendorHttpPipeline pipeline)
-    {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        return pipeline.Provider;
-    }
-
-    private static string NameOf(QiniuApiClient client)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        return client.ProviderName;
-    }
 }

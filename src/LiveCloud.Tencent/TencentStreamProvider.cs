@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using LiveCloud.Configuration;
 using LiveCloud.Costs;
 using LiveCloud.Dns;
 using LiveCloud.Http;
@@ -38,7 +39,7 @@ public sealed class TencentStreamProvider : StreamProviderBase
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
     public TencentStreamProvider(TencentOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ITencentRecordingIndex? recordings = null, ICnameVerifier? cnameVerifier = null)
-        : this(options, new TencentApiClient(Validated(options, pipeline), pipeline, timeProvider), recordings, cnameVerifier)
+        : this(options, new TencentApiClient(VendorOptions.Validated(options, pipeline), pipeline, timeProvider), recordings, cnameVerifier)
     {
     }
 
@@ -49,7 +50,7 @@ public sealed class TencentStreamProvider : StreamProviderBase
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
     public TencentStreamProvider(TencentOptions options, TencentApiClient client, ITencentRecordingIndex? recordings, ICnameVerifier? cnameVerifier)
-        : base(NameOf(client), client.TimeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
+        : base((client ?? throw new ArgumentNullException(nameof(client))).ProviderName, client.TimeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid(Name, $"{LiveCloudOptions.SectionName}:{Name}");
@@ -192,20 +193,6 @@ public sealed class TencentStreamProvider : StreamProviderBase
     /// <inheritdoc />
     /// <remarks>Prices from <see cref="ListPriceTable"/> with <see cref="TencentOptions.Prices"/> laid over them.</remarks>
     protected override CostEstimate EstimateCostCore(UsageProfile profile) => CostEngine.Estimate(ListPrices.Value, profile, Options.Prices);
-
-    private static TencentOptions Validated(TencentOptions options, VendorHttpPipeline pipeline)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        options.ThrowIfInvalid(pipeline.Provider, $"{LiveCloudOptions.SectionName}:{pipeline.Provider}");
-        return options;
-    }
-
-    private static string NameOf(TencentApiClient client)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        return client.ProviderName;
-    }
 
     private static ProviderCapabilities Caps(ProviderFeatures extra) => new(
         ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls | ProviderFeatures.Domains | ProviderFeatures.Recording

@@ -44,6 +44,23 @@ public abstract class VendorOptions
         }
     }
 
+    /// <summary>
+    /// Validates <paramref name="options"/> for the provider named after <paramref name="pipeline"/> and returns them: for a
+    /// provider's constructor chain, which must refuse bad options before it builds its API client from them.
+    /// </summary>
+    /// <typeparam name="TOptions">The options type.</typeparam>
+    /// <param name="options">The options.</param>
+    /// <param name="pipeline">The provider's pipeline (its name is the provider's).</param>
+    /// <exception cref="LiveCloudConfigurationException">A key is missing or bad; the message names each.</exception>
+    public static TOptions Validated<TOptions>(TOptions options, VendorHttpPipeline pipeline)
+        where TOptions : VendorOptions
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        options.ThrowIfInvalid(pipeline.Provider, $"{LiveCloudOptions.SectionName}:{pipeline.Provider}");
+        return options;
+    }
+
     /// <summary>Checks the provider's own keys.</summary>
     /// <param name="check">Collects the failures.</param>
     protected abstract void Validate(OptionChecks check);
