@@ -154,14 +154,14 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
             {
                 run = await LaunchAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (LiveCloudException ex)
-            {
-                SetHealth(h => h with { State = NginxServerState.Failed, Since = DateTimeOffset.UtcNow, LastError = ex.Message });
-                throw;
-            }
             catch (OperationCanceledException)
             {
                 SetHealth(h => h with { State = NginxServerState.Stopped, Since = DateTimeOffset.UtcNow });
+                throw;
+            }
+            catch (Exception ex)
+            {
+                SetHealth(h => h with { State = NginxServerState.Failed, Since = DateTimeOffset.UtcNow, LastError = ex.Message });
                 throw;
             }
 
@@ -396,8 +396,9 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
                         LogGaveUp(_logger, ex.Message);
                         return;
                     }
-                    catch (Exception ex) when (ex is LiveCloudException or IOException or UnauthorizedAccessException)
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
+                        // Whatever else failed (a port taken, a folder not writable) may pass: try again.
                         SetHealth(h => h with { LastError = ex.Message });
                         LogRestartFailed(_logger, ex.Message);
                     }
