@@ -300,7 +300,7 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
             run.MasterPid = await masterPid.Task.WaitAsync(_options.StartTimeout, cancellationToken).ConfigureAwait(false);
             LogStarting(_logger, run.MasterPid, _options.RtmpPort, _options.HttpPort, WorkDirectory);
             await WaitForPortsAsync(run, cancellationToken).ConfigureAwait(false);
-            run.WorkerPid = NginxProcesses.Workers(run.MasterPid, comm) is [int worker, ..] ? worker : null;
+            run.WorkerPid = await FirstWorkerAsync(run, comm, cancellationToken).ConfigureAwait(false);
             return run;
         }
         catch (Exception ex)
@@ -314,6 +314,23 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
 
             throw;
         }
+    }
+
+    // The master listens before it forks its worker, so the ports can answer first: wait (bounded) for the worker too.
+    private async Task<int?> FirstWorkerAsync(Run run, string comm, CancellationToken cancellationToken)
+    {
+        DateTimeOffset deadline = DateTimeOffset.UtcNow + _options.StartTimeout;
+        while (NginxProcesses.Supported && !run.Exited && DateTimeOffset.UtcNow < deadline)
+        {
+            if (NginxProcesses.Workers(run.MasterPid, comm) is [int worker, ..])
+            {
+                return worker;
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
     }
 
     private ProcessStartInfo StartInfo(string nginx, out bool watched)

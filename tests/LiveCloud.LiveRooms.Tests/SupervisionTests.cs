@@ -59,7 +59,7 @@ public sealed class SupervisionTests
     [SkippableFact]
     public async Task Killed_master_is_restarted_health_says_so_the_room_goes_idle_and_pushing_works_again()
     {
-        RoomsApp app = await RoomsApp.StartAsync(extraArgs: [.. NoTimer, "--LiveCloud:Nginx:RestartDelay=00:00:03"]);
+        RoomsApp app = await RoomsApp.StartAsync(extraArgs: [.. NoTimer, "--LiveCloud:Nginx:RestartDelay=00:00:05"]);
         try
         {
             CreatedRoom room = await app.CreateRoomAsync("Master dies");
@@ -71,7 +71,7 @@ public sealed class SupervisionTests
 
             Kill(master);
 
-            HealthView restarting = await HealthAsync(app.Client, HttpStatusCode.ServiceUnavailable, "nginx is down for the 3 s restart delay");
+            HealthView restarting = await HealthAsync(app.Client, HttpStatusCode.ServiceUnavailable, "nginx is down for the 5 s restart delay");
             restarting.Should().Match<HealthView>(h => h.Status == "unhealthy" && h.Nginx!.State == "Restarting" && h.Nginx.LastExitCode == 137);
             restarting.Nginx!.LastError.Should().Contain($"nginx (pid {master}) exited with code 137 (signal 9)");
             HealthView restarted = await HealthAsync(app.Client, HttpStatusCode.OK, "nginx to be back");

@@ -84,7 +84,7 @@ public sealed class NginxSupervisionTests
     [SkippableFact]
     public async Task Restarts_back_off_doubling_up_to_the_cap_while_a_foreign_process_holds_the_port()
     {
-        await using Supervised nginx = await Supervised.StartAsync(o => { o.RestartDelay = TimeSpan.FromMilliseconds(500); o.MaxRestartDelay = TimeSpan.FromSeconds(2); });
+        await using Supervised nginx = await Supervised.StartAsync(o => { o.RestartDelay = TimeSpan.FromSeconds(1); o.MaxRestartDelay = TimeSpan.FromSeconds(4); });
         int port = nginx.Options.RtmpPort;
 
         // The master, then its orphaned worker: the port is free at once and the test takes it before the first restart.
@@ -97,7 +97,7 @@ public sealed class NginxSupervisionTests
         NginxServerHealth waiting = nginx.Server.Health;
         waiting.State.Should().Be(NginxServerState.Restarting);
         waiting.LastError.Should().Contain($"Port {port} (LiveCloud:Nginx:RtmpPort)").And.Contain($"pid {Environment.ProcessId}");
-        DelaysLogged(nginx).Take(4).Should().Equal(0.5, 1, 2, 2);
+        DelaysLogged(nginx).Take(4).Should().Equal(1, 2, 4, 4);
         nginx.Logs.Should().Contain(r => r.Level == LogLevel.Warning && r.Message.StartsWith("nginx did not start again: Port", StringComparison.Ordinal));
 
         foreign.Stop();
