@@ -69,7 +69,9 @@ public static class LiveRoomsApp
         builder.Services.AddSingleton<RoomNotifier>();
         builder.Services.AddSingleton<IStreamEventObserver, RoomStreamObserver>();
         builder.Services.TryAddSingleton<IRoomChat, NoRoomChat>();
-        builder.Services.AddHostedService<LiveRoomsLifecycle>();
+        builder.Services.AddSingleton<RoomReconciler>();
+        builder.Services.AddSingleton<LiveRoomsLifecycle>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveRoomsLifecycle>());
 
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -111,6 +113,7 @@ public static class LiveRoomsApp
         app.UseRateLimiter();
 
         app.MapRoomEndpoints();
+        app.MapHealth();
         if (app.Services.GetRequiredService<IOptions<LiveRoomsOptions>>().Value.BenchmarkEndpoints)
         {
             app.MapBenchmarkEndpoints();

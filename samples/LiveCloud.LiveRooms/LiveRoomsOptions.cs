@@ -40,6 +40,12 @@ public sealed class LiveRoomsOptions
     public bool StartNginx { get; set; } = true;
 
     /// <summary>
+    /// How often rooms stored as live are checked against what the provider reports online (default 10 s; zero turns
+    /// the timer off). A local nginx's restarts trigger a check at once too.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Whether <c>GET /api/bench/fixed/{bytes}</c> is mapped: a fixed JSON of that many bytes, the ceiling the load test
     /// (scripts/bench.sh) compares <c>GET /api/rooms/{id}</c> with. Off by default; never turn it on in production.
     /// </summary>
@@ -68,6 +74,11 @@ public sealed class LiveRoomsOptions
         if (CreateRoomPermitLimit < 1)
         {
             failures.Add($"{p}:CreateRoomPermitLimit must be at least 1; got {CreateRoomPermitLimit}.");
+        }
+
+        if (ReconcileInterval < TimeSpan.Zero)
+        {
+            failures.Add($"{p}:ReconcileInterval must not be negative (zero turns it off); got {ReconcileInterval}.");
         }
 
         if (CreateRoomWindow <= TimeSpan.Zero)

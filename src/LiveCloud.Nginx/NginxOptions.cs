@@ -74,6 +74,19 @@ public sealed class NginxOptions : VendorOptions
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long <see cref="NginxRtmpServer"/> waits before starting nginx again after its master died (default 1 s). The
+    /// wait doubles with each restart that follows a short run, up to <see cref="MaxRestartDelay"/>, and starts again from
+    /// this once nginx has run for <see cref="MaxRestartDelay"/>.
+    /// </summary>
+    public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between restarts of a crashing nginx (default 30 s).</summary>
+    public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often <see cref="NginxRtmpServer"/> looks for a respawned worker (default 2 s; Linux only).</summary>
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// How long one call to nginx's <c>/stat</c> or <c>/control</c> may take (default 10 s): another name for
     /// <see cref="VendorResilienceOptions.AttemptTimeout"/> of <see cref="VendorOptions.Resilience"/>, kept for
     /// configurations that set <c>LiveCloud:Nginx:RequestTimeout</c>. Reading or setting one reads or sets the other;
@@ -146,6 +159,9 @@ public sealed class NginxOptions : VendorOptions
 
         CheckPositive(check, StartTimeout, nameof(StartTimeout));
         CheckPositive(check, StopTimeout, nameof(StopTimeout));
+        CheckPositive(check, RestartDelay, nameof(RestartDelay));
+        CheckPositive(check, HealthCheckInterval, nameof(HealthCheckInterval));
+        check.That(MaxRestartDelay >= RestartDelay, nameof(MaxRestartDelay), $"must be at least {check.PathOf(nameof(RestartDelay))} ({RestartDelay}); got {MaxRestartDelay}.");
         if (Resilience is not null)
         {
             CheckPositive(check, RequestTimeout, nameof(RequestTimeout));

@@ -238,6 +238,67 @@ public sealed class RoomStore : IDisposable
     }
 
     /// <summary>
+    /// Sets a room idle because its provider no longer lists its stream (reconciliation), unless it changed since it was
+    /// read: it must still be live since <paramref name="liveSince"/> (a new publish or an unpublish in between wins).
+    /// </summary>
+    /// <returns>The room as it is now, or <see langword="null"/> when nothing changed.</returns>
+    public async Task<Room?> MarkIdleIfLiveSinceAsync(string id, DateTimeOffset liveSince, CancellationToken cancellationToken)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "UPDATE rooms SET state = 'idle', live_since = NULL, updated_at = $now WHERE id = $id AND state = 'live' AND live_since = $since";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$since", liveSince.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$now", now);
+            return await command.ExecuteNonQueryAsync(cancellationToken) > 0 ? await FindAsync(id, cancellationToken) : null;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>
+    /// Adds a recording the provider lists but no callback announced (a session nginx lost with its worker, or a
+    /// callback that never arrived), unless the room already lists that playback URL.
+    /// </summary>
+    /// <returns>The recording added, or <see langword="null"/> when the room had it.</returns>
+    public async Task<RoomRecording?> AddRecordingIfMissingAsync(string roomId, RecordedFile file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        string url = file.PlaybackUrl.IsAbsoluteUri ? file.PlaybackUrl.AbsoluteUri : file.PlaybackUrl.OriginalString;
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using SqliteCommand insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT OR IGNORE INTO recordings (room_id, event_key, playback_url, start_time, duration_ms, size_bytes, format)
+                SELECT $room, $key, $url, $start, $duration, $size, $format
+                WHERE NOT EXISTS (SELECT 1 FROM recordings WHERE room_id = $room AND playback_url = $url)
+                """;
+            insert.Parameters.AddWithValue("$room", roomId);
+            insert.Parameters.AddWithValue("$key", "found|" + url);
+            insert.Parameters.AddWithValue("$url", url);
+            insert.Parameters.AddWithValue("$start", file.StartTime.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$duration", (long)file.Duration.TotalMilliseconds);
+            insert.Parameters.AddWithValue("$size", file.SizeBytes is long size ? size : DBNull.Value);
+            insert.Parameters.AddWithValue("$format", file.Format);
+            return await insert.ExecuteNonQueryAsync(cancellationToken) > 0
+                ? new RoomRecording(roomId, file.PlaybackUrl, file.StartTime, file.Duration, file.SizeBytes, file.Format)
+                : null;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>
     /// Applies a verified stream event once: a redelivery (same provider and <see cref="StreamEvent.EventId"/>) changes
     /// nothing. Publish → <c>live</c> unless the room has ended (refused) or the event is older than the last
     /// unpublish, or its own session's unpublish came first; unpublish → <c>idle</c> unless the room is newer

@@ -1,66 +1,120 @@
-using LiveCloud.LiveRooms.Data;
+using System.Threading.Channels;
 using LiveCloud.Nginx;
 using Microsoft.Extensions.Options;
 
 namespace LiveCloud.LiveRooms.Hosting;
 
 /// <summary>
-/// Starts the local nginx-rtmp server with the app when the provider is Nginx (and stops it with the app), then
-/// reconciles rooms stored as live with what the provider reports: a restart brings each room back in its real state.
+/// Starts the local nginx-rtmp server with the app when the provider is Nginx (and stops it with the app; the server
+/// restarts nginx when it dies), then keeps rooms in line with what the provider reports (<see cref="RoomReconciler"/>):
+/// at start, after every nginx restart or worker respawn, and every <see cref="LiveRoomsOptions.ReconcileInterval"/>.
 /// </summary>
 public sealed partial class LiveRoomsLifecycle(
     IServiceProvider services,
     StreamProviders providers,
-    RoomStore store,
+    RoomReconciler reconciler,
+    TimeProvider time,
     IOptions<LiveRoomsOptions> options,
-    ILogger<LiveRoomsLifecycle> logger) : IHostedService
+    ILogger<LiveRoomsLifecycle> logger) : IHostedService, IDisposable
 {
-    private NginxRtmpServer? _nginx;
+    // A hook answered just before a restart was seen may not show in /stat yet: such rooms wait for the next pass.
+    private static readonly TimeSpan HookRace = TimeSpan.FromSeconds(1);
+
+    // When nginx restarts were seen, for the reconciliation loop.
+    private readonly Channel<DateTimeOffset> _restarts = Channel.CreateUnbounded<DateTimeOffset>(new UnboundedChannelOptions { SingleReader = true });
+    private CancellationTokenSource? _stopping;
+    private Task? _loop;
+
+    /// <summary>The local nginx-rtmp server the app runs, or <see langword="null"/> when it runs none.</summary>
+    public NginxRtmpServer? Nginx { get; private set; }
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        IStreamProvider provider = providers.Default;
-        if (options.Value.StartNginx && provider.GetService<NginxStreamProvider>() is not null)
+        if (options.Value.StartNginx && providers.Default.GetService<NginxStreamProvider>() is not null)
         {
-            _nginx = services.GetRequiredService<NginxRtmpServer>();
-            await _nginx.StartAsync(cancellationToken);
+            NginxRtmpServer nginx = services.GetRequiredService<NginxRtmpServer>();
+            nginx.Restarted += OnRestarted;
+            Nginx = nginx;
+            await nginx.StartAsync(cancellationToken);
         }
 
-        foreach (Room room in await store.ListInStateAsync(RoomStates.Live, cancellationToken))
-        {
-            try
-            {
-                IStreamProvider owner = providers.Contains(room.Provider) ? providers.Get(room.Provider) : provider;
-                StreamState state = await owner.GetStreamStateAsync(room.Stream, cancellationToken);
-                if (state.Status != StreamStatus.Active && await store.MarkIdleIfLiveAsync(room.Id, cancellationToken))
-                {
-                    LogReconciled(logger, room.Id, state.Status);
-                }
-            }
-            catch (LiveCloudException ex)
-            {
-                LogReconcileFailed(logger, room.Id, ex.Message);
-            }
-            catch (NotSupportedException ex)
-            {
-                LogReconcileFailed(logger, room.Id, ex.Message);
-            }
-        }
+        // Whatever was live before this start and is not online now ended while the app was away.
+        await ReconcileAsync(time.GetUtcNow(), TimeSpan.Zero, cancellationToken);
+        _stopping = new CancellationTokenSource();
+        _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
     }
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_nginx is not null)
+        if (_stopping is not null)
         {
-            await _nginx.StopAsync(cancellationToken);
+            await _stopping.CancelAsync();
+            await _loop!;
+        }
+
+        if (Nginx is { } nginx)
+        {
+            nginx.Restarted -= OnRestarted;
+            await nginx.StopAsync(cancellationToken);
         }
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Room {RoomId} was stored as live; the provider reports {Status}, so it is idle now")]
-    private static partial void LogReconciled(ILogger logger, string roomId, StreamStatus status);
+    /// <inheritdoc />
+    public void Dispose() => _stopping?.Dispose();
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Could not ask the provider about room {RoomId}: {Reason}")]
-    private static partial void LogReconcileFailed(ILogger logger, string roomId, string reason);
+    private void OnRestarted(object? sender, NginxRestartedEventArgs e)
+    {
+        LogRestarted(logger, e.Kind, e.PreviousProcessId, e.ProcessId);
+        _restarts.Writer.TryWrite(e.At - HookRace);
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan interval = options.Value.ReconcileInterval > TimeSpan.Zero ? options.Value.ReconcileInterval : Timeout.InfiniteTimeSpan;
+        try
+        {
+            while (true)
+            {
+                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    await Task.WhenAny(_restarts.Reader.WaitToReadAsync(wait.Token).AsTask(), Task.Delay(interval, time, wait.Token));
+                    await wait.CancelAsync();
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                DateTimeOffset liveBefore = time.GetUtcNow() - RoomReconciler.PublishGrace;
+                while (_restarts.Reader.TryRead(out DateTimeOffset restartedAt))
+                {
+                    liveBefore = restartedAt > liveBefore ? restartedAt : liveBefore;
+                }
+
+                await ReconcileAsync(liveBefore, RoomReconciler.Settle, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The app is stopping.
+        }
+    }
+
+    private async Task ReconcileAsync(DateTimeOffset liveBefore, TimeSpan settle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await reconciler.ReconcileAsync(liveBefore, settle, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The next pass tries again; the app keeps serving.
+            LogReconcileFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "nginx {Kind} restarted (pid {PreviousPid} → {Pid}); reconciling rooms with /stat")]
+    private static partial void LogRestarted(ILogger logger, NginxRestartKind kind, int previousPid, int pid);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Error, Message = "Reconciling rooms with the provider failed")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception);
 }
