@@ -281,6 +281,17 @@ public class ConfigurationValuesTests
             "LiveCloud:Dns:UseCache 'sometimes' is not true or false.");
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0.0.0.0:53")]
+    [InlineData("[::]:5353")]
+    public void The_any_address_is_not_a_name_server_and_fails_at_start_up_naming_the_key(string server)
+    {
+        // Found by the CLI fuzz: DnsClient threw InvalidOperationException building the verifier from "0" (0.0.0.0).
+        IEnumerable<string> failures = StartUpFailures(new() { ["LiveCloud:Dns:NameServers:0"] = server });
+        failures.Should().ContainSingle().Which.Should().StartWith($"LiveCloud:Dns:NameServers:0 is '{server}'; give a name server's IP address (not 0.0.0.0 or ::)");
+    }
+
     [Fact]
     public void A_self_referencing_type_nested_deeper_than_any_options_type_is_walked_without_recursing_for_ever()
     {
