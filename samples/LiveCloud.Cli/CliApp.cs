@@ -16,12 +16,16 @@ internal static class CliApp
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
+    // What DateTimeOffset holds: 0001-01-01 to 9999-12-31.
+    private const long UnixSecondsMin = -62_135_596_800;
+    private const long UnixSecondsMax = 253_402_300_799;
+
     // Every provider package; only those configured in the file are registered.
     private static void AddProviders(LiveCloudBuilder builder) => builder.AddTencent().AddAliyun().AddQiniu().AddNginx();
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var config = new Option<FileInfo>("--config") { Description = "An appsettings-style JSON file with a LiveCloud section.", Required = true };
+        var config = new Option<string>("--config") { Description = "An appsettings-style JSON file with a LiveCloud section.", Required = true };
         var provider = new Option<string?>("--provider") { Description = "The provider to use; LiveCloud:Provider by default." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var app = new Option<string>("--app") { Description = "The app name (Qiniu: the hub).", DefaultValueFactory = _ => "live" };
@@ -70,25 +74,34 @@ internal static class CliApp
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await error.WriteLineAsync("error: " + parsed.Errors[0].Message);
+            await WriteError(error, ParseProblem(parsed));
             return 2;
         }
 
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
     }
 
-    private static async Task<int> Run(ParseResult parse, TextWriter error, Option<FileInfo> configOption, Option<string?> providerOption, Func<StreamProviders, Task> body)
+    // One line for what the parser refused. "Required command was not provided." alone hides the word typed, so an
+    // unplaced token where a command belongs is named with the commands there are.
+    private static string ParseProblem(ParseResult parsed)
+    {
+        Command command = parsed.CommandResult.Command;
+        if (command.Subcommands.Count > 0)
+        {
+            string commands = string.Join(", ", command.Subcommands.Select(c => c.Name));
+            return parsed.UnmatchedTokens.Count > 0
+                ? $"unknown command '{parsed.UnmatchedTokens[0]}'; the commands are: {commands}."
+                : $"a command is required; the commands are: {commands}.";
+        }
+
+        return string.Join(" ", parsed.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal));
+    }
+
+    private static async Task<int> Run(ParseResult parse, TextWriter error, Option<string> configOption, Option<string?> providerOption, Func<StreamProviders, Task> body)
     {
         try
         {
-            FileInfo file = parse.GetValue(configOption)!;
-            if (!file.Exists)
-            {
-                throw new ArgumentException($"config file '{file.FullName}' does not exist.");
-            }
-
-            IConfiguration configuration = new ConfigurationBuilder().AddJsonFile(file.FullName, optional: false).Build();
-            IConfigurationSection section = configuration.GetSection(LiveCloudOptions.SectionName);
+            IConfigurationSection section = LoadSection(parse.GetValue(configOption)!);
             if (parse.GetValue(providerOption) is { } selected)
             {
                 section[nameof(LiveCloudOptions.Provider)] = selected;
@@ -101,16 +114,116 @@ internal static class CliApp
             await body(sp.GetRequiredService<StreamProviders>());
             return 0;
         }
-        catch (Exception ex) when (ex is ArgumentException or LiveCloudConfigurationException or OptionsValidationException or InvalidDataException or FormatException or NotSupportedException)
+        catch (Exception ex) when (BadInput(ex) is { } message)
         {
-            string message = ex is OptionsValidationException validation ? string.Join("; ", validation.Failures) : ex.Message;
-            await error.WriteLineAsync("error: " + message.ReplaceLineEndings(" "));
+            await WriteError(error, message);
             return 2;
         }
         catch (LiveCloudException ex)
         {
-            await error.WriteLineAsync("error: " + ex.Message.ReplaceLineEndings(" "));
+            await WriteError(error, ex.Message);
             return 1;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug, not a user's mistake: still one line, never a stack trace.
+            await WriteError(error, $"unexpected {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
+    }
+
+    // The message of an exception that means bad input (exit 2), or null. Start-up validation of several sections
+    // throws an AggregateException of OptionsValidationExceptions: every failure is listed.
+    private static string? BadInput(Exception ex) => ex switch
+    {
+        OptionsValidationException validation => string.Join(" ", validation.Failures),
+        AggregateException aggregate when aggregate.InnerExceptions.Select(BadInput).ToList() is var inner && inner.All(m => m is not null) => string.Join(" ", inner),
+        ArgumentException or LiveCloudConfigurationException or FormatException or NotSupportedException => ex.Message,
+        _ => null,
+    };
+
+    private static Task WriteError(TextWriter error, string message) => error.WriteLineAsync("error: " + message.ReplaceLineEndings(" "));
+
+    // The LiveCloud section of the config file; every way the file can be unusable is an ArgumentException naming it.
+    private static IConfigurationSection LoadSection(string path)
+    {
+        FileInfo file;
+        try
+        {
+            file = new FileInfo(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or NotSupportedException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--config '{path}' is not a file path: {ex.Message}", ex);
+        }
+
+        if (!file.Exists)
+        {
+            throw new ArgumentException($"config file '{file.FullName}' does not exist.");
+        }
+
+        try
+        {
+            return new ConfigurationBuilder().AddJsonFile(file.FullName, optional: false).Build().GetSection(LiveCloudOptions.SectionName);
+        }
+        catch (InvalidDataException ex) when (FindJsonError(ex) is { LineNumber: long line, BytePositionInLine: long bytes } json)
+        {
+            throw new ArgumentException($"config file '{file.FullName}' is not valid JSON: line {line + 1}, position {Column(file, line, bytes)}: {Reason(json)}", ex);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"config file '{file.FullName}' cannot be read: {Innermost(ex).Message}", ex);
+        }
+    }
+
+    private static JsonException? FindJsonError(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is JsonException json)
+            {
+                return json;
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception Innermost(Exception ex) => ex.InnerException is { } inner ? Innermost(inner) : ex;
+
+    // The parser's message without the position it appends (given above, 1-based, in characters).
+    private static string Reason(JsonException json)
+    {
+        string message = json.Message;
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        int path = message.IndexOf(" Path:", StringComparison.Ordinal);
+        cut = cut < 0 ? path : path < 0 ? cut : Math.Min(cut, path);
+        return cut < 0 ? message : message[..cut];
+    }
+
+    // The 1-based character column of a byte offset in a 0-based line (JSON reports bytes; editors count characters).
+    private static long Column(FileInfo file, long line, long bytes)
+    {
+        try
+        {
+            byte[] content = File.ReadAllBytes(file.FullName);
+            int start = 0;
+            for (long l = 0; l < line; l++)
+            {
+                start = Array.IndexOf(content, (byte)'\n', start) + 1;
+                if (start == 0)
+                {
+                    return bytes + 1;
+                }
+            }
+
+            // The reader skips a byte order mark without counting it.
+            start += start == 0 && content.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+            return System.Text.Encoding.UTF8.GetCharCount(content, start, (int)Math.Min(bytes, content.Length - start)) + 1;
+        }
+        catch (IOException)
+        {
+            return bytes + 1;
         }
     }
 
@@ -118,7 +231,13 @@ internal static class CliApp
     {
         IStreamProvider p = providers.Default;
         var id = new StreamId(parse.GetValue(app)!, parse.GetValue(stream)!);
-        DateTimeOffset expiresAt = DateTimeOffset.FromUnixTimeSeconds(parse.GetValue(expires));
+        long seconds = parse.GetValue(expires);
+        if (seconds is < UnixSecondsMin or > UnixSecondsMax)
+        {
+            throw new ArgumentException($"--expires {seconds} is not a Unix time in seconds from {UnixSecondsMin} to {UnixSecondsMax}.");
+        }
+
+        DateTimeOffset expiresAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
         var push = p.Capabilities.PushProtocols.Select(protocol => p.CreatePushUrl(id, expiresAt, protocol)).ToList();
         PlayUrlSet? play = p.Capabilities.Supports(ProviderFeatures.PlayUrls) ? p.CreatePlayUrls(id, expiresAt) : null;
         if (parse.GetValue(json))

@@ -93,6 +93,96 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bitrate_that_cannot_be_priced_is_refused_naming_the_value_not_an_overflow()
+    {
+        (int code, string output, string error) = await Run("cost", "--config", _config, "--viewers", "1", "--bitrate-kbps", "1e308", "--hours", "1");
+        code.Should().Be(2);
+        output.Should().BeEmpty();
+        OneLine(error).Should().Contain("BitrateKbps 1E+308 cannot be priced");
+    }
+
+    [Theory]
+    [InlineData("Tencent", "\"CallbackClockSkew\": \"abc\"", "LiveCloud:Tencent:CallbackClockSkew 'abc' is not a time span (hh:mm:ss).")]
+    [InlineData("Tencent", "\"Resilience\": { \"MaxRetryAttempts\": \"many\" }", "LiveCloud:Tencent:Resilience:MaxRetryAttempts 'many' is not a whole number")]
+    [InlineData("Tencent", "\"UseHttpsPlayback\": \"maybe\"", "LiveCloud:Tencent:UseHttpsPlayback 'maybe' is not true or false.")]
+    [InlineData("Nginx", "\"RtmpPort\": \"x\"", "LiveCloud:Nginx:RtmpPort 'x' is not a whole number")]
+    [InlineData("Aliyun", "\"SignatureVersion\": \"v9\"", "LiveCloud:Aliyun:SignatureVersion 'v9' is not one of Acs3, V1.")]
+    [InlineData("Tencent", "\"Prices\": { \"Traffic\": { \"mainland\": \"cheap\" } }", "LiveCloud:Tencent:Prices:Traffic:mainland has a value; it takes a list or keys instead.")]
+    [InlineData("Tencent", "\"Prices\": { \"Traffic\": { \"mainland\": [ { \"From\": 0, \"Prise\": 0.1 } ] } }", "LiveCloud:Tencent:Prices:Traffic:mainland:0:Prise is not a key of PriceTierOverride")]
+    public async Task A_wrong_typed_or_malformed_config_value_is_one_line_naming_key_and_value_and_exit_2(string provider, string setting, string expected)
+    {
+        string config = WithSetting(provider, setting);
+        try
+        {
+            // Every command reads the configuration the same way; cost and urls both refuse it before doing anything.
+            foreach (string[] args in new[] { ["urls", "--config", config, "--stream", "s", "--expires", "4102444800"], new[] { "cost", "--config", config, "--viewers", "100", "--bitrate-kbps", "556", "--hours", "4" } })
+            {
+                (int code, string output, string error) = await Run(args);
+                code.Should().Be(2, error);
+                output.Should().BeEmpty("a malformed price override is never silently replaced by the list price");
+                OneLine(error).Should().Contain(expected);
+            }
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "bogus" }, "unknown command 'bogus'; the commands are: urls, domains, streams, record, cost.")]
+    [InlineData(new[] { "record", "replay" }, "unknown command 'replay'; the commands are: start, stop, list.")]
+    [InlineData(new string[0], "a command is required; the commands are: urls, domains, streams, record, cost.")]
+    public async Task An_unknown_or_missing_command_names_the_token_and_the_commands(string[] args, string expected)
+    {
+        (int code, _, string error) = await Run(args);
+        code.Should().Be(2);
+        OneLine(error).Should().Be("error: " + expected);
+    }
+
+    [Fact]
+    public async Task Invalid_json_config_gives_the_file_the_line_and_the_position()
+    {
+        string broken = _config + ".broken.json";
+        // Line 3, after "名字" (2 characters, 6 bytes in UTF-8): the position counts characters, as editors do.
+        await File.WriteAllTextAsync(broken, "{ \"LiveCloud\": {\n  \"Provider\": \"Nginx\",\n  \"名字\": x } }");
+        try
+        {
+            (int code, _, string error) = await Run("urls", "--config", broken, "--stream", "s", "--expires", "4102444800");
+            code.Should().Be(2);
+            OneLine(error).Should().Be($"error: config file '{broken}' is not valid JSON: line 3, position 9: 'x' is an invalid start of a value.");
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
+    [Fact]
+    public async Task An_expiry_beyond_what_a_date_holds_is_refused_naming_the_option()
+    {
+        (int code, _, string error) = await Run("urls", "--config", _config, "--stream", "s", "--expires", "9223372036854775807");
+        code.Should().Be(2);
+        OneLine(error).Should().Contain("--expires 9223372036854775807 is not a Unix time in seconds");
+    }
+
+    private static string OneLine(string error)
+    {
+        error.Should().StartWith("error: ");
+        error.TrimEnd().Should().NotContain("\n", "one line").And.NotContain("   at ", "no stack trace");
+        return error.TrimEnd();
+    }
+
+    // The test config with one more setting in one provider's section.
+    private string WithSetting(string provider, string setting)
+    {
+        string path = _config + $".{Guid.NewGuid():N}.json";
+        string text = File.ReadAllText(_config).Replace($"\"{provider}\": {{", $"\"{provider}\": {{ {setting},", StringComparison.Ordinal);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
     public async Task Missing_key_and_missing_file_and_missing_option_exit_2()
     {
         string broken = _config + ".broken.json";

@@ -29,12 +29,12 @@ public sealed class CostComparison
     /// </summary>
     /// <param name="providers">The providers.</param>
     /// <param name="profile">The usage.</param>
-    /// <exception cref="ArgumentException">The profile itself is inconsistent.</exception>
+    /// <exception cref="ArgumentException">The profile itself is inconsistent or cannot be priced (<see cref="CostEngine.ValidateProfile"/>).</exception>
     public static CostComparisonResult Compare(IEnumerable<IStreamProvider> providers, UsageProfile profile)
     {
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(profile);
-        profile.Validate();
+        CostEngine.ValidateProfile(profile);
         var estimates = new List<CostEstimate>();
         var failures = new List<ProviderCostFailure>();
         foreach (IStreamProvider provider in providers)

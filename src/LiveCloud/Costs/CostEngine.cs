@@ -24,6 +24,10 @@ namespace LiveCloud.Costs;
 /// <item>Money: each line's total is its exact quantity × unit price rounded to 2 decimals (midpoint away from zero);
 /// every total is the sum of rounded lines, so the lines always add up.</item>
 /// </list>
+/// <para>Limits: a profile is priced only when its amounts fit in <see cref="decimal"/>: a bitrate of at most
+/// 10,000,000 kbit/s (10 Gbit/s per viewer), an overhead factor of at most 10 and at most 1,000,000,000 transcoding
+/// minutes per day of a class; anything above is refused naming the value, and an estimate whose amounts still
+/// overflow (huge prices) is refused naming the profile, never an <see cref="OverflowException"/>.</para>
 /// </remarks>
 public static class CostEngine
 {
@@ -32,6 +36,10 @@ public static class CostEngine
 
     /// <summary>Five-minute bandwidth samples per day.</summary>
     public const int SamplesPerDay = 288;
+
+    private const double MaxBitrateKbps = 10_000_000;
+    private const double MaxOverheadFactor = 10;
+    private const double MaxTranscodingMinutesPerDay = 1_000_000_000;
 
     /// <summary>Prices <paramref name="profile"/> against <paramref name="table"/> with <paramref name="overrides"/> laid over it.</summary>
     /// <param name="table">The vendor's price table.</param>
@@ -45,10 +53,22 @@ public static class CostEngine
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(profile);
-        profile.Validate();
+        ValidateProfile(profile);
         PriceTable t = table.Validate().WithOverrides(overrides);
+        try
+        {
+            return Estimate(t, profile, overrides is { IsEmpty: false });
+        }
+        catch (OverflowException e)
+        {
+            throw Overflow(t.Provider, profile, e);
+        }
+    }
+
+    private static CostEstimate Estimate(PriceTable t, UsageProfile profile, bool overridden)
+    {
         var notes = new List<string>();
-        if (overrides is { IsEmpty: false })
+        if (overridden)
         {
             notes.Add($"Prices set under {t.OptionsPath} replace the list prices of {t.AsOf:yyyy-MM-dd}.");
         }
@@ -135,12 +155,44 @@ public static class CostEngine
     /// when egress is included in the server price.
     /// </returns>
     /// <exception cref="ArgumentException">The profile is inconsistent, or one viewer's bitrate exceeds a server's usable uplink.</exception>
+    /// <exception cref="LiveCloudConfigurationException">The model is invalid.</exception>
     public static CostEstimate Estimate(SelfHostedPriceModel model, UsageProfile profile)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(profile);
         model.Validate();
+        ValidateProfile(profile);
+        try
+        {
+            return EstimateSelfHosted(model, profile);
+        }
+        catch (OverflowException e)
+        {
+            throw Overflow(model.Provider, profile, e);
+        }
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="profile"/> is consistent (<see cref="UsageProfile.Validate"/>) and within what the
+    /// engine prices (see the limits in the remarks of <see cref="CostEngine"/>). Every estimate runs it first;
+    /// <see cref="CostComparison"/> runs it once before asking any provider.
+    /// </summary>
+    /// <param name="profile">The usage.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value cannot be priced; the message names the property and the value.</exception>
+    public static void ValidateProfile(UsageProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
         profile.Validate();
+        AtMost(profile.BitrateKbps, MaxBitrateKbps, nameof(UsageProfile.BitrateKbps), "kbit/s (10 Gbit/s per viewer)");
+        AtMost(profile.OverheadFactor, MaxOverheadFactor, nameof(UsageProfile.OverheadFactor), "(10 × the nominal bitrate)");
+        foreach (KeyValuePair<string, double> entry in profile.TranscodingMinutesPerDay)
+        {
+            AtMost(entry.Value, MaxTranscodingMinutesPerDay, $"{nameof(UsageProfile.TranscodingMinutesPerDay)}['{entry.Key}']", "minutes per day");
+        }
+    }
+
+    private static CostEstimate EstimateSelfHosted(SelfHostedPriceModel model, UsageProfile profile)
+    {
 
         decimal viewerMbps = (decimal)profile.BitrateKbps * (decimal)profile.OverheadFactor / 1000m;
         decimal usableMbps = (decimal)model.ServerUplinkMbps * (decimal)model.UsableUplinkShare;
@@ -192,18 +244,24 @@ public static class CostEngine
     /// <param name="profile">The usage.</param>
     /// <param name="share">The share of viewers (1 for everyone).</param>
     /// <param name="megabytesPerGigabyte">1000 (GB = 10^9 bytes) or 1024 (GB = 2^30 bytes).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The profile cannot be priced (see <see cref="ValidateProfile"/>), or <paramref name="share"/> is not from 0 to 1.</exception>
     public static decimal TrafficGigabytesPerDay(UsageProfile profile, double share, int megabytesPerGigabyte)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        ValidateProfile(profile);
+        CheckShare(share);
         return profile.AverageViewers * (decimal)share * Kilobits(profile) * 125m / BytesPerGB(megabytesPerGigabyte);
     }
 
     /// <summary>Peak bandwidth for viewers in a share of the audience, in Mbps (1 Mbps = 1000 kbit/s).</summary>
     /// <param name="profile">The usage.</param>
     /// <param name="share">The share of viewers (1 for everyone).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The profile cannot be priced (see <see cref="ValidateProfile"/>), or <paramref name="share"/> is not from 0 to 1.</exception>
     public static decimal PeakMbps(UsageProfile profile, double share)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        ValidateProfile(profile);
+        CheckShare(share);
         return profile.PeakViewers * (decimal)share * (decimal)profile.BitrateKbps * (decimal)profile.OverheadFactor / 1000m;
     }
 
@@ -419,6 +477,33 @@ public static class CostEngine
         line.Unit,
         line.UnitPrice,
         Math.Round(line.Quantity * line.UnitPrice, 2, MidpointRounding.AwayFromZero));
+
+    private static void AtMost(double value, double max, string property, string unit)
+    {
+        if (value > max)
+        {
+            throw new ArgumentOutOfRangeException(
+                property,
+                string.Create(CultureInfo.InvariantCulture, $"{property} {value} cannot be priced: the cost engine prices at most {max:#,0} {unit}."));
+        }
+    }
+
+    private static void CheckShare(double share)
+    {
+        if (!(share >= 0 && share <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(share), string.Create(CultureInfo.InvariantCulture, $"The share of viewers must be from 0 to 1; got {share}."));
+        }
+    }
+
+    // Within the profile limits only huge prices (or a model's huge server figures) get here.
+    private static ArgumentOutOfRangeException Overflow(string provider, UsageProfile profile, OverflowException inner) => new(
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{provider} cannot price this profile at its prices: an amount exceeds what decimal holds (7.9E+28). Profile: PeakViewers {profile.PeakViewers}, " +
+            $"BitrateKbps {profile.BitrateKbps}, HoursPerDay {profile.HoursPerDay}, DaysPerMonth {profile.DaysPerMonth}, RecordingChannels {profile.RecordingChannels}, " +
+            $"RecordingRetentionDays {profile.RecordingRetentionDays}."),
+        inner);
 
     // The profile's property is the "parameter" at fault: the exception names it, as UsageProfile's own checks do.
     private static ArgumentException ProfileError(string property, string message) => new(message, property);

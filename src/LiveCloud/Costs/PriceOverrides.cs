@@ -1,3 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using LiveCloud.Configuration;
+
 namespace LiveCloud.Costs;
 
 /// <summary>
@@ -44,6 +48,73 @@ public sealed class PriceOverrides
         Traffic.Count == 0 && TrafficRule is null && DailyPeakBandwidth.Count == 0 && MonthlyP95Bandwidth.Count == 0 &&
         Transcoding.Count == 0 && RecordingPerChannelMonth is null && StoragePerGBMonth is null;
 
+    /// <summary>
+    /// Adds a message per bad price to <paramref name="failures"/>, each naming its full key (e.g.
+    /// <c>LiveCloud:Aliyun:Prices:Traffic:mainland:1:From must be above the previous tier's (0); got 0.</c>): every
+    /// tier list starts from 0 and rises strictly, and no price is negative. Start-up runs it on every provider's
+    /// prices; <see cref="PriceTable.WithOverrides"/> runs it before laying the prices over a table.
+    /// </summary>
+    /// <param name="sectionPath">The section of these prices, e.g. <c>LiveCloud:Aliyun:Prices</c>.</param>
+    /// <param name="failures">Where messages go.</param>
+    public void Validate(string sectionPath, ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(sectionPath);
+        ArgumentNullException.ThrowIfNull(failures);
+        var check = new OptionChecks(sectionPath, failures);
+        Tiers(check, nameof(Traffic), Traffic);
+        Tiers(check, nameof(DailyPeakBandwidth), DailyPeakBandwidth);
+        Tiers(check, nameof(MonthlyP95Bandwidth), MonthlyP95Bandwidth);
+        foreach (KeyValuePair<string, decimal> entry in Transcoding)
+        {
+            check.That(!string.IsNullOrWhiteSpace(entry.Key), nameof(Transcoding), "has an empty resolution class.");
+            NotNegative(check, $"{nameof(Transcoding)}:{entry.Key}", entry.Value);
+        }
+
+        NotNegative(check, nameof(RecordingPerChannelMonth), RecordingPerChannelMonth);
+        NotNegative(check, nameof(StoragePerGBMonth), StoragePerGBMonth);
+    }
+
+    private static void Tiers(OptionChecks check, string key, IDictionary<string, IList<PriceTierOverride>> regions)
+    {
+        foreach (KeyValuePair<string, IList<PriceTierOverride>> region in regions)
+        {
+            string where = $"{key}:{region.Key}";
+            check.That(!string.IsNullOrWhiteSpace(region.Key), key, "has an empty region name.");
+            if (region.Value is not { Count: > 0 } tiers)
+            {
+                check.Fail(where, "must list at least one tier ({ From, Price }), the first from 0.");
+                continue;
+            }
+
+            for (int i = 0; i < tiers.Count; i++)
+            {
+                string tier = $"{where}:{i.ToString(CultureInfo.InvariantCulture)}";
+                if (tiers[i] is not { } t)
+                {
+                    check.Fail(tier, "is required.");
+                    continue;
+                }
+
+                if (i == 0)
+                {
+                    check.That(t.From == 0, $"{tier}:{nameof(PriceTierOverride.From)}", $"must be 0 (the first tier starts from 0); got {t.From.ToString(CultureInfo.InvariantCulture)}.");
+                }
+                else if (tiers[i - 1] is { } previous)
+                {
+                    check.That(
+                        t.From > previous.From,
+                        $"{tier}:{nameof(PriceTierOverride.From)}",
+                        $"must be above the previous tier's ({previous.From.ToString(CultureInfo.InvariantCulture)}); got {t.From.ToString(CultureInfo.InvariantCulture)}.");
+                }
+
+                NotNegative(check, $"{tier}:{nameof(PriceTierOverride.Price)}", t.Price);
+            }
+        }
+    }
+
+    private static void NotNegative(OptionChecks check, string key, decimal? price) =>
+        check.That(price is null or >= 0, key, $"must not be negative; got {price?.ToString(CultureInfo.InvariantCulture)}.");
+
     private static Dictionary<string, IList<PriceTierOverride>> NewTierMap() => new(StringComparer.OrdinalIgnoreCase);
 }
 
@@ -53,6 +124,7 @@ public sealed class PriceTierOverride
     /// <summary>Where the tier starts (GB for traffic, Mbps for bandwidth).</summary>
     public decimal From { get; set; }
 
-    /// <summary>The unit price.</summary>
+    /// <summary>The unit price (required in configuration: a tier without one is refused, never priced at 0).</summary>
+    [Required]
     public decimal Price { get; set; }
 }

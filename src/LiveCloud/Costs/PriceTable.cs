@@ -148,11 +148,21 @@ public sealed record PriceTable
 
     /// <summary>This table with <paramref name="overrides"/> laid over it (only what they set changes).</summary>
     /// <param name="overrides">The user's prices; <see langword="null"/> or empty returns this table.</param>
+    /// <exception cref="LiveCloudConfigurationException">
+    /// An override is malformed (see <see cref="PriceOverrides.Validate"/>); the message names each key under <see cref="OptionsPath"/>.
+    /// </exception>
     public PriceTable WithOverrides(PriceOverrides? overrides)
     {
         if (overrides is null || overrides.IsEmpty)
         {
             return this;
+        }
+
+        var failures = new List<string>();
+        overrides.Validate(OptionsPath, failures);
+        if (failures.Count > 0)
+        {
+            throw new LiveCloudConfigurationException(string.Join(" ", failures)) { Provider = Provider };
         }
 
         var transcoding = new Dictionary<string, decimal?>(Transcoding, StringComparer.OrdinalIgnoreCase);

@@ -23,7 +23,7 @@ public sealed record SelfHostedPriceModel
     /// <summary>The rent of one server per month (a whole month is billed even for one show).</summary>
     public required decimal ServerMonthlyCost { get; init; }
 
-    /// <summary>The uplink of one server in Mbps: its NIC speed or the bandwidth bought with it.</summary>
+    /// <summary>The uplink of one server in Mbps: its NIC speed or the bandwidth bought with it (at most 10,000,000: 10 Tbit/s).</summary>
     public required double ServerUplinkMbps { get; init; }
 
     /// <summary>The share of the uplink usable for viewers before quality suffers (0 to 1, 0.8 by default).</summary>
@@ -47,7 +47,7 @@ public sealed record SelfHostedPriceModel
         Require(Currency is { Length: 3 } && Currency.All(char.IsAsciiLetterUpper), nameof(Currency), Currency);
         Require(!string.IsNullOrWhiteSpace(Source), nameof(Source), Source);
         Require(ServerMonthlyCost >= 0, nameof(ServerMonthlyCost), ServerMonthlyCost);
-        Require(ServerUplinkMbps > 0 && double.IsFinite(ServerUplinkMbps), nameof(ServerUplinkMbps), ServerUplinkMbps);
+        Require(ServerUplinkMbps is > 0 and <= 10_000_000, nameof(ServerUplinkMbps), ServerUplinkMbps);
         Require(UsableUplinkShare is > 0 and <= 1, nameof(UsableUplinkShare), UsableUplinkShare);
         Require(EgressPerGB is null or >= 0, nameof(EgressPerGB), EgressPerGB);
         Require(EgressPerMbpsMonth is null or >= 0, nameof(EgressPerMbpsMonth), EgressPerMbpsMonth);

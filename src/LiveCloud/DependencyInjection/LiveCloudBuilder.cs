@@ -1,4 +1,6 @@
+using System.Reflection;
 using LiveCloud.Configuration;
+using LiveCloud.Costs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -122,7 +124,7 @@ public sealed class LiveCloudBuilder
 
         string path = section is IConfigurationSection named ? named.Path : name;
         // One client of a kind: its options are the default (unnamed) ones, so IOptions<TOptions> reads them.
-        OptionsBuilder<TOptions> options = Services.AddOptions<TOptions>().Bind(section);
+        OptionsBuilder<TOptions> options = Services.AddOptions<TOptions>().BindChecked(section);
         if (configure is not null)
         {
             options.Configure(configure);
@@ -144,7 +146,7 @@ public sealed class LiveCloudBuilder
             throw new InvalidOperationException($"The {name} provider is added twice.");
         }
 
-        OptionsBuilder<TOptions> options = Services.AddOptions<TOptions>(name).Bind(section);
+        OptionsBuilder<TOptions> options = Services.AddOptions<TOptions>(name).BindChecked(section);
         if (configure is not null)
         {
             options.Configure(configure);
@@ -158,10 +160,14 @@ public sealed class LiveCloudBuilder
         Services.AddKeyedSingleton<IStreamProvider>(name, (sp, _) => _decorators.Apply(sp.GetRequiredKeyedService<TProvider>(name), sp));
     }
 
-    // Reports every bad key at once, each message naming its full configuration path.
+    // Reports every bad key at once, each message naming its full configuration path; price overrides included,
+    // so a malformed price fails at start-up rather than on the first estimate.
     private sealed class SectionValidator<TOptions>(string name, string path) : IValidateOptions<TOptions>
         where TOptions : VendorOptions
     {
+        private static readonly PropertyInfo[] PriceProperties =
+            [.. typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.PropertyType == typeof(PriceOverrides) && p.GetMethod is { IsPublic: true })];
+
         public ValidateOptionsResult Validate(string? optionsName, TOptions options)
         {
             if (!string.Equals(optionsName, name, StringComparison.Ordinal))
@@ -171,6 +177,11 @@ public sealed class LiveCloudBuilder
 
             var failures = new List<string>();
             options.Validate(path, failures);
+            foreach (PropertyInfo property in PriceProperties)
+            {
+                (property.GetValue(options) as PriceOverrides)?.Validate($"{path}:{property.Name}", failures);
+            }
+
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

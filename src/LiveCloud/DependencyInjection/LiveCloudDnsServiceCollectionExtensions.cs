@@ -17,7 +17,7 @@ internal static class LiveCloudDnsServiceCollectionExtensions
     /// <param name="liveCloudSection">The <c>LiveCloud</c> section.</param>
     internal static void AddLiveCloudDns(this IServiceCollection services, IConfiguration liveCloudSection)
     {
-        services.AddOptions<CnameVerifierOptions>().Bind(liveCloudSection.GetSection(CnameVerifierOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<CnameVerifierOptions>().BindChecked(liveCloudSection.GetSection(CnameVerifierOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CnameVerifierOptions>, CnameVerifierOptionsValidator>());
         services.TryAddSingleton<ICnameVerifier>(sp => new CnameVerifier(sp.GetRequiredService<IOptions<CnameVerifierOptions>>()));
     }

@@ -27,7 +27,7 @@ public static class LiveCloudServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<LiveCloudOptions>().Bind(configuration).ValidateOnStart();
+        services.AddOptions<LiveCloudOptions>().BindChecked(configuration).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveCloudOptions>, SelectedProviderValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddLiveCloudDns(configuration);

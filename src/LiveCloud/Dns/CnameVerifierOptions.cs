@@ -82,7 +82,9 @@ public sealed class CnameVerifierOptions
 
     private static IPEndPoint? ParseNameServer(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || !IPEndPoint.TryParse(value.Trim(), out IPEndPoint? endPoint))
+        // The "any" address (0.0.0.0, ::) names no server; DnsClient refuses it when the verifier is built.
+        if (string.IsNullOrWhiteSpace(value) || !IPEndPoint.TryParse(value.Trim(), out IPEndPoint? endPoint)
+            || endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any))
         {
             return null;
         }
@@ -91,5 +93,5 @@ public sealed class CnameVerifierOptions
     }
 
     private static string BadNameServer(string? value, int index) =>
-        string.Create(CultureInfo.InvariantCulture, $"{LiveCloudOptions.SectionName}:{SectionName}:NameServers:{index} is '{value}'; give an IP address with an optional port, e.g. 8.8.8.8 or 127.0.0.1:5353.");
+        string.Create(CultureInfo.InvariantCulture, $"{LiveCloudOptions.SectionName}:{SectionName}:NameServers:{index} is '{value}'; give a name server's IP address (not 0.0.0.0 or ::) with an optional port, e.g. 8.8.8.8 or 127.0.0.1:5353.");
 }
