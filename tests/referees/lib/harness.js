@@ -4,8 +4,8 @@
 // routing must be in place before an SDK takes its first timestamp or opens its first connection.
 //
 // The route: an SDK keeps the production host name in its URL (so it signs exactly what it would sign in
-// production), and every connection it opens is made to the emulator on 127.0.0.1 by an http.Agent whose
-// createConnection ignores the host. Name resolution and TLS are refused, so nothing can leave the machine.
+// production), and every connection it opens is made to the emulator on 127.0.0.1 by http.Agent's
+// createConnection, which ignores the host. Name resolution and TLS are refused, so nothing can leave the machine.
 
 const dns = require('dns');
 const fs = require('fs');
@@ -40,27 +40,23 @@ global.Date = FixedDate;
 const refuse = (what) => () => { throw new Error(`${what} is refused in a referee run: every connection goes to the loopback emulator`); };
 dns.lookup = refuse('DNS');
 dns.resolve = refuse('DNS');
-https.globalAgent.createConnection = refuse('TLS');
+https.Agent.prototype.createConnection = refuse('TLS');
 
-/** An http.Agent that connects every request to 127.0.0.1:port, whatever host its URL names. */
-class LoopbackAgent extends http.Agent {
-  constructor(port) {
-    super({ keepAlive: false });
-    this.port = port;
-    this.hosts = [];
+// Every http.Agent (the default one, and those SDKs make for themselves: httpx's, urllib's, tea's) connects to the
+// emulator, whatever host the URL names; the hosts asked for are recorded.
+const hosts = [];
+const port = input.port;
+http.Agent.prototype.createConnection = function createConnection(options) {
+  hosts.push(options.host);
+  if (!port) {
+    throw new Error(`no emulator port: refusing to connect to ${options.host}`);
   }
+  return net.connect({ host: '127.0.0.1', port });
+};
 
-  createConnection(options) {
-    this.hosts.push(options.host);
-    return net.connect({ host: '127.0.0.1', port: this.port });
-  }
-}
-
-const agent = input.port ? new LoopbackAgent(input.port) : null;
-if (agent) {
-  // SDKs that take no agent option use the default one.
-  http.globalAgent = agent;
-}
+/** An http.Agent for SDKs that take one (every agent connects to the emulator; this one keeps no connections). */
+const agent = new http.Agent({ keepAlive: false });
+http.globalAgent = agent;
 
 /** Runs fn with the clock moved by skewSeconds (a stale or future request). */
 async function withSkew(skewSeconds, fn) {
@@ -87,9 +83,8 @@ async function runSteps(steps, fn) {
 
 /** Writes the result document and ends the process. */
 function finish(result) {
-  const hosts = agent ? [...new Set(agent.hosts)] : [];
-  process.stdout.write(JSON.stringify(Object.assign({ hosts }, result), (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+  process.stdout.write(JSON.stringify(Object.assign({ hosts: [...new Set(hosts)] }, result), (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
   process.stdout.write('\n');
 }
 
-module.exports = { input, agent, clock, withSkew, runSteps, finish, LoopbackAgent };
+module.exports = { input, agent, clock, withSkew, runSteps, finish };
