@@ -27,6 +27,39 @@ public static class AnswerShape
         }
     }
 
+    /// <summary>
+    /// Every field of <paramref name="answer"/> that the vendor's model <paramref name="model"/> lacks (walking into
+    /// nested models and lists): what an emulator invented, or misspelt.
+    /// </summary>
+    public static IEnumerable<string> Extras(JsonNode? answer, VendorModels models, string model, string path = "")
+    {
+        if (answer is not JsonObject o || models.Fields(model) is not { } fields)
+        {
+            yield break;
+        }
+
+        foreach ((string name, JsonNode? value) in o)
+        {
+            string here = path.Length == 0 ? name : path + "." + name;
+            if (!fields.TryGetValue(name, out string? type))
+            {
+                yield return $"{model}: {here}";
+                continue;
+            }
+
+            bool list = type.EndsWith("[]", StringComparison.Ordinal);
+            string element = list ? type[..^2] : type;
+            IEnumerable<JsonNode?> children = list && value is JsonArray items ? items : new[] { value };
+            foreach (JsonNode? child in children)
+            {
+                foreach (string extra in Extras(child, models, element, list ? here + "[]" : here))
+                {
+                    yield return extra;
+                }
+            }
+        }
+    }
+
     private static IEnumerable<string> Check(JsonNode? node, string[] segments, string type, string path)
     {
         if (segments.Length == 0)

@@ -181,4 +181,9 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
     [MemberData(nameof(Reads))]
     public void Every_answer_carries_what_the_adapter_reads_with_the_vendors_types(string step, string action) =>
         AnswerShape.Problems(Ok(step), FieldTable.Tencent.Single(a => a.Action == action)).Should().BeEmpty();
+
+    [SkippableTheory]
+    [MemberData(nameof(Reads))]
+    public void The_emulators_answers_hold_no_field_the_vendors_model_lacks(string step, string action) =>
+        AnswerShape.Extras(Ok(step), VendorModels.Tencent, action + "Response").Should().BeEmpty();
 }
