@@ -201,8 +201,8 @@ public static class AdapterCalls
         return sent;
     }
 
-    // The client's operation name of a Pili request, from its method, path and (for /disabled) body.
-    private static string QiniuOperation(RecordedRequest request)
+    /// <summary>The client's operation name of a Pili request, from its method, path and (for <c>/disabled</c>) body.</summary>
+    public static string QiniuOperation(RecordedRequest request)
     {
         string path = request.PathAndQuery.Split('?')[0];
         string[] seg = path.Trim('/').Split('/');

@@ -168,6 +168,15 @@ public sealed class AliyunLiveRefereeTests(AliyunLiveRefereeTests.Run run) : ICl
 
     [SkippableTheory]
     [MemberData(nameof(ClientData))]
+    public void Every_action_the_adapter_calls_is_made_by_each_sdk(string client)
+    {
+        NodeReferee.Require();
+        run.Emulator.Calls.Select(c => c.Action).Distinct().Should().Contain(FieldTable.Aliyun.Select(a => a.Action), "every call was accepted and reached its action");
+        run.Output["results"]!.AsArray().Where(r => ((string)r!["name"]!).StartsWith(client + ":", StringComparison.Ordinal)).Should().HaveCount(20, "each client makes the whole sequence");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ClientData))]
     public void Domains_parse_and_an_unknown_one_is_InvalidDomain_NotFound(string client)
     {
         ((int)Ok(client, "domains")["TotalCount"]!).Should().Be(2);

@@ -121,6 +121,13 @@ public sealed class QiniuPiliRefereeTests(QiniuPiliRefereeTests.Run run) : IClas
     }
 
     [SkippableFact]
+    public void Every_operation_the_adapter_calls_is_made_by_the_sdk()
+    {
+        NodeReferee.Require();
+        run.Emulator.Requests.Select(AdapterCalls.QiniuOperation).Should().Contain(FieldTable.Qiniu.Select(a => a.Action));
+    }
+
+    [SkippableFact]
     public void Streams_are_created_and_read_and_a_second_create_is_614() =>
         ((long)Ok("stream")["createdAt"]!).Should().Be(Now.ToUnixTimeSeconds());
 

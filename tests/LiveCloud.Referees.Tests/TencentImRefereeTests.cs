@@ -93,6 +93,9 @@ public sealed class TencentImRefereeTests(TencentImRefereeTests.Run run) : IClas
         NodeReferee.Require();
         run.Output["hosts"]!.AsArray().Select(h => (string?)h).Should().Equal("console.tim.qq.com");
         run.Emulator.Requests.Should().HaveCount(run.Output["results"]!.AsArray().Count);
+        run.Emulator.Requests.Select(r => r.PathAndQuery.Split('?')[0]).Distinct().Should().BeEquivalentTo(
+            ["/v4/group_open_http_svc/create_group", "/v4/group_open_http_svc/send_group_msg", "/v4/group_open_http_svc/destroy_group"],
+            "the three calls TencentImClient makes");
     }
 
     [SkippableFact]

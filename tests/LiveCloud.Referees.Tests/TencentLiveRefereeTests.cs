@@ -25,6 +25,8 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
 
         public IReadOnlyList<RecordedRequest> Requests { get; private set; } = [];
 
+        public JsonArray Steps { get; private set; } = [];
+
         public async Task InitializeAsync()
         {
             if (NodeReferee.MissingReason is not null && !RealParts.UnderCi)
@@ -71,13 +73,14 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
                 With(Step("stale", "DescribeLiveDomains", Json.Obj(("PageSize", 10))), ("skewSeconds", -600)),
                 Step("unknown-action", "DescribeNothing", []),
             ];
+            Steps = steps;
             Output = await NodeReferee.RunAsync("tencent-live.js", Json.Obj(
                 ("port", _emulator.Endpoint.Port),
                 ("now", Now.ToString("O")),
                 ("secretId", TencentApiEmulator.SecretId),
                 ("secretKey", TencentApiEmulator.SecretKey),
                 ("region", "ap-guangzhou"),
-                ("steps", steps)));
+                ("steps", steps.DeepClone())));
             Requests = _emulator.Requests;
         }
 
@@ -117,6 +120,13 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
         run.Output["hosts"]!.AsArray().Select(h => (string?)h).Should().Equal("live.tencentcloudapi.com");
         run.Requests.Should().HaveCount(run.Output["results"]!.AsArray().Count, "one request per call: the SDK does not retry");
         run.Requests.Should().OnlyContain(r => r.Headers["Host"] == "live.tencentcloudapi.com" && r.Headers["Authorization"].StartsWith("TC3-HMAC-SHA256 Credential=", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void Every_action_the_adapter_calls_is_made_by_the_sdk()
+    {
+        NodeReferee.Require();
+        run.Steps.Select(s => (string?)s!["action"]).Should().Contain(FieldTable.Tencent.Select(a => a.Action));
     }
 
     [SkippableFact]

@@ -18,7 +18,9 @@ const path = require('path');
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
 
 // Some SDKs write under the home folder (Huawei's writes a user-agent id there): give them a temporary one.
-process.env.HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'livecloud-referee-'));
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'livecloud-referee-'));
+process.env.HOME = home;
+process.on('exit', () => fs.rmSync(home, { recursive: true, force: true }));
 
 // ---- the clock: Date.now() and new Date() answer the emulator's time (plus a per-call skew) ----
 const RealDate = Date;
