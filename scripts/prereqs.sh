@@ -2,7 +2,8 @@
 # Installs the real parts the tests, the demo and the live-rooms sample run against: nginx with the
 # RTMP module, ffmpeg (push, probe), dnsmasq (CNAME checks), Node.js + npm (the web page's player
 # libraries, the mini-program page tests) and, for the tests only, Chromium (the web page test). As root it installs what is missing with apt-get; otherwise
-# it prints the exact command and fails.
+# it prints the exact command and fails. Then, for the tests, the vendors' official SDKs the referee tests run
+# (tests/referees, pinned by its package-lock.json), with npm ci.
 set -euo pipefail
 
 missing=()
@@ -17,17 +18,25 @@ if [ "${LIVECLOUD_DEMO_ONLY:-}" != "1" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
 fi
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing packages: ${missing[*]}. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+
+  echo "Installing ${missing[*]} ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "Missing packages: ${missing[*]}. Install them with:" >&2
-  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
-  exit 1
+# The referee SDKs: installed again only when the lock file changed (install scripts are not needed and not run).
+if [ "${LIVECLOUD_DEMO_ONLY:-}" != "1" ]; then
+  referees="$(cd "$(dirname "$0")/../tests/referees" && pwd)"
+  if ! cmp -s "$referees/package-lock.json" "$referees/node_modules/.livecloud-installed-lock.json"; then
+    echo "Installing the referee SDKs (npm ci in tests/referees) ..."
+    (cd "$referees" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$referees/package-lock.json" "$referees/node_modules/.livecloud-installed-lock.json"
+  fi
 fi
-
-echo "Installing ${missing[*]} ..."
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -285,7 +285,7 @@ public class QiniuApiClient : VendorApiClient
     {
         QiniuNames.ValidateHub(hub, nameof(hub));
         return CallAsync(VendorOperation.Read("GetHub"), HttpMethod.Get, $"v2/hubs/{hub}", null, e => new QiniuHubInfo(
-            e.GetText("name") ?? hub,
+            e.GetText("hubName") ?? hub,
             e.GetText("storageBucket"),
             e.GetText("vodDomain"),
             e.GetText("publishSecurity"),

@@ -41,7 +41,8 @@ public sealed class ProviderTests : IAsyncLifetime
         List<StreamState> online = await _provider.ListOnlineStreamsAsync().ToListAsync();
 
         online.Select(s => s.Stream.Name).Should().BeEquivalentTo(["room_a1", "room_a2", "room_a3", "room_a4", "room_a5"]);
-        online.Should().OnlyContain(s => s.Status == StreamStatus.Active && s.BitrateKbps == 1500 && s.Viewers == 7 && s.PublishedAt == _clock.GetUtcNow().AddSeconds(-60));
+        // The batch live status carries no play count (Qiniu's Go SDK model StreamLiveStatus), so viewers are unknown here.
+        online.Should().OnlyContain(s => s.Status == StreamStatus.Active && s.BitrateKbps == 1500 && s.Viewers == null && s.PublishedAt == _clock.GetUtcNow().AddSeconds(-60));
         _emu.Requests.Where(r => r.PathAndQuery.Contains("/streams?", StringComparison.Ordinal)).Select(r => r.PathAndQuery)
             .Should().Equal(
                 "/v2/hubs/PiliSDKTest/streams?liveonly=true",

@@ -6,7 +6,7 @@ namespace LiveCloud.Testing.Emulators.Aliyun;
 
 /// <summary>
 /// The two Aliyun OpenAPI request signatures, as the emulator's server side computes them. Written from the
-/// documented algorithms (shared/vendors/aliyun.md §2.2 and §2.3) and sharing no code with the library's signers,
+/// documented algorithms (docs/vendors/aliyun.md, "API request signing") and sharing no code with the library's signers,
 /// so that the emulator checks the library rather than agreeing with it by construction.
 /// </summary>
 public static class AliyunSignatures

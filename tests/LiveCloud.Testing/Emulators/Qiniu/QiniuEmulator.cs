@@ -208,7 +208,7 @@ public sealed class QiniuEmulator : IAsyncDisposable
             case ("GET", null, 3):
                 answer = new
                 {
-                    name = Hub,
+                    hubName = Hub,
                     createdAt = 1500000000,
                     updatedAt = 1500000000,
                     domains = Domains.Select(d => new { type = d.Type, domain = d.Domain, cname = d.Cname }),
@@ -265,7 +265,7 @@ public sealed class QiniuEmulator : IAsyncDisposable
                     return;
                 }
 
-                answer = new { items = names.Where(n => Streams.TryGetValue(n, out PiliStreamState? s) && s.LiveSince is not null).Select(n => LiveBody(Streams[n])) };
+                answer = new { items = names.Where(n => Streams.TryGetValue(n, out PiliStreamState? s) && s.LiveSince is not null).Select(n => BatchLiveBody(Streams[n])) };
                 return;
         }
 
@@ -336,6 +336,17 @@ public sealed class QiniuEmulator : IAsyncDisposable
                 return;
         }
     }
+
+    // A batch item is the Go SDK's StreamLiveStatus: the single answer's fields without the play count and the rest.
+    private static object BatchLiveBody(PiliStreamState s) => new
+    {
+        key = s.Key,
+        startAt = s.LiveSince,
+        clientIP = "22.73.202.226",
+        serverIP = "10.0.0.1",
+        bps = 1_500_000,
+        fps = new { audio = 43, video = 25, data = 0 },
+    };
 
     private static object LiveBody(PiliStreamState s) => new
     {

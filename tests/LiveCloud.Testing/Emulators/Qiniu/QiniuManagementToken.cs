@@ -6,7 +6,7 @@ namespace LiveCloud.Testing.Emulators.Qiniu;
 
 /// <summary>
 /// The Qiniu v2 management token as the emulator's server side checks it, written from the documented algorithm
-/// (shared/vendors/qiniu.md §2.2) and sharing no code with the library:
+/// (docs/vendors/qiniu.md, "API request signing") and sharing no code with the library:
 /// <c>Authorization: Qiniu AK:base64url(HMAC-SHA1(SK, signingString))</c>, where the signing string is
 /// <c>METHOD path[?query]\nHost: host[\nContent-Type: ct][\nX-Qiniu-Name: value…]\n\n[body]</c>.
 /// </summary>
