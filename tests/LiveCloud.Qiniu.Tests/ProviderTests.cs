@@ -61,7 +61,9 @@ public sealed class ProviderTests : IAsyncLifetime
 
         List<string> keys = await _provider.Client.ListStreamsAsync(QiniuEmulator.Hub, liveOnly: false, prefix: "room", pageSize: 1).ToListAsync();
         keys.Should().Equal("room_1", "room_2", "room_3");
-        _emu.Count("/streams?limit=1").Should().Be(3);
+        // Distinct: on a loaded machine an attempt can time out and the read be retried, which is not a page.
+        _emu.Requests.Select(r => r.PathAndQuery).Where(p => p.Contains("/streams?limit=1", StringComparison.Ordinal))
+            .Distinct().Should().HaveCount(3);
     }
 
     [Fact]
