@@ -17,7 +17,7 @@ internal static class CliApp
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     // Every provider package; only those configured in the file are registered.
-    private static void AddProviders(LiveCloudBuilder builder) => builder.AddTencent().AddAliyun().AddQiniu().AddNginx();
+    private static void AddProviders(LiveCloudBuilder builder) => builder.AddTencent().AddAliyun().AddQiniu().AddNginx().AddVolcengine();
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
