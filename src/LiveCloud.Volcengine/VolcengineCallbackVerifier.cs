@@ -163,9 +163,7 @@ public sealed class VolcengineCallbackVerifier
         string scope = e.GetText("vhost") ?? e.GetText("domain") ?? string.Empty;
         string? timeMs = Text(detail, e, "time_ms");
         string? seconds = Text(detail, e, "time");
-        DateTimeOffset occurredAt = long.TryParse(timeMs, NumberStyles.None, CultureInfo.InvariantCulture, out long ms) && ms > 0 && ms <= JsonFields.MaxUnixSeconds * 1000
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : detail.GetUnixSeconds("time") ?? e.GetUnixSeconds("time") ?? now;
+        DateTimeOffset occurredAt = UnixTime(timeMs, "time_ms", 1000) ?? UnixTime(seconds, "time", 1) ?? now;
         string? session = Text(detail, e, "session_id");
         string? sequence = Text(detail, e, "sequence_id");
         string raw = RawPayload(e);
@@ -186,6 +184,23 @@ public sealed class VolcengineCallbackVerifier
         return kind is { } k
             ? result with { Kind = k, EventId = CallbackGuard.EventId(provider, eventType, scope, stream.ToString(), session, sequence, timeMs ?? seconds) }
             : result with { EventId = CallbackGuard.EventId(provider, eventType, scope, stream.ToString(), session, sequence, timeMs ?? seconds, raw) };
+    }
+
+    // A Unix time in seconds (unitsPerSecond 1) or milliseconds (1000); null when absent or 0, malformed when it is not
+    // a whole non-negative number before year 10000 (1e300, -5, "Infinity", a huge value).
+    private static DateTimeOffset? UnixTime(string? text, string name, long unitsPerSecond)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value > JsonFields.MaxUnixSeconds * unitsPerSecond)
+        {
+            throw Malformed($"its '{name}' ({Shorten(text)}) is not a Unix time");
+        }
+
+        return value == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(value * (1000 / unitsPerSecond));
     }
 
     // A field of the detail object, or of the event when the detail does not carry it.

@@ -124,6 +124,53 @@ public sealed class CallbackTests
         noType.Should().Throw<ArgumentException>().WithMessage("*event_type*");
     }
 
+    // Raw JSON values spliced into a signed callback: a lone surrogate where the parser reads text, absurd numbers where
+    // it reads a time. Each is a 400 (ArgumentException), never an OverflowException or a crash behind a 500.
+    [Theory]
+    [InlineData("app", "\"\\ud800\"")]
+    [InlineData("stream", "\"room\\udfff\"")]
+    [InlineData("event_type", "\"\\ud800\"")]
+    [InlineData("session_id", "\"\\ud800\"")]
+    [InlineData("fp_user_url", "\"volcTime=1&\\ud800\"")]
+    [InlineData("time_ms", "1e300")]
+    [InlineData("time_ms", "\"Infinity\"")]
+    [InlineData("time_ms", "-5")]
+    [InlineData("time_ms", "99999999999999999999")]
+    [InlineData("time", "253402300800")]
+    public void Hostile_text_or_numbers_in_a_verified_callback_are_malformed(string field, string rawValue)
+    {
+        JsonObject body = JsonNode.Parse(Callback().Body)!.AsObject();
+        body.Remove("time_ms");
+        body[field] = 0;
+        string text = body.ToJsonString().Replace($"\"{field}\":0", $"\"{field}\":{rawValue}", StringComparison.Ordinal);
+
+        Action parse = () => Verifier().Parse(new CallbackRequest { Body = text, ContentType = "application/json" }, "Volcengine");
+        parse.Should().Throw<ArgumentException>().Which.Should().NotBeAssignableTo<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void A_lone_surrogate_in_a_field_the_parser_never_reads_passes_through_the_raw_payload_as_sent()
+    {
+        string text = Callback().Body.Replace("\"fp_node_ip\":\"101.36.127.8\"", "\"fp_node_ip\":\"\\ud800\"", StringComparison.Ordinal);
+        text.Should().Contain("\\ud800");
+        StreamEvent e = Verifier().Parse(new CallbackRequest { Body = text, ContentType = "application/json" }, "Volcengine");
+        e.Kind.Should().Be(StreamEventKind.Published);
+        e.RawPayload.Should().Contain("\"fp_node_ip\":\"\\ud800\"", "the raw payload keeps unread fields as the escapes they were sent as");
+    }
+
+    [Theory]
+    [InlineData("""{"t":"\ud800","sign":"x","event_type":"push_start"}""")]
+    [InlineData("""{"t":"1700000600","sign":"\udfff","event_type":"push_start"}""")]
+    [InlineData("""{"t":1e300,"sign":"x","event_type":"push_start"}""")]
+    [InlineData("""{"t":"Infinity","sign":"x","event_type":"push_start"}""")]
+    [InlineData("""{"t":99999999999999999999,"sign":"x","event_type":"push_start"}""")]
+    [InlineData("""{"\ud800":1,"t":"1700000600","sign":"x"}""")]
+    public void The_same_hostile_values_in_an_unsigned_callback_are_refused_before_parsing(string body)
+    {
+        Action parse = () => Verifier().Parse(new CallbackRequest { Body = body, ContentType = "application/json" }, "Volcengine");
+        parse.Should().Throw<CallbackVerificationException>();
+    }
+
     [Fact]
     public void An_unmodelled_verified_type_is_other_with_its_type_and_payload()
     {
