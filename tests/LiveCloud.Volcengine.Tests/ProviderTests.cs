@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LiveCloud.Costs;
 using LiveCloud.Testing;
 using LiveCloud.Testing.Emulators.Volcengine;
 using LiveCloud.Testing.Fakes;
@@ -352,6 +353,24 @@ public sealed class ProviderTests
     }
 
     [Fact]
+    public async Task A_type_a_pull_domain_gets_its_urls_from_generate_play_url_as_signed_by_volcengine()
+    {
+        (VolcengineLiveEmulator emulator, VolcengineStreamProvider provider, var clock) = await VolcengineTestSetup.StartAsync();
+        await using VolcengineLiveEmulator lease = emulator;
+        emulator.Domains.Add(new EmulatedVolcengineDomain("pull-a.example.com", VolcengineLiveEmulator.SampleVhost, "pull-flv", 0, "pull-a.example.com.bytefcdn.com") { PlayAuthType = "TypeA" });
+
+        IReadOnlyList<VolcengineGeneratedUrl> urls = await provider.Client.GeneratePlayUrlAsync("pull-a.example.com", "live", "room_1001", clock.GetUtcNow().AddHours(1));
+        long now = clock.GetUtcNow().ToUnixTimeSeconds();
+        urls.Select(u => u.Url).Should().Equal(
+            $"rtmp://pull-a.example.com/live/room_1001?auth_key={VolcengineSignatures.TypeAAuthKey("/live/room_1001", now, "0", "0", VolcengineLiveEmulator.EmulatorPlayKey)}",
+            $"https://pull-a.example.com/live/room_1001.flv?auth_key={VolcengineSignatures.TypeAAuthKey("/live/room_1001.flv", now, "0", "0", VolcengineLiveEmulator.EmulatorPlayKey)}",
+            $"https://pull-a.example.com/live/room_1001.m3u8?auth_key={VolcengineSignatures.TypeAAuthKey("/live/room_1001.m3u8", now, "0", "0", VolcengineLiveEmulator.EmulatorPlayKey)}");
+        VolcengineCall call = emulator.Calls.Single(c => c.Action == "GeneratePlayURL");
+        call.Field("StreamType").Should().Be("source");
+        call.Field("ExpiredTime").Should().Be("2026-11-24T09:00:00Z");
+    }
+
+    [Fact]
     public async Task Sts_keys_sign_their_session_token()
     {
         (VolcengineLiveEmulator emulator, VolcengineStreamProvider provider, _) = await VolcengineTestSetup.StartAsync(o => o.SessionToken = "STS-SESSION-TOKEN");
@@ -382,5 +401,12 @@ public sealed class ProviderTests
         estimate.Total.Should().Be(20.02m, "100 viewers × 4 h × 556 kbps = 100.08 GB (1000 MB per GB, as the table assumes) at 0.20");
         estimate.Notes.Should().Contain(n => n.Contains("LiveCloud:Volcengine:Prices", StringComparison.Ordinal));
         VolcengineStreamProvider.ListPriceTable.Traffic!.Regions["mainland"].Should().OnlyContain(t => t.Price == null, "no Volcengine price is confirmed");
+        VolcengineStreamProvider.ListPriceTable.DailyPeakBandwidth.Should().BeNull("no bandwidth mode is confirmed either");
+
+        // A contract billed by bandwidth adds that mode with its override, and the cheaper mode wins.
+        provider.Options.Prices.DailyPeakBandwidth["mainland"] = [new PriceTierOverride { From = 0, Price = 0.01m }];
+        CostEstimate both = provider.EstimateCost(profile);
+        both.TotalsByBillingMode.Keys.Should().BeEquivalentTo(BillingModes.Traffic, BillingModes.DailyPeakBandwidth);
+        both.BillingMode.Should().Be(BillingModes.DailyPeakBandwidth);
     }
 }

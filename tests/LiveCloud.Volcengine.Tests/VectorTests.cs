@@ -52,6 +52,26 @@ public sealed class VectorTests
         url.Url.Should().Be("rtmp://play.example.com/live/room_1001_hd?volcTime=1700000000&volcSecret=cbf54b44aca767cc96d3501fdc5820ea");
     }
 
+    // ---- URL signing, type A: sanity rows only ----
+
+    // Live documents type A's auth_key parameter but not its md5 input; these rows follow the rule of Volcengine's VOD
+    // and CDN products. LiveCloud signs no type A URL (a type A pull domain's URLs come from GeneratePlayURL), so the
+    // rows check the emulator's code that answers GeneratePlayURL for such a domain, and that the library's type B
+    // signature over the same path is something else.
+    [Theory]
+    [InlineData("A1", "/live/room_1001", 1700000000, "0", "0", "5f3c9a1b2d4e6f708192a3b4c5d6e7f8", "1700000000-0-0-9d76ad477f904209afb1c3fbd6cf740d")]
+    [InlineData("A2", "/live/room_1001.flv", 1700000000, "0", "0", "5f3c9a1b2d4e6f708192a3b4c5d6e7f8", "1700000000-0-0-6616c9280fa99e878ddaca36b96d136c")]
+    [InlineData("A3", "/live/room_1001.m3u8", 1700000000, "0", "0", "5f3c9a1b2d4e6f708192a3b4c5d6e7f8", "1700000000-0-0-d11b3736cc14bfee6e9e8b2a63add540")]
+    [InlineData("A4", "/live/room_1001_hd.flv", 1700000000, "477b3bbc253f467b8def6711128c7bec", "0", "5f3c9a1b2d4e6f708192a3b4c5d6e7f8", "1700000000-477b3bbc253f467b8def6711128c7bec-0-9be74eacb5e91aac7bdc2b53de051c9c")]
+    [InlineData("A5", "/img/volcano.png", 1644406401, "2e1ca42a1bb248408fc9cf435e5af744", "0", "abc", "1644406401-2e1ca42a1bb248408fc9cf435e5af744-0-22f4895801b6d100afae2530d4aa6000")]
+    [InlineData("A6", "/a/b", 1, "0", "0", "k", "1-0-0-0e4b774ce8c4e7297ae948c4c9266af0")]
+    public void Type_a_sanity_vectors(string row, string uri, long timestamp, string rand, string uid, string key, string authKey)
+    {
+        VolcengineSignatures.TypeAAuthKey(uri, timestamp, rand, uid, key).Should().Be(authKey, row);
+        string[] path = uri.TrimStart('/').Split('/');
+        VolcengineUrlSigner.ComputeVolcSecret(key, path[0], path[1], timestamp).Should().NotBe(authKey[(authKey.LastIndexOf('-') + 1)..], "type B signs another string ({0})", row);
+    }
+
     // ---- OpenAPI signature ----
 
     private const string B1 = """{"PageNum":1,"PageSize":100}""";

@@ -31,6 +31,9 @@ public sealed class VolcengineLiveEmulator : IAsyncDisposable
     /// <summary>The pull domain <see cref="AddSampleDomains"/> adds.</summary>
     public const string PlayDomain = "play.example.com";
 
+    /// <summary>The pull domain's URL key <c>GeneratePlayURL</c> signs with.</summary>
+    public const string EmulatorPlayKey = "EmulatorPlayKey";
+
     /// <summary>The domain space of the sample domains (not a domain of its own, so a Vhost sent where a Domain belongs shows).</summary>
     public const string SampleVhost = "vhost-live.example.com";
 
@@ -639,14 +642,20 @@ public sealed class VolcengineLiveEmulator : IAsyncDisposable
                 string domain = Require(b, "Domain"), app = Require(b, "App"), stream = Require(b, "Stream");
                 string name = Text(b, "Suffix") is { } suffix ? stream + "_" + suffix : stream;
                 long expiry = Text(b, "ExpiredTime") is { } e ? DateTimeOffset.Parse(e, CultureInfo.InvariantCulture).ToUnixTimeSeconds() : now.AddDays(7).ToUnixTimeSeconds();
-                string query = $"?volcTime={expiry}&volcSecret=" + VolcengineSignatures.VolcSecret(app, name, "EmulatorPlayKey", expiry);
+                string authType = Domains.FirstOrDefault(d => d.Name == domain)?.PlayAuthType ?? "TypeB";
+
+                // Type B signs the path without its suffix; a type A domain (its md5 input is not documented for Live:
+                // this is the VOD/CDN rule, see TypeAAuthKey) signs each URL's own path, stamped with the generation time.
+                string Query(string path) => authType == "TypeA"
+                    ? "?auth_key=" + VolcengineSignatures.TypeAAuthKey(path, now.ToUnixTimeSeconds(), "0", "0", EmulatorPlayKey)
+                    : $"?volcTime={expiry}&volcSecret=" + VolcengineSignatures.VolcSecret(app, name, EmulatorPlayKey, expiry);
                 return new JsonObject
                 {
-                    ["AuthType"] = "TypeB",
+                    ["AuthType"] = authType,
                     ["URLList"] = new JsonArray(
-                        Url("rtmp", $"rtmp://{domain}/{app}/{name}{query}"),
-                        Url("flv", $"https://{domain}/{app}/{name}.flv{query}"),
-                        Url("hls", $"https://{domain}/{app}/{name}.m3u8{query}")),
+                        Url("rtmp", $"rtmp://{domain}/{app}/{name}{Query($"/{app}/{name}")}"),
+                        Url("flv", $"https://{domain}/{app}/{name}.flv{Query($"/{app}/{name}.flv")}"),
+                        Url("hls", $"https://{domain}/{app}/{name}.m3u8{Query($"/{app}/{name}.m3u8")}")),
                 };
 
                 static JsonNode Url(string protocol, string url) => new JsonObject { ["CDN"] = "fcdn", ["Protocol"] = protocol, ["Type"] = "pull", ["URL"] = url, ["SubStreamURL"] = new JsonArray() };
@@ -760,7 +769,11 @@ public sealed record VolcengineCall(string Action, string Method, IReadOnlyList<
     public string? Field(string name) => Body is null ? null : JsonNode.Parse(Body)?[name]?.ToJsonString().Trim('"');
 }
 
-public sealed record EmulatedVolcengineDomain(string Name, string Vhost, string Type, int Status, string Cname);
+public sealed record EmulatedVolcengineDomain(string Name, string Vhost, string Type, int Status, string Cname)
+{
+    /// <summary>The pull domain's URL authentication type as <c>DescribeAuth</c> names it (<c>TypeB</c>, or <c>TypeA</c>).</summary>
+    public string PlayAuthType { get; init; } = "TypeB";
+}
 
 public sealed record EmulatedVolcengineOnline(string Vhost, string Domain, string App, string Stream, DateTimeOffset Start, bool Transcoded = false);
 

@@ -95,6 +95,18 @@ public static class VolcengineSignatures
     public static string VolcSecret(string app, string stream, string key, long volcTime) =>
         Md5Hex($"/{app}/{stream}{key}{volcTime.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>
+    /// Type A as Volcengine's VOD and CDN products document it (docs/4/1130370):
+    /// <c>{timestamp}-{rand}-{uid}-md5("{uri}-{timestamp}-{rand}-{uid}-{key}")</c>, the timestamp being the generation
+    /// time. Live documents the <c>auth_key</c> parameter but not its md5 input, so LiveCloud never signs type A: the
+    /// emulator uses this only to answer <c>GeneratePlayURL</c> for a type A pull domain.
+    /// </summary>
+    public static string TypeAAuthKey(string uri, long timestamp, string rand, string uid, string key)
+    {
+        string head = $"{timestamp.ToString(CultureInfo.InvariantCulture)}-{rand}-{uid}";
+        return head + "-" + Md5Hex($"{uri}-{head}-{key}");
+    }
+
     /// <summary>A callback's <c>sign = md5(AuthKeyPrimary + t)</c>, lower-case hex.</summary>
     public static string CallbackSign(string key, string t) => Md5Hex(key + t);
 
