@@ -161,15 +161,15 @@ public sealed class VolcengineCallbackVerifier
 
         var stream = new StreamId(app, name);
         string scope = e.GetText("vhost") ?? e.GetText("domain") ?? string.Empty;
-        string? timeMs = Text(detail, e, "time_ms");
-        string? seconds = Text(detail, e, "time");
+        string? timeMs = DetailField(detail, e, "time_ms");
+        string? seconds = DetailField(detail, e, "time");
         DateTimeOffset occurredAt = UnixTime(timeMs, "time_ms", 1000) ?? UnixTime(seconds, "time", 1) ?? now;
-        string? session = Text(detail, e, "session_id");
-        string? sequence = Text(detail, e, "sequence_id");
+        string? session = DetailField(detail, e, "session_id");
+        string? sequence = DetailField(detail, e, "sequence_id");
         string raw = RawPayload(e);
         var result = new StreamEvent(provider, StreamEventKind.Other, stream, occurredAt, string.Empty)
         {
-            ClientAddress = Text(detail, e, "fp_client_ip"),
+            ClientAddress = DetailField(detail, e, "fp_client_ip"),
             SessionId = session ?? sequence,
             VendorEventType = eventType,
             RawPayload = raw,
@@ -203,8 +203,8 @@ public sealed class VolcengineCallbackVerifier
         return value == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(value * (1000 / unitsPerSecond));
     }
 
-    // A field of the detail object, or of the event when the detail does not carry it.
-    private static string? Text(JsonElement detail, JsonElement e, string name) => detail.GetText(name) ?? e.GetText(name);
+    // The 2023 shape nests these fields in "detail", the current one puts them beside the event's: the detail's, else the event's.
+    private static string? DetailField(JsonElement detail, JsonElement e, string name) => detail.GetText(name) ?? e.GetText(name);
 
     // The event without its signature; fp_user_url repeats the push URL's query, its signature included: kept without it.
     private string RawPayload(JsonElement e)
