@@ -21,7 +21,7 @@ internal static class CliApp
     private const long UnixSecondsMax = 253_402_300_799;
 
     // Every provider package; only those configured in the file are registered.
-    private static void AddProviders(LiveCloudBuilder builder) => builder.AddTencent().AddAliyun().AddQiniu().AddNginx().AddHuawei();
+    private static void AddProviders(LiveCloudBuilder builder) => builder.AddTencent().AddAliyun().AddQiniu().AddNginx().AddHuawei().AddVolcengine();
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
