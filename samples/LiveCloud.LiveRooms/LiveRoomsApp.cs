@@ -48,7 +48,9 @@ public static partial class LiveRoomsApp
 
         builder.Services.Configure<LiveRoomsOptions>(config.GetSection(LiveRoomsOptions.SectionName));
         builder.Services.AddProblemDetails();
-        // Callback query strings (the nginx hook token, the Qiniu callback token) never reach request logs.
+        // Callback query strings (the nginx hook token, the Qiniu callback token) never reach request logs; each
+        // provider's callbacks may be limited to its source addresses (LiveCloud:Callbacks:AllowedSources:{Provider}).
+        builder.Services.Configure<LiveCloudCallbackOptions>(config.GetSection(LiveCloudCallbackOptions.SectionName));
         builder.Services.AddLiveCloudCallbacks();
         builder.Services.AddHttpContextAccessor();
         IConfigurationSection chat = config.GetSection("Chat:Tencent");

@@ -29,7 +29,8 @@ public static partial class LiveCloudCallbackEndpoints
     /// <see cref="ICallbackRefusalHandler"/> (if it has one) forgets what parsing kept. With
     /// <see cref="Microsoft.Extensions.DependencyInjection.LiveCloudCallbackServiceCollectionExtensions.AddLiveCloudCallbacks"/>
     /// registered, the route's query strings (hook tokens, shared callback tokens) are redacted before ASP.NET Core
-    /// logs or traces the request; without it, a warning at start-up says they are not.
+    /// logs or traces the request (without it, a warning at start-up says they are not), and a provider listed in
+    /// <see cref="LiveCloudCallbackOptions.AllowedSources"/> takes callbacks only from those addresses (403 otherwise).
     /// </remarks>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, <c>/api/callbacks/{provider}</c> by default.</param>
@@ -59,6 +60,12 @@ public static partial class LiveCloudCallbackEndpoints
         if (!providers.Contains(provider))
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No provider named '{provider}' is configured.");
+        }
+
+        if (services.GetService<CallbackSourceFilter>() is { } sources && !sources.Allows(provider, context.Connection.RemoteIpAddress))
+        {
+            LogRefused(logger, provider, $"it came from {context.Connection.RemoteIpAddress}, which is not in {LiveCloudCallbackOptions.SectionName}:AllowedSources:{providers.Get(provider).Name}");
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
 
         CallbackRequest request;

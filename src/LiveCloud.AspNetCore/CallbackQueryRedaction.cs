@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace Microsoft.Extensions.DependencyInjection
 {
-    /// <summary>Registers what <c>MapLiveCloudCallbacks</c> needs from the service collection.</summary>
+    /// <summary>Registers what <c>MapLiveCloudCallbacks</c> needs from the service collection: query-string redaction and the source allow list.</summary>
     public static class LiveCloudCallbackServiceCollectionExtensions
     {
         /// <summary>
@@ -26,15 +27,26 @@ namespace Microsoft.Extensions.DependencyInjection
         /// outside the app: redact or drop the query there too (see SECURITY.md).
         /// </remarks>
         /// <param name="services">The service collection.</param>
+        /// <param name="configure">Sets <see cref="LiveCloudCallbackOptions"/> in code (for instance each provider's
+        /// <see cref="LiveCloudCallbackOptions.AllowedSources"/>), after any configuration binding; entries are checked at start-up.</param>
         /// <returns>The service collection, for chaining.</returns>
-        public static IServiceCollection AddLiveCloudCallbacks(this IServiceCollection services)
+        public static IServiceCollection AddLiveCloudCallbacks(this IServiceCollection services, Action<LiveCloudCallbackOptions>? configure = null)
         {
             ArgumentNullException.ThrowIfNull(services);
+            OptionsBuilder<LiveCloudCallbackOptions> options = services.AddOptions<LiveCloudCallbackOptions>();
+            if (configure is not null)
+            {
+                options.Configure(configure);
+            }
+
             if (services.Any(d => d.ServiceType == typeof(CallbackQueryRedaction)))
             {
                 return services;
             }
 
+            options.ValidateOnStart();
+            services.AddSingleton<IValidateOptions<LiveCloudCallbackOptions>, SourcesValidator>();
+            services.AddSingleton<CallbackSourceFilter>();
             services.AddSingleton<CallbackQueryRedaction>();
             ServiceDescriptor? existing = services.LastOrDefault(d => d.ServiceType == typeof(IHttpContextFactory));
             services.RemoveAll<IHttpContextFactory>();
@@ -42,6 +54,13 @@ namespace Microsoft.Extensions.DependencyInjection
                 Inner(existing, sp) ?? new DefaultHttpContextFactory(sp),
                 sp.GetRequiredService<CallbackQueryRedaction>()));
             return services;
+        }
+
+        // One message per bad allow-list entry, naming its key and value.
+        private sealed class SourcesValidator : IValidateOptions<LiveCloudCallbackOptions>
+        {
+            public ValidateOptionsResult Validate(string? name, LiveCloudCallbackOptions options) =>
+                CallbackSourceFilter.Failures(options).ToList() is { Count: > 0 } failures ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
         }
 
         // The factory registered before (normally the default one), built as its descriptor says.

@@ -84,7 +84,7 @@ public sealed class HostileCallbackTests
 {
     private const string Token = "s3cret-token";
 
-    private static async Task<(WebApplication App, HttpClient Http, KeepingProvider Provider, ListLogger Logs)> StartAsync(bool redact, bool exceptionHandler = false, bool httpLogging = false)
+    private static async Task<(WebApplication App, HttpClient Http, KeepingProvider Provider, ListLogger Logs)> StartAsync(bool redact, bool exceptionHandler = false, bool httpLogging = false, Dictionary<string, string?>? settings = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         var logs = new ListLogger();
@@ -96,6 +96,7 @@ public sealed class HostileCallbackTests
         builder.Services.AddSingleton<IStreamEventObserver, DecidingObserver>();
         if (redact)
         {
+            builder.Services.Configure<LiveCloudCallbackOptions>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build().GetSection(LiveCloudCallbackOptions.SectionName));
             builder.Services.AddLiveCloudCallbacks();
         }
 
@@ -203,5 +204,42 @@ public sealed class HostileCallbackTests
             logs.Entries.Should().Contain(e => e.Level == LogLevel.Warning && e.Message.Contains("AddLiveCloudCallbacks()", StringComparison.Ordinal));
             (await Post(http, "room1")).StatusCode.Should().Be(HttpStatusCode.NoContent);
         }
+    }
+
+    [Fact]
+    public async Task A_provider_with_allowed_sources_takes_callbacks_only_from_them_and_never_reads_the_others()
+    {
+        (WebApplication app, HttpClient http, KeepingProvider provider, ListLogger logs) = await StartAsync(redact: true, settings: new()
+        {
+            ["LiveCloud:Callbacks:AllowedSources:keeping:0"] = "203.0.113.0/24",
+            ["LiveCloud:Callbacks:AllowedSources:keeping:1"] = "10.1.2.3",
+        });
+        await using (app)
+        using (http)
+        {
+            (await Post(http, "room1")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "127.0.0.1 is not in the list");
+            provider.Kept.Should().BeEmpty("the body is not even parsed");
+            logs.Entries.Should().Contain(e => e.Level == LogLevel.Warning && e.Message.Contains("not in LiveCloud:Callbacks:AllowedSources:Keeping", StringComparison.Ordinal));
+        }
+
+        (app, http, provider, _) = await StartAsync(redact: true, settings: new() { ["LiveCloud:Callbacks:AllowedSources:Keeping:0"] = "127.0.0.0/8", ["LiveCloud:Callbacks:AllowedSources:Other:0"] = "::1" });
+        await using (app)
+        using (http)
+        {
+            (await Post(http, "room1")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+            provider.Kept.Should().ContainKey("keeping:room1");
+        }
+    }
+
+    [Fact]
+    public async Task An_allowed_source_that_is_no_address_fails_start_up_naming_the_key_and_value()
+    {
+        Func<Task> start = () => StartAsync(redact: true, settings: new() { ["LiveCloud:Callbacks:AllowedSources:Keeping:0"] = "203.0.113.0/99", ["LiveCloud:Callbacks:AllowedSources:Keeping:1"] = "vendor.example" });
+        (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>())
+            .Which.Failures.Should().BeEquivalentTo(
+            [
+                "LiveCloud:Callbacks:AllowedSources:Keeping holds '203.0.113.0/99', which is neither an IP address nor a CIDR range such as 203.0.113.0/24.",
+                "LiveCloud:Callbacks:AllowedSources:Keeping holds 'vendor.example', which is neither an IP address nor a CIDR range such as 203.0.113.0/24.",
+            ]);
     }
 }

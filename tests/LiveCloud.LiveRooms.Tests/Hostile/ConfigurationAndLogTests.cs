@@ -67,4 +67,23 @@ public sealed class ConfigurationAndLogTests
         string all = string.Join("\n", logs.Select(e => e.ToString()));
         all.Should().NotContain(CloudRoomsHost.NginxHookToken).And.NotContain(CloudRoomsHost.QiniuCallbackToken);
     }
+
+    [Fact]
+    public async Task A_providers_callbacks_can_be_limited_to_its_source_addresses()
+    {
+        await using CloudRoomsHost host = await CloudRoomsHost.StartAsync(extraArgs: ["--LiveCloud:Callbacks:AllowedSources:Tencent:0=203.0.113.0/24"]);
+        Room tencentRoom = await host.AddRoomAsync("Tencent", "tc_allow_listed");
+        Room nginxRoom = await host.AddRoomAsync("Nginx", "ng_not_listed");
+
+        using (HttpResponseMessage refused = await host.Client.SendAsync(SignedCallbacks.Tencent(SignedCallbacks.TencentEvent("1", tencentRoom.Stream.Name))))
+        {
+            refused.StatusCode.Should().Be(HttpStatusCode.Forbidden, "a correctly signed callback from outside Tencent's addresses is refused");
+        }
+
+        (await host.StateAsync(tencentRoom.Id)).Should().Be(RoomStates.Idle);
+        using (HttpResponseMessage accepted = await host.Client.SendAsync(SignedCallbacks.NginxHook("publish", nginxRoom.Stream.Name, "8")))
+        {
+            accepted.StatusCode.Should().Be(HttpStatusCode.NoContent, "providers not listed take callbacks from anywhere");
+        }
+    }
 }
