@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LiveCloud.LiveRooms.Data;
 using LiveCloud.LiveRooms.Tests.Fuzz;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static LiveCloud.LiveRooms.Tests.Fuzz.Hostile;
 
@@ -199,6 +200,30 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
         status.Should().Be(HttpStatusCode.BadRequest);
         body.Should().Contain($"'{field}'");
         ErrorLogs.Should().Be(errors);
+        (await Host.Client.GetFromJsonAsync<RecordingList>($"/api/rooms/{room.Id}/recordings", RoomsApp.Json))!.Items.Should().BeEmpty();
+    }
+
+    // ---- D6: what one replayed Tencent signature can make the index keep is bounded per file too ----
+
+    [Theory]
+    [InlineData("video_url", 2_049, "mp4")]
+    [InlineData("file_format", 64, "mp4\\u0000<script>")]
+    [InlineData("file_format", 64, "aaaaaaaaaaaaaaaaa")]
+    public async Task D6_A_signed_Tencent_recording_with_an_oversized_url_or_a_format_that_is_no_name_is_a_400_and_nothing_is_indexed(string field, int urlLength, string format)
+    {
+        Room room = await Host.AddRoomAsync("Tencent", NewName("tc_d6"));
+        const string Prefix = "https://vod.example.com/";
+        string url = Prefix + new string('v', urlLength - Prefix.Length - ".mp4".Length) + ".mp4";
+        List<(string Name, string Value)> fields = SignedCallbacks.TencentRecording(room.Stream.Name, "file-" + field, url);
+        fields[fields.FindIndex(f => f.Name == "file_format")] = ("file_format", "\"" + format + "\"");
+        int errors = ErrorLogs;
+
+        (HttpStatusCode status, string body) = await SendAsync(SignedCallbacks.Tencent(fields));
+
+        status.Should().Be(HttpStatusCode.BadRequest, body);
+        body.Should().Contain($"'{field}'");
+        ErrorLogs.Should().Be(errors);
+        (await Host.Services.GetRequiredService<StreamProviders>().Get("Tencent").ListRecordingsAsync(room.Stream).ToListAsync()).Should().BeEmpty();
         (await Host.Client.GetFromJsonAsync<RecordingList>($"/api/rooms/{room.Id}/recordings", RoomsApp.Json))!.Items.Should().BeEmpty();
     }
 
