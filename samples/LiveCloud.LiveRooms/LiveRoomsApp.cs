@@ -14,15 +14,18 @@ using Microsoft.Extensions.Options;
 namespace LiveCloud.LiveRooms;
 
 /// <summary>Builds the live-rooms app (used by <c>Program</c> and by the tests, which host it on a real port).</summary>
-public static class LiveRoomsApp
+public static partial class LiveRoomsApp
 {
     /// <summary>The name of the connection string of the rooms database.</summary>
     public const string ConnectionStringName = "Rooms";
 
     /// <summary>Builds the app from <paramref name="options"/> (arguments, content root, environment).</summary>
-    public static WebApplication Build(WebApplicationOptions options)
+    /// <param name="options">Arguments, content root and environment.</param>
+    /// <param name="configure">Runs before the app's own services are added (tests add a log sink here).</param>
+    public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(options);
+        configure?.Invoke(builder);
         ConfigureServices(builder);
         WebApplication app = builder.Build();
         Configure(app);
@@ -45,6 +48,10 @@ public static class LiveRoomsApp
 
         builder.Services.Configure<LiveRoomsOptions>(config.GetSection(LiveRoomsOptions.SectionName));
         builder.Services.AddProblemDetails();
+        // Callback query strings (the nginx hook token, the Qiniu callback token) never reach request logs; each
+        // provider's callbacks may be limited to its source addresses (LiveCloud:Callbacks:AllowedSources:{Provider}).
+        builder.Services.Configure<LiveCloudCallbackOptions>(config.GetSection(LiveCloudCallbackOptions.SectionName));
+        builder.Services.AddLiveCloudCallbacks();
         builder.Services.AddHttpContextAccessor();
         IConfigurationSection chat = config.GetSection("Chat:Tencent");
         builder.Services.AddLiveCloud(config.GetSection(LiveCloudOptions.SectionName))
@@ -63,7 +70,7 @@ public static class LiveRoomsApp
             ? cs
             : "Data Source=" + Path.Combine(dataDirectory, "rooms.db");
         builder.Services.AddSingleton(sp => new RoomStore(connectionString, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<RoomEventHub>();
+        builder.Services.AddSingleton(new RoomEventHub(rooms.MaxWatchersPerRoom));
         builder.Services.AddSingleton<RecordingStarter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingStarter>());
         builder.Services.AddSingleton<RoomNotifier>();
@@ -120,18 +127,40 @@ public static class LiveRoomsApp
         }
 
         app.MapLiveCloudCallbacks("/api/callbacks/{provider}");
+        app.Lifetime.ApplicationStarted.Register(() => WarnAboutConfiguration(app.Services, app.Logger));
     }
+
+    /// <summary>
+    /// Start-up warnings for settings that work but lose something: an Aliyun provider without
+    /// <c>RecordingBaseUrl</c> announces recordings as object paths only, which the rooms API lists as they are.
+    /// </summary>
+    private static void WarnAboutConfiguration(IServiceProvider services, ILogger logger)
+    {
+        StreamProviders providers = services.GetRequiredService<StreamProviders>();
+        foreach (string name in providers.Names)
+        {
+            if (providers.Get(name).GetService<Aliyun.AliyunOptions>() is { RecordingBaseUrl: null, CallbackKey.Length: > 0 })
+            {
+                LogNoRecordingBaseUrl(logger, name);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "LiveCloud:{Provider}:RecordingBaseUrl is not set: its recordings are listed by their storage path only (set it to the OSS bucket's or CDN's URL to get playable URLs)")]
+    private static partial void LogNoRecordingBaseUrl(ILogger logger, string provider);
 
     /// <summary>
     /// Local defaults for the Nginx provider, each only where configuration leaves it unset: the work folder under the
     /// data folder, the hook URL from the app's own URL, and a development signing key generated once and kept in the data
-    /// folder (readable by its owner only) — never a secret in the source.
+    /// folder (readable by its owner only) — never a secret in the source. Applied whenever the Nginx provider is
+    /// registered (it is the provider, or its section exists, as in the shipped appsettings.json), so switching
+    /// <c>LiveCloud:Provider</c> to a cloud needs only that cloud's keys; the local nginx starts only when it is the provider.
     /// </summary>
     private static void ApplyLocalDefaults(WebApplicationBuilder builder, string dataDirectory)
     {
         ConfigurationManager config = builder.Configuration;
         string? provider = config["LiveCloud:Provider"];
-        if (!string.Equals(provider, "Nginx", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(provider, "Nginx", StringComparison.OrdinalIgnoreCase) && !config.GetSection("LiveCloud:Nginx").Exists())
         {
             return;
         }

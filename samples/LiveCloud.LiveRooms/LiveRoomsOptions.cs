@@ -12,6 +12,9 @@ public sealed class LiveRoomsOptions
     /// <summary>The largest page of <c>GET /api/rooms</c>.</summary>
     public const int MaxPageSize = 100;
 
+    /// <summary>The default of <see cref="MaxWatchersPerRoom"/>.</summary>
+    public const int DefaultMaxWatchersPerRoom = 10_000;
+
     /// <summary>
     /// The app's data folder: the SQLite database (unless <c>ConnectionStrings:Rooms</c> says otherwise), the
     /// generated development signing key and the nginx work folder. Default: <c>data</c> under the content root.
@@ -32,6 +35,12 @@ public sealed class LiveRoomsOptions
 
     /// <summary>The window of <see cref="CreateRoomPermitLimit"/> (default 1 minute).</summary>
     public TimeSpan CreateRoomWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The most Server-Sent Events streams that may watch one room at once (default 10,000); one more is answered 503
+    /// with <c>Retry-After</c>. Each holds at most 64 undelivered changes.
+    /// </summary>
+    public int MaxWatchersPerRoom { get; set; } = DefaultMaxWatchersPerRoom;
 
     /// <summary>Whether a recording starts when a room goes live (default on, where the provider records).</summary>
     public bool RecordShows { get; set; } = true;
@@ -84,6 +93,11 @@ public sealed class LiveRoomsOptions
         if (CreateRoomWindow <= TimeSpan.Zero)
         {
             failures.Add($"{p}:CreateRoomWindow must be positive; got {CreateRoomWindow}.");
+        }
+
+        if (MaxWatchersPerRoom < 1)
+        {
+            failures.Add($"{p}:MaxWatchersPerRoom must be at least 1; got {MaxWatchersPerRoom}.");
         }
 
         return failures;

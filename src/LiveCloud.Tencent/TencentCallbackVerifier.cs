@@ -25,6 +25,10 @@ public sealed class TencentCallbackVerifier
 {
     private static readonly TimeSpan MaxRecordingDuration = TimeSpan.FromDays(7);
 
+    // VOD playback URLs are short; anything longer is not Tencent's, and would cost memory wherever it is kept.
+    private const int MaxVideoUrlLength = 2048;
+    private const int MaxFormatLength = 16;
+
     private readonly byte[] _key;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _clockSkew;
@@ -208,6 +212,11 @@ public sealed class TencentCallbackVerifier
     private static StreamEvent Recording(JsonElement root, StreamEvent e, string domain)
     {
         string videoUrl = root.GetText("video_url") ?? throw Malformed("the recording event has no 'video_url'");
+        if (videoUrl.Length > MaxVideoUrlLength)
+        {
+            throw Malformed($"the recording event's 'video_url' is longer than {MaxVideoUrlLength} characters");
+        }
+
         if (!Uri.TryCreate(videoUrl, UriKind.Absolute, out Uri? url))
         {
             throw Malformed("the recording event's 'video_url' is not an absolute URL");
@@ -231,7 +240,12 @@ public sealed class TencentCallbackVerifier
         DateTimeOffset start = end is { } ended && ended.ToUnixTimeSeconds() > seconds
             ? ended - duration
             : root.GetUnixSeconds("start_time") ?? e.OccurredAt;
-        string format = root.GetText("file_format") ?? Path.GetExtension(url.AbsolutePath).TrimStart('.');
+        string? givenFormat = root.GetText("file_format");
+        string format = givenFormat ?? Path.GetExtension(url.AbsolutePath).TrimStart('.');
+        if (format.Length > MaxFormatLength || !format.All(char.IsAsciiLetterOrDigit))
+        {
+            format = givenFormat is null ? "unknown" : throw Malformed($"the recording event's 'file_format' '{Shorten(format)}' is not a file format such as flv, hls or mp4");
+        }
         var file = new RecordedFile(e.Stream, url, start, duration, root.GetInt64("file_size"), format == "hls" ? "m3u8" : format);
         string fileKey = root.GetText("file_id") ?? root.GetText("record_file_id") ?? videoUrl;
         return e with

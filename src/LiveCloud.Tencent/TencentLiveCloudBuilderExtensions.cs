@@ -1,6 +1,7 @@
 using LiveCloud;
 using LiveCloud.Tencent;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,9 @@ public static class TencentLiveCloudBuilderExtensions
     /// <summary>
     /// Adds every configured Tencent provider: <c>LiveCloud:Tencent</c>, and any other section with <c>"Type": "Tencent"</c>
     /// (a second account under its own name). Options are validated at start-up (messages name the full key, e.g.
-    /// <c>LiveCloud:Tencent:SecretKey is required.</c>).
+    /// <c>LiveCloud:Tencent:SecretKey is required.</c>). Unless an <see cref="ITencentRecordingIndex"/> is registered
+    /// already, recording callbacks are kept in an <see cref="InMemoryTencentRecordingIndex"/> bounded by
+    /// <see cref="InMemoryTencentRecordingIndexOptions"/>.
     /// </summary>
     /// <param name="builder">The LiveCloud builder.</param>
     /// <param name="configure">Code-side configuration applied after binding.</param>
@@ -18,7 +21,10 @@ public static class TencentLiveCloudBuilderExtensions
     public static LiveCloudBuilder AddTencent(this LiveCloudBuilder builder, Action<TencentOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<ITencentRecordingIndex, InMemoryTencentRecordingIndex>();
+        // Bounded (InMemoryTencentRecordingIndexOptions: services.Configure<InMemoryTencentRecordingIndexOptions>(…)).
+        builder.Services.TryAddSingleton<ITencentRecordingIndex>(static sp => new InMemoryTencentRecordingIndex(
+            sp.GetService<IOptions<InMemoryTencentRecordingIndexOptions>>()?.Value,
+            sp.GetService<TimeProvider>()));
         return builder.AddProvider(
             TencentOptions.ProviderName,
             static context => new TencentStreamProvider(

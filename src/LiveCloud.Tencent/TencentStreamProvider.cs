@@ -17,7 +17,7 @@ namespace LiveCloud.Tencent;
 /// <para>Cost estimates use the shared <see cref="CostEngine"/> with Tencent's list prices (embedded, dated, cited;
 /// overridable under <c>LiveCloud:Tencent:Prices</c>); domain checks use the shared <see cref="ICnameVerifier"/>.</para>
 /// </remarks>
-public sealed class TencentStreamProvider : StreamProviderBase
+public sealed class TencentStreamProvider : StreamProviderBase, ICallbackRefusalHandler
 {
     private static readonly ProviderCapabilities WithCallbacks = Caps(ProviderFeatures.Callbacks);
     private static readonly ProviderCapabilities WithoutCallbacks = Caps(ProviderFeatures.None);
@@ -178,7 +178,10 @@ public sealed class TencentStreamProvider : StreamProviderBase
         Client.DropLiveStreamAsync(stream, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>Recording events are also added to <see cref="Recordings"/> (once per event id).</remarks>
+    /// <remarks>
+    /// Recording events are also added to <see cref="Recordings"/> (once per event id); <see cref="OnRefusedAsync"/>
+    /// takes one out again when the application refuses the event.
+    /// </remarks>
     protected override async ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken)
     {
         StreamEvent e = _callbacks!.Parse(request, Name);
@@ -188,6 +191,21 @@ public sealed class TencentStreamProvider : StreamProviderBase
         }
 
         return e;
+    }
+
+    /// <summary>
+    /// Forgets the recording a refused event announced (<c>MapLiveCloudCallbacks</c> calls this when an observer refuses
+    /// the event or does not know its stream): Tencent's <c>sign</c> covers only <c>t</c>, so a replayed signature must
+    /// not fill the index with files of streams the application does not have.
+    /// </summary>
+    /// <param name="streamEvent">The event this provider parsed.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public ValueTask OnRefusedAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(streamEvent);
+        return streamEvent.Recording is not null && string.Equals(streamEvent.Provider, Name, StringComparison.Ordinal)
+            ? _recordings.RemoveAsync(streamEvent.EventId, cancellationToken)
+            : ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -20,7 +20,10 @@ public sealed record RoomSummaryDto(string Id, string Title, string State, DateT
 /// <summary>A page of rooms, newest first.</summary>
 public sealed record RoomPageDto(IReadOnlyList<RoomSummaryDto> Items, int Page, int PageSize, int Total);
 
-/// <summary>A recording with its playback URL.</summary>
+/// <summary>
+/// A recording with its playback URL: absolute, or — when the provider announced only a storage path (Aliyun without
+/// <c>RecordingBaseUrl</c>) — that relative object path.
+/// </summary>
 public sealed record RecordingDto(string PlaybackUrl, DateTimeOffset StartTime, double DurationSeconds, long? SizeBytes, string Format);
 
 /// <summary>The recordings of a room.</summary>
@@ -53,6 +56,7 @@ public static class RoomDtos
     public static RecordingDto Recording(RoomRecording recording)
     {
         ArgumentNullException.ThrowIfNull(recording);
-        return new(recording.PlaybackUrl.AbsoluteUri, recording.StartTime, Math.Round(recording.Duration.TotalSeconds, 3), recording.SizeBytes, recording.Format);
+        string url = recording.PlaybackUrl.IsAbsoluteUri ? recording.PlaybackUrl.AbsoluteUri : recording.PlaybackUrl.OriginalString;
+        return new(url, recording.StartTime, Math.Round(recording.Duration.TotalSeconds, 3), recording.SizeBytes, recording.Format);
     }
 }

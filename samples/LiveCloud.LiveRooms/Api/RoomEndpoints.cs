@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using LiveCloud.Json;
 using LiveCloud.LiveRooms.Chat;
 using LiveCloud.LiveRooms.Data;
 using LiveCloud.LiveRooms.Rooms;
@@ -42,26 +43,21 @@ public static partial class RoomEndpoints
             return bad;
         }
 
-        string? title = body!.Value.TryGetProperty("title", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString()!.Trim() : null;
-        string? titleError = title switch
-        {
-            null => "title is required: a string of 1 to 100 characters.",
-            { Length: 0 } => "title must not be empty.",
-            { Length: > LiveRoomsOptions.MaxTitleLength } => $"title must be at most {LiveRoomsOptions.MaxTitleLength} characters; got {title.Length}.",
-            _ when title.Any(char.IsControl) => "title must not contain control characters (line breaks, tabs…).",
-            _ => null,
-        };
-        if (titleError is not null)
+        string? title = RoomInput.Text(body!.Value, "title", out _);
+        if (RoomInput.TitleError(title, chat.MaxTitleBytes) is { } titleError)
         {
             return Invalid("title", titleError);
         }
 
+        title = title!.Trim();
         IStreamProvider provider = providers.Default;
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var stream = new StreamId(options.Value.StreamApp, "room_" + id);
         string hostToken = Base64Url(RandomNumberGenerator.GetBytes(32));
-        Room room = await store.CreateAsync(id, title!, provider.Name, stream, RoomStore.HashToken(hostToken), context.RequestAborted);
+
+        // Everything that can fail on the input is done before the room is stored: no room without its host token.
         PushUrl push = provider.CreatePushUrl(stream, time.GetUtcNow().Add(options.Value.PushUrlLifetime));
+        Room room = await store.CreateAsync(id, title, provider.Name, stream, RoomStore.HashToken(hostToken), context.RequestAborted);
         try
         {
             await chat.RoomCreatedAsync(room, context.RequestAborted);
@@ -211,14 +207,11 @@ public static partial class RoomEndpoints
             return bad;
         }
 
-        string? userId = null;
-        if (body is { } b && b.TryGetProperty("userId", out JsonElement u) && u.ValueKind != JsonValueKind.Null)
+        bool given = false;
+        string? userId = body is { } b ? RoomInput.Text(b, "userId", out given) : null;
+        if (given && (userId is null || userId.Length is 0 or > MaxUserIdLength || !userId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))
         {
-            userId = u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-            if (userId is null || userId.Length is 0 or > MaxUserIdLength || !userId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
-            {
-                return Invalid("userId", $"userId must be 1 to {MaxUserIdLength} characters from A–Z a–z 0–9 _ -.");
-            }
+            return Invalid("userId", $"userId must be 1 to {MaxUserIdLength} characters from A–Z a–z 0–9 _ -.");
         }
 
         bool isHost = BearerToken(context) is { } token && await store.IsHostAsync(id, token, context.RequestAborted);
@@ -235,7 +228,14 @@ public static partial class RoomEndpoints
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
-            using RoomEventHub.Subscription subscription = hub.Watch(id);
+            if (!hub.TryWatch(id, out RoomEventHub.Subscription? watching))
+            {
+                httpContext.Response.Headers.RetryAfter = "5";
+                await Problem(StatusCodes.Status503ServiceUnavailable, "Too many watchers.", "This room has as many live watchers as the server allows (LiveRooms:MaxWatchersPerRoom); try again shortly.").ExecuteAsync(httpContext);
+                return;
+            }
+
+            using RoomEventHub.Subscription subscription = watching!;
             Room? room = await store.FindAsync(id, httpContext.RequestAborted);
             if (room is null)
             {
@@ -308,7 +308,7 @@ public static partial class RoomEndpoints
             : null;
     }
 
-    // Reads a small JSON object body; a bad body is a 400 naming 'body'.
+    // Reads a small JSON object body; a bad body is a 400 naming 'body' (413 when too large).
     private static async Task<(JsonElement? Body, IResult? Bad)> ReadJsonObjectAsync(HttpContext context, bool required)
     {
         if (context.Request.ContentLength > MaxBodyBytes)
@@ -318,15 +318,23 @@ public static partial class RoomEndpoints
 
         using var buffer = new MemoryStream();
         byte[] chunk = new byte[4096];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        try
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
-                return (null, Problem(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"The body may hold at most {MaxBodyBytes} bytes."));
-            }
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    return (null, Problem(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"The body may hold at most {MaxBodyBytes} bytes."));
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException)
+        {
+            // Bad chunked framing or a body cut short: the client's mistake, answered 400 and not logged as an error.
+            return (null, Invalid("body", "The body could not be read: " + ex.Message));
         }
 
         if (buffer.Length == 0)
@@ -336,7 +344,7 @@ public static partial class RoomEndpoints
 
         try
         {
-            using JsonDocument document = JsonDocument.Parse(buffer.ToArray());
+            using JsonDocument document = JsonFields.Parse(buffer.ToArray());
             return document.RootElement.ValueKind == JsonValueKind.Object
                 ? (document.RootElement.Clone(), null)
                 : (null, Invalid("body", $"The body must be a JSON object; got a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}."));

@@ -17,6 +17,12 @@ public interface IRoomChat
     /// <summary>Whether chat is configured; when not, the chat endpoint answers 404 "chat is not configured".</summary>
     bool IsConfigured { get; }
 
+    /// <summary>
+    /// The longest room title the chat service takes (e.g. as a group name), in UTF-8 bytes, or <see langword="null"/>
+    /// for no limit. <c>POST /api/rooms</c> refuses longer titles before storing anything.
+    /// </summary>
+    int? MaxTitleBytes => null;
+
     /// <summary>A room was created (e.g. create its chat group). A failure is logged; the room stays created.</summary>
     Task RoomCreatedAsync(Room room, CancellationToken cancellationToken);
 

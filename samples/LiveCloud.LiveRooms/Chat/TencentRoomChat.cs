@@ -14,6 +14,10 @@ public sealed class TencentRoomChat(TencentImClient im) : IRoomChat
     /// <inheritdoc />
     public bool IsConfigured => true;
 
+    /// <inheritdoc />
+    /// <remarks>Tencent IM's limit on a group name (<see cref="TencentImClient.MaxGroupNameBytes"/>).</remarks>
+    public int? MaxTitleBytes => TencentImClient.MaxGroupNameBytes;
+
     /// <summary>The IM group id of a room: a fixed prefix (custom ids must not start with <c>@TGS#</c>) and the room id.</summary>
     public static string GroupIdOf(Room room) => "lc_" + room.Id;
 

@@ -46,22 +46,41 @@ public sealed class RoomStore : IDisposable
           format TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS recordings_by_room ON recordings (room_id, start_time);
+        CREATE INDEX IF NOT EXISTS stream_events_by_time ON stream_events (received_at);
+        CREATE TABLE IF NOT EXISTS live_sessions (
+          room_id TEXT NOT NULL REFERENCES rooms(id),
+          session_id TEXT NOT NULL,
+          since INTEGER NOT NULL,
+          PRIMARY KEY (room_id, session_id)
+        );
         PRAGMA user_version = 1;
         """;
 
     private const string RoomColumns = "id, title, provider, stream_app, stream_name, state, created_at, live_since, ended_at";
 
+    /// <summary>The most push sessions remembered per room (a captured signature replayed with new session ids cannot grow it).</summary>
+    public const int MaxSessionsPerRoom = 16;
+
+    /// <summary>How long applied event ids are kept to recognise redeliveries (default 2 days; vendors retry for minutes to hours).</summary>
+    public static readonly TimeSpan DefaultEventRetention = TimeSpan.FromDays(2);
+
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly TimeSpan _eventRetention;
+    private long _prunedAt;
 
     /// <summary>Opens (and creates when missing) the database.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
     /// <param name="time">The clock.</param>
-    public RoomStore(string connectionString, TimeProvider time)
+    /// <param name="eventRetention">How long applied event ids are kept (<see cref="DefaultEventRetention"/> when <see langword="null"/>).</param>
+    public RoomStore(string connectionString, TimeProvider time, TimeSpan? eventRetention = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(time);
+        _eventRetention = eventRetention ?? DefaultEventRetention;
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder)
         {
@@ -186,7 +205,7 @@ public sealed class RoomStore : IDisposable
         {
             recordings.Add(new RoomRecording(
                 roomId,
-                new Uri(reader.GetString(0)),
+                new Uri(reader.GetString(0), UriKind.RelativeOrAbsolute), // relative: an object path without a base URL (Aliyun)
                 FromMs(reader.GetInt64(1)),
                 TimeSpan.FromMilliseconds(reader.GetInt64(2)),
                 reader.IsDBNull(3) ? null : reader.GetInt64(3),
@@ -209,6 +228,7 @@ public sealed class RoomStore : IDisposable
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$now", now);
             bool changed = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+            await ForgetSessionsAsync(connection, id, cancellationToken);
             return (await FindAsync(id, cancellationToken), changed);
         }
         finally
@@ -229,7 +249,9 @@ public sealed class RoomStore : IDisposable
             command.CommandText = "UPDATE rooms SET state = 'idle', live_since = NULL, updated_at = $now WHERE id = $id AND state = 'live'";
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$now", now);
-            return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+            bool changed = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+            await ForgetSessionsAsync(connection, id, cancellationToken);
+            return changed;
         }
         finally
         {
@@ -299,10 +321,12 @@ public sealed class RoomStore : IDisposable
     }
 
     /// <summary>
-    /// Applies a verified stream event once: a redelivery (same provider and <see cref="StreamEvent.EventId"/>) changes
-    /// nothing. Publish → <c>live</c> unless the room has ended (refused) or the event is older than the last
-    /// unpublish, or its own session's unpublish came first; unpublish → <c>idle</c> unless the room is newer
-    /// than it or has ended; recording-ready → a recording.
+    /// Applies a verified stream event once, to the room of the event's provider and stream (a Tencent event never
+    /// touches a room on nginx): a redelivery (same provider and <see cref="StreamEvent.EventId"/>) changes nothing.
+    /// Publish → <c>live</c> unless the room has ended (refused) or the event is older than the last unpublish, or its
+    /// own session's unpublish came first; unpublish → <c>idle</c> unless the room is newer than it or has ended, or
+    /// — where the provider names push sessions (<see cref="StreamEvent.SessionId"/>) — another session that published
+    /// is still on, or the unpublished session never published; recording-ready → a recording.
     /// </summary>
     /// <param name="streamEvent">The event.</param>
     /// <param name="endedSessionEventId">For a publish: the id the matching unpublish of the same push session
@@ -320,7 +344,7 @@ public sealed class RoomStore : IDisposable
         {
             await using SqliteConnection connection = Open();
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            (Room Room, long? LastPublish, long? LastUnpublish)? found = await FindByStreamAsync(connection, transaction, streamEvent.Stream, cancellationToken);
+            (Room Room, long? LastPublish, long? LastUnpublish)? found = await FindByStreamAsync(connection, transaction, streamEvent.Stream, streamEvent.Provider, cancellationToken);
             if (found is not { } row)
             {
                 return new EventResult(EventOutcome.UnknownStream, null);
@@ -351,16 +375,30 @@ public sealed class RoomStore : IDisposable
                         break;
                     }
 
-                    await ExecuteAsync(connection, transaction, "UPDATE rooms SET state = 'live', live_since = $at, last_publish_at = $at, updated_at = $now WHERE id = $id", room.Id, occurred, now, cancellationToken);
-                    result = new EventResult(room.State == RoomStates.Live ? EventOutcome.Unchanged : EventOutcome.Changed, room with { State = RoomStates.Live, LiveSince = FromMs(occurred) });
+                    if (streamEvent.SessionId is { } publishing)
+                    {
+                        await AddSessionAsync(connection, transaction, room.Id, publishing, occurred, cancellationToken);
+                    }
+
+                    // A second session while live (a reconnect racing the old one) keeps the time the room went live.
+                    await ExecuteAsync(connection, transaction, "UPDATE rooms SET live_since = CASE WHEN state = 'live' THEN live_since ELSE $at END, state = 'live', last_publish_at = $at, updated_at = $now WHERE id = $id", room.Id, occurred, now, cancellationToken);
+                    result = room.State == RoomStates.Live
+                        ? new EventResult(EventOutcome.Unchanged, room)
+                        : new EventResult(EventOutcome.Changed, room with { State = RoomStates.Live, LiveSince = FromMs(occurred) });
                     break;
 
                 case StreamEventKind.Unpublished:
                     bool current = row.LastPublish is not long published || occurred >= published;
                     await ExecuteAsync(connection, transaction, "UPDATE rooms SET last_unpublish_at = MAX(COALESCE(last_unpublish_at, 0), $at), updated_at = $now WHERE id = $id", room.Id, occurred, now, cancellationToken);
-                    if (current && room.State == RoomStates.Live)
+                    if (streamEvent.SessionId is { } ending && !await EndSessionAsync(connection, transaction, room.Id, ending, cancellationToken))
                     {
-                        await ExecuteAsync(connection, transaction, "UPDATE rooms SET state = 'idle', live_since = NULL WHERE id = $id", room.Id, occurred, now, cancellationToken);
+                        // Another session that published is still on, or this one never published (nginx refused it
+                        // as "already publishing" after on_publish approved it): the room stays as it is.
+                        result = new EventResult(EventOutcome.Unchanged, room);
+                    }
+                    else if (current && room.State == RoomStates.Live)
+                    {
+                        await ExecuteAsync(connection, transaction, "UPDATE rooms SET state = 'idle', live_since = NULL WHERE id = $id; DELETE FROM live_sessions WHERE room_id = $id", room.Id, occurred, now, cancellationToken);
                         result = new EventResult(EventOutcome.Changed, room with { State = RoomStates.Idle, LiveSince = null });
                     }
                     else
@@ -381,7 +419,8 @@ public sealed class RoomStore : IDisposable
                             """;
                         insert.Parameters.AddWithValue("$room", room.Id);
                         insert.Parameters.AddWithValue("$key", key);
-                        insert.Parameters.AddWithValue("$url", file.PlaybackUrl.AbsoluteUri);
+                        // Aliyun without RecordingBaseUrl announces an OSS object path: kept as the relative path it is.
+                        insert.Parameters.AddWithValue("$url", file.PlaybackUrl.IsAbsoluteUri ? file.PlaybackUrl.AbsoluteUri : file.PlaybackUrl.OriginalString);
                         insert.Parameters.AddWithValue("$start", file.StartTime.ToUnixTimeMilliseconds());
                         insert.Parameters.AddWithValue("$duration", (long)file.Duration.TotalMilliseconds);
                         insert.Parameters.AddWithValue("$size", file.SizeBytes is long size ? size : DBNull.Value);
@@ -410,6 +449,7 @@ public sealed class RoomStore : IDisposable
             }
 
             await transaction.CommitAsync(cancellationToken);
+            await PruneEventsAsync(connection, now, cancellationToken);
             return result;
         }
         finally
@@ -418,11 +458,38 @@ public sealed class RoomStore : IDisposable
         }
     }
 
-    /// <summary>The room streaming on <paramref name="stream"/>, or <see langword="null"/>.</summary>
+    /// <summary>The room streaming on <paramref name="stream"/> (with any provider), or <see langword="null"/>.</summary>
     public async Task<Room?> FindByStreamAsync(StreamId stream, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = Open();
-        return (await FindByStreamAsync(connection, null, stream, cancellationToken))?.Room;
+        return (await FindByStreamAsync(connection, null, stream, null, cancellationToken))?.Room;
+    }
+
+    /// <summary>The room of <paramref name="provider"/> (any letter case) streaming on <paramref name="stream"/>, or <see langword="null"/>.</summary>
+    public async Task<Room?> FindByStreamAsync(StreamId stream, string provider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        await using SqliteConnection connection = Open();
+        return (await FindByStreamAsync(connection, null, stream, provider, cancellationToken))?.Room;
+    }
+
+    /// <summary>How many push sessions are remembered as on for a room (for tests and diagnostics).</summary>
+    public async Task<int> CountSessionsAsync(string roomId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM live_sessions WHERE room_id = $id";
+        command.Parameters.AddWithValue("$id", roomId);
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>How many applied event ids are kept (for tests and diagnostics).</summary>
+    public async Task<int> CountEventsAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM stream_events";
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <inheritdoc />
@@ -430,13 +497,19 @@ public sealed class RoomStore : IDisposable
 
     private static string EventKey(string provider, string eventId) => provider.ToUpperInvariant() + "|" + eventId;
 
-    private static async Task<(Room Room, long? LastPublish, long? LastUnpublish)?> FindByStreamAsync(SqliteConnection connection, SqliteTransaction? transaction, StreamId stream, CancellationToken cancellationToken)
+    private static async Task<(Room Room, long? LastPublish, long? LastUnpublish)?> FindByStreamAsync(SqliteConnection connection, SqliteTransaction? transaction, StreamId stream, string? provider, CancellationToken cancellationToken)
     {
         await using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT {RoomColumns}, last_publish_at, last_unpublish_at FROM rooms WHERE stream_app = $app AND stream_name = $name";
+        command.CommandText = $"SELECT {RoomColumns}, last_publish_at, last_unpublish_at FROM rooms WHERE stream_app = $app AND stream_name = $name"
+            + (provider is null ? string.Empty : " AND provider = $provider COLLATE NOCASE");
         command.Parameters.AddWithValue("$app", stream.App);
         command.Parameters.AddWithValue("$name", stream.Name);
+        if (provider is not null)
+        {
+            command.Parameters.AddWithValue("$provider", provider);
+        }
+
         await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -444,6 +517,64 @@ public sealed class RoomStore : IDisposable
         }
 
         return (ReadRoom(reader), reader.IsDBNull(9) ? null : reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetInt64(10));
+    }
+
+    // No push session of the room is on any more (it ended, or the provider says nobody pushes).
+    private static async Task ForgetSessionsAsync(SqliteConnection connection, string roomId, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM live_sessions WHERE room_id = $id";
+        command.Parameters.AddWithValue("$id", roomId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // Remembers a session as on, forgetting the oldest beyond MaxSessionsPerRoom.
+    private static async Task AddSessionAsync(SqliteConnection connection, SqliteTransaction transaction, string roomId, string sessionId, long since, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT OR IGNORE INTO live_sessions (room_id, session_id, since) VALUES ($id, $session, $since);
+            DELETE FROM live_sessions WHERE room_id = $id AND rowid NOT IN
+              (SELECT rowid FROM live_sessions WHERE room_id = $id ORDER BY since DESC, rowid DESC LIMIT $max);
+            """;
+        command.Parameters.AddWithValue("$id", roomId);
+        command.Parameters.AddWithValue("$session", sessionId);
+        command.Parameters.AddWithValue("$since", since);
+        command.Parameters.AddWithValue("$max", MaxSessionsPerRoom);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // Forgets a session; whether the room may go idle: this was the last session on, or no session was known at all
+    // (events from before sessions were kept). False when this session never published while others are on.
+    private static async Task<bool> EndSessionAsync(SqliteConnection connection, SqliteTransaction transaction, string roomId, string sessionId, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            DELETE FROM live_sessions WHERE room_id = $id AND session_id = $session;
+            SELECT COUNT(*) FROM live_sessions WHERE room_id = $id;
+            """;
+        command.Parameters.AddWithValue("$id", roomId);
+        command.Parameters.AddWithValue("$session", sessionId);
+        long remaining = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return remaining == 0;
+    }
+
+    // Forgets applied event ids older than the retention, at most once an hour: the table stays bounded by what
+    // verified callbacks arrive in that window, and redeliveries (minutes to hours apart) are still recognised.
+    private async Task PruneEventsAsync(SqliteConnection connection, long now, CancellationToken cancellationToken)
+    {
+        if (now - Interlocked.Read(ref _prunedAt) < (long)PruneEvery.TotalMilliseconds)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _prunedAt, now);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM stream_events WHERE received_at < $cutoff";
+        command.Parameters.AddWithValue("$cutoff", now - (long)_eventRetention.TotalMilliseconds);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<bool> ExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string key, CancellationToken cancellationToken)

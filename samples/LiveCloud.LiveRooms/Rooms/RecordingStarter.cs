@@ -17,14 +17,18 @@ public sealed partial class RecordingStarter(
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
     private const int Attempts = 30;
-    private readonly Channel<Room> _queue = Channel.CreateUnbounded<Room>(new UnboundedChannelOptions { SingleReader = true });
+    private const int MaxQueued = 1024;
+
+    // Bounded: rooms going live faster than recordings can be asked for are logged and skipped, never queued without end.
+    private readonly Channel<Room> _queue = Channel.CreateBounded<Room>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     /// <summary>Asks for a recording of a room that just went live.</summary>
     public void Enqueue(Room room)
     {
-        if (options.Value.RecordShows)
+        ArgumentNullException.ThrowIfNull(room);
+        if (options.Value.RecordShows && !_queue.Writer.TryWrite(room))
         {
-            _queue.Writer.TryWrite(room);
+            LogQueueFull(logger, room.Id, MaxQueued);
         }
     }
 
@@ -100,6 +104,9 @@ public sealed partial class RecordingStarter(
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Room {RoomId} is live but its stream did not come up for recording after {Attempts} attempts")]
     private static partial void LogGaveUp(ILogger logger, string roomId, int attempts);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Room {RoomId} went live while {Queued} rooms already wait for a recording to be asked for; it is not recorded")]
+    private static partial void LogQueueFull(ILogger logger, string roomId, int queued);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Could not start recording room {RoomId}: {Reason}")]
     private static partial void LogFailed(ILogger logger, string roomId, string reason);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 
 namespace LiveCloud.LiveRooms.Rooms;
@@ -8,42 +7,104 @@ namespace LiveCloud.LiveRooms.Rooms;
 /// <param name="Data">The JSON payload.</param>
 public sealed record RoomChange(string Type, object Data);
 
-/// <summary>In-process fan-out of room changes to the SSE streams watching each room.</summary>
+/// <summary>
+/// In-process fan-out of room changes to the SSE streams watching each room. Bounded: at most
+/// <c>maxWatchersPerRoom</c> streams per room, each buffering at most 64 changes, and a room nobody watches takes no
+/// memory (watching made-up room ids leaves nothing behind).
+/// </summary>
 public sealed class RoomEventHub
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<RoomChange>, byte>> _watchers = new(StringComparer.Ordinal);
+    private const int BufferedChanges = 64;
+    private readonly Dictionary<string, HashSet<Channel<RoomChange>>> _watchers = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private readonly int _maxWatchersPerRoom;
 
-    /// <summary>Starts watching a room; dispose the subscription to stop.</summary>
-    public Subscription Watch(string roomId)
+    /// <summary>Creates a hub.</summary>
+    /// <param name="maxWatchersPerRoom">The most streams that may watch one room at once.</param>
+    public RoomEventHub(int maxWatchersPerRoom = LiveRoomsOptions.DefaultMaxWatchersPerRoom)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWatchersPerRoom, 1);
+        _maxWatchersPerRoom = maxWatchersPerRoom;
+    }
+
+    /// <summary>Starts watching a room, unless it has <c>maxWatchersPerRoom</c> watchers already; dispose the subscription to stop.</summary>
+    public bool TryWatch(string roomId, out Subscription? subscription)
+    {
+        ArgumentNullException.ThrowIfNull(roomId);
         // Bounded: a watcher that stops reading loses its oldest changes, never the app's memory.
-        var channel = Channel.CreateBounded<RoomChange>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        _watchers.GetOrAdd(roomId, _ => new()).TryAdd(channel, 0);
-        return new Subscription(this, roomId, channel);
+        var channel = Channel.CreateBounded<RoomChange>(new BoundedChannelOptions(BufferedChanges) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        lock (_gate)
+        {
+            if (!_watchers.TryGetValue(roomId, out HashSet<Channel<RoomChange>>? channels))
+            {
+                channels = [];
+                _watchers[roomId] = channels;
+            }
+            else if (channels.Count >= _maxWatchersPerRoom)
+            {
+                subscription = null;
+                return false;
+            }
+
+            channels.Add(channel);
+        }
+
+        subscription = new Subscription(this, roomId, channel);
+        return true;
     }
 
     /// <summary>Tells every watcher of the room.</summary>
     public void Publish(string roomId, RoomChange change)
     {
-        if (_watchers.TryGetValue(roomId, out ConcurrentDictionary<Channel<RoomChange>, byte>? channels))
+        Channel<RoomChange>[] channels;
+        lock (_gate)
         {
-            foreach (Channel<RoomChange> channel in channels.Keys)
+            if (!_watchers.TryGetValue(roomId, out HashSet<Channel<RoomChange>>? watching))
             {
-                channel.Writer.TryWrite(change);
+                return;
             }
+
+            channels = [.. watching];
+        }
+
+        foreach (Channel<RoomChange> channel in channels)
+        {
+            channel.Writer.TryWrite(change);
         }
     }
 
     /// <summary>How many streams watch a room (for tests and diagnostics).</summary>
-    public int WatcherCount(string roomId) => _watchers.TryGetValue(roomId, out var channels) ? channels.Count : 0;
+    public int WatcherCount(string roomId)
+    {
+        lock (_gate)
+        {
+            return _watchers.TryGetValue(roomId, out HashSet<Channel<RoomChange>>? channels) ? channels.Count : 0;
+        }
+    }
+
+    /// <summary>How many rooms have watchers (for tests and diagnostics).</summary>
+    public int WatchedRoomCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watchers.Count;
+            }
+        }
+    }
 
     private void Remove(string roomId, Channel<RoomChange> channel)
     {
-        if (_watchers.TryGetValue(roomId, out ConcurrentDictionary<Channel<RoomChange>, byte>? channels))
+        lock (_gate)
         {
-            channels.TryRemove(channel, out _);
-            channel.Writer.TryComplete();
+            if (_watchers.TryGetValue(roomId, out HashSet<Channel<RoomChange>>? channels) && channels.Remove(channel) && channels.Count == 0)
+            {
+                _watchers.Remove(roomId);
+            }
         }
+
+        channel.Writer.TryComplete();
     }
 
     /// <summary>One watcher of one room.</summary>
@@ -52,6 +113,7 @@ public sealed class RoomEventHub
         private readonly RoomEventHub _hub;
         private readonly string _roomId;
         private readonly Channel<RoomChange> _channel;
+        private int _disposed;
 
         internal Subscription(RoomEventHub hub, string roomId, Channel<RoomChange> channel)
         {
@@ -64,6 +126,12 @@ public sealed class RoomEventHub
         public ChannelReader<RoomChange> Changes => _channel.Reader;
 
         /// <inheritdoc />
-        public void Dispose() => _hub.Remove(_roomId, _channel);
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _hub.Remove(_roomId, _channel);
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ using LiveCloud.LiveRooms.Data;
 namespace LiveCloud.LiveRooms.Rooms;
 
 /// <summary>
-/// Applies verified provider events to rooms, once per <see cref="StreamEvent.EventId"/>: publish → <c>live</c>,
+/// Applies verified provider events to the rooms of that provider, once per <see cref="StreamEvent.EventId"/>: publish → <c>live</c>,
 /// unpublish → <c>idle</c> (an ended room stays ended), recording ready → a recording. For nginx-rtmp this is also
 /// where <c>on_publish</c> and <c>on_play</c> are decided: pushing to an ended room or to a stream no room owns is refused.
 /// </summary>
@@ -20,8 +20,8 @@ public sealed partial class RoomStreamObserver(
         ArgumentNullException.ThrowIfNull(streamEvent);
         if (streamEvent.Kind == StreamEventKind.PlayRequested)
         {
-            // nginx asks for every RTMP play and every HLS playlist and segment.
-            Room? room = await store.FindByStreamAsync(streamEvent.Stream, cancellationToken);
+            // nginx asks for every RTMP play and every HLS playlist and segment; only for its own rooms.
+            Room? room = await store.FindByStreamAsync(streamEvent.Stream, streamEvent.Provider, cancellationToken);
             return room is null ? StreamEventDecision.UnknownStream
                 : room.State == RoomStates.Ended ? StreamEventDecision.Refuse
                 : StreamEventDecision.Accept;
