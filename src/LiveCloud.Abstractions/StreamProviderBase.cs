@@ -175,6 +175,13 @@ public abstract class StreamProviderBase : IStreamProvider
         ArgumentNullException.ThrowIfNull(request);
         Require(request.Direction == RelayDirection.Push ? ProviderFeatures.PushRelay : ProviderFeatures.PullRelay);
         RelayUrls.Validate(request, AllowPrivateRelayTargets, $"LiveCloud:{Name}:AllowPrivateRelayTargets");
+        if (RelayApp is { } app && !string.Equals(request.Stream.App, app, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The relay's stream {request.Stream} is not in app '{app}', the one the {Name} provider relays for; set LiveCloud:{Name}:AllowRelaysForOtherApps to true to relay other apps.",
+                nameof(request));
+        }
+
         if (request.EndsAt is { } endsAt)
         {
             RequireFuture(endsAt, nameof(request));
@@ -311,6 +318,13 @@ public abstract class StreamProviderBase : IStreamProvider
     /// vendor, or this host, makes on the caller's behalf). Providers read it from their options.
     /// </summary>
     protected virtual bool AllowPrivateRelayTargets => false;
+
+    /// <summary>
+    /// The app relays are confined to (a relay is the vendor pushing or pulling on the app's behalf, and often billed):
+    /// a relay for a stream of another app is refused, naming the option that allows it. <see langword="null"/> (the
+    /// default) lets any app relay. Providers read it from their options (their app, unless <c>AllowRelaysForOtherApps</c>).
+    /// </summary>
+    protected virtual string? RelayApp => null;
 
     /// <summary>Verifies and parses a callback.</summary>
     protected virtual ValueTask<StreamEvent> ParseCallbackCoreAsync(CallbackRequest request, CancellationToken cancellationToken) => throw NotSupported("callbacks");

@@ -336,8 +336,129 @@ public class AliyunApiClient : VendorApiClient
             cancellationToken);
     }
 
+    /// <summary>
+    /// <c>CreateLivePullToPush</c>: a task that pulls a source and pushes it to an RTMP URL between two times. Never
+    /// retried: a repeat after an ambiguous failure could make a second task pushing the same URL, which Aliyun says
+    /// makes both fail.
+    /// </summary>
+    /// <param name="request">The task.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The <c>TaskId</c>.</returns>
+    public virtual Task<string> CreateLivePullToPushAsync(AliyunPullToPushRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var parameters = new List<KeyValuePair<string, string>>
+        {
+            new("Region", request.Region),
+            new("SourceType", request.SourceType),
+            new("SourceUrls", JsonSerializer.Serialize(request.SourceUrls)),
+            new("DstUrl", request.DstUrl),
+            new("StartTime", AliyunRequestFactory.FormatTimestamp(request.StartTime)),
+            new("EndTime", AliyunRequestFactory.FormatTimestamp(request.EndTime)),
+        };
+        Add(parameters, "SourceProtocol", request.SourceProtocol);
+        Add(parameters, "RepeatNumber", request.RepeatNumber);
+        Add(parameters, "CallbackUrl", request.CallbackUrl?.AbsoluteUri);
+        Add(parameters, "TaskName", request.TaskName);
+        return CallAsync(
+            VendorOperation.Write("CreateLivePullToPush"),
+            parameters,
+            root => CheckRetCode(root, "CreateLivePullToPush").GetText("TaskId") is { Length: > 0 } id ? id : throw new FormatException("the answer has no TaskId"),
+            cancellationToken);
+    }
+
+    /// <summary><c>DescribeLivePullToPush</c>: one task's configuration and state.</summary>
+    /// <param name="region">The region the task runs in.</param>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="LiveCloudNotFoundException">No such task (<c>CodeTaskNotExist</c>).</exception>
+    public virtual Task<AliyunPullToPushTask> DescribeLivePullToPushAsync(string region, string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(region);
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return CallAsync(
+            VendorOperation.Read("DescribeLivePullToPush"),
+            [new("Region", region), new("TaskId", taskId)],
+            root => ToPullToPushTask(CheckRetCode(root, "DescribeLivePullToPush")),
+            cancellationToken);
+    }
+
+    /// <summary><c>DescribeLivePullToPushList</c>, every page: the tasks of a region.</summary>
+    /// <param name="region">The region.</param>
+    /// <param name="pageSize">Tasks per page (1–100).</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public virtual async IAsyncEnumerable<AliyunPullToPushTask> DescribeLivePullToPushListAsync(string region, int pageSize = 100, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(region);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 100);
+        for (int page = 1; ; page++)
+        {
+            int pageNumber = page;
+            (List<AliyunPullToPushTask> tasks, long total) = await CallAsync(
+                VendorOperation.Read("DescribeLivePullToPushList"),
+                [new("Region", region), new("PageNumber", pageNumber.ToString(CultureInfo.InvariantCulture)), new("PageSize", pageSize.ToString(CultureInfo.InvariantCulture))],
+                root => ((List<AliyunPullToPushTask>)[.. root.GetArray("TaskList").Select(ToPullToPushTask)], root.GetInt64("Total") ?? 0),
+                cancellationToken).ConfigureAwait(false);
+            foreach (AliyunPullToPushTask task in tasks)
+            {
+                yield return task;
+            }
+
+            if (tasks.Count == 0 || (long)pageNumber * pageSize >= total)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>DeleteLivePullToPush</c>: stops (if running) and removes a task. Retried, and a task that no longer exists
+    /// (<c>CodeTaskNotExist</c>) counts as deleted, so deleting twice succeeds.
+    /// </summary>
+    /// <param name="region">The region the task runs in.</param>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task DeleteLivePullToPushAsync(string region, string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(region);
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<KeyValuePair<string, string>> parameters = [new("Region", region), new("TaskId", taskId)];
+        return SendAsync(
+            VendorOperation.IdempotentWrite("DeleteLivePullToPush"),
+            () => _requests.Create("DeleteLivePullToPush", parameters),
+            response => CheckRetCode(response.Json, "DeleteLivePullToPush").ValueKind,
+            static error => (error.Code == "CodeTaskNotExist", JsonValueKind.Undefined),
+            cancellationToken);
+    }
+
     /// <summary>Shows the endpoint only.</summary>
     public override string ToString() => $"AliyunApiClient {{ Endpoint = {_requests?.Endpoint} }}";
+
+    // The pull-to-push answers add RetCode (0 when normal) to the usual envelope; any other value is an error.
+    private JsonElement CheckRetCode(JsonElement root, string action) =>
+        root.GetInt64("RetCode") is null or 0
+            ? root
+            : throw new LiveCloudException($"{ProviderName} {action} answered RetCode {root.GetInt64("RetCode")}: {Field(root, "Description")}.") { Provider = ProviderName, ErrorCode = root.GetText("RetCode") };
+
+    // A task as both answers carry it: the state at the top (DescribeLivePullToPush) or per item (the list), the configuration in TaskInfo.
+    private static AliyunPullToPushTask ToPullToPushTask(JsonElement item)
+    {
+        JsonElement info = item.GetObject("TaskInfo") ?? throw new FormatException("a task has no TaskInfo");
+        return new AliyunPullToPushTask(
+            item.GetText("TaskId") ?? info.GetText("TaskId") ?? throw new FormatException("a task has no TaskId"),
+            info.GetText("SourceType") ?? string.Empty,
+            [.. info.GetArray("SourceUrls").Select((u, i) => u.AsText($"SourceUrls[{i}]")).OfType<string>()],
+            info.GetText("DstUrl") ?? string.Empty,
+            Time(info, "StartTime"),
+            Time(info, "EndTime"),
+            ToInt(item.GetInt64("TaskStatus")))
+        {
+            TaskInvalidReason = item.GetText("TaskInvalidReason") is { Length: > 0 } invalid ? invalid : null,
+            TaskExitReason = item.GetText("TaskExitReason") is { Length: > 0 } exit ? exit : null,
+        };
+    }
 
     /// <summary>
     /// Aliyun's envelope: a non-2xx answer with <c>{RequestId, HostId, Code, Message, Recommend}</c> (the request id

@@ -52,6 +52,7 @@ public sealed class AliyunCallbackVerifier
     private static readonly TimeSpan MaxRecordingDuration = TimeSpan.FromDays(7);
 
     private readonly byte[]? _keyTail;
+    private readonly string? _callbackKey;
     private readonly string _pushDomain;
     private readonly string? _recordingDomain;
     private readonly Uri? _recordingBaseUrl;
@@ -68,6 +69,7 @@ public sealed class AliyunCallbackVerifier
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CallbackMaxAge, TimeSpan.Zero);
         _keyTail = string.IsNullOrEmpty(options.CallbackKey) ? null : Encoding.UTF8.GetBytes("|" + options.CallbackKey);
+        _callbackKey = string.IsNullOrEmpty(options.CallbackKey) ? null : options.CallbackKey;
         _pushDomain = HostName.Normalize(options.PushDomain ?? throw new ArgumentException("PushDomain is required.", nameof(options)));
         _recordingDomain = string.IsNullOrEmpty(options.RecordingCallbackDomain) ? null : options.RecordingCallbackDomain;
         _recordingBaseUrl = options.RecordingBaseUrl is { IsAbsoluteUri: true } baseUrl
@@ -100,6 +102,11 @@ public sealed class AliyunCallbackVerifier
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        if (RelayCallbackUrl.IsRelayCallback(request))
+        {
+            return ParseRelay(request, provider);
+        }
+
         bool ingest = request.Query.ContainsKey("action") || string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase);
         DateTimeOffset sent = Verify(request, ingest ? _pushDomain : RecordingDomain(request, provider), provider);
         try
@@ -113,6 +120,60 @@ public sealed class AliyunCallbackVerifier
         catch (MalformedCallback ex)
         {
             throw new ArgumentException($"{provider} callback is malformed: {ex.Message}.", nameof(request));
+        }
+    }
+
+    // A pull-to-push task's event (拉流转推事件回调: a JSON POST with Event, EventTime, TaskId, TaskInfo, TaskStatus and
+    // TaskInvalidReason, or TaskExitReason on exit). Aliyun documents no signature for it, so it is trusted through the
+    // HMAC LiveCloud put into the task's CallbackUrl, which also names the stream.
+    private StreamEvent ParseRelay(CallbackRequest request, string provider)
+    {
+        (RelayDirection _, StreamId stream) = RelayCallbackUrl.Verify(request, _callbackKey, provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackKey");
+        try
+        {
+            using JsonDocument document = JsonFields.Parse(request.Body);
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Malformed("the relay event is not a JSON object");
+            }
+
+            string taskId = root.GetText("TaskId") is { Length: > 0 } id ? id : throw Malformed("the relay event has no 'TaskId'");
+            string? eventName = root.GetText("Event");
+            long? taskStatus = root.GetInt64("TaskStatus");
+            string? invalid = root.GetText("TaskInvalidReason") is { Length: > 0 } i ? i : null;
+            string? exit = root.GetText("TaskExitReason") is { Length: > 0 } e ? e : null;
+            (RelayStatus? status, string? reason) = (taskStatus, exit) switch
+            {
+                (_, "TriggerByUser") => (RelayStatus.Stopped, exit),
+                (_, not null) or (-1, _) => (RelayStatus.Ended, exit),
+                (1, _) => (RelayStatus.Running, (string?)null),
+                (2, _) => (RelayStatus.Retrying, invalid),
+                (3, _) when invalid == "TriggerByUser" => (RelayStatus.Stopped, invalid),
+                (3, _) => (RelayStatus.Failed, invalid),
+                _ => ((RelayStatus?)null, invalid),
+            };
+            string? eventTime = root.GetText("EventTime");
+            return new StreamEvent(provider, StreamEventKind.RelayStatusChanged, stream, root.GetUnixSeconds("EventTime") ?? _timeProvider.GetUtcNow(), CallbackGuard.EventId(provider, eventName, taskId, eventTime, taskStatus?.ToString(CultureInfo.InvariantCulture), reason))
+            {
+                RelayId = taskId,
+                RelayStatus = status,
+                VendorEventType = eventName,
+                Detail = string.Join(' ', new[] { taskStatus?.ToString(CultureInfo.InvariantCulture), reason }.Where(p => !string.IsNullOrEmpty(p))),
+                RawPayload = CallbackPayload.FromJson(root, "TaskInfo"),
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: the body is not JSON.", nameof(request), ex);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}", nameof(request), ex);
+        }
+        catch (MalformedCallback ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}.", nameof(request));
         }
     }
 

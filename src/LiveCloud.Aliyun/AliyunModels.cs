@@ -74,3 +74,64 @@ public sealed record AliyunRecordIndexFile(string RecordId, string RecordUrl, st
 /// <param name="HttpTrafficBytes">Of which over HTTP.</param>
 /// <param name="HttpsTrafficBytes">Of which over HTTPS.</param>
 public sealed record AliyunTrafficSample(DateTimeOffset TimeStamp, double TrafficBytes, double HttpTrafficBytes, double HttpsTrafficBytes);
+
+/// <summary>
+/// What <c>CreateLivePullToPush</c> is asked to do: pull <see cref="SourceUrls"/> and push them to <see cref="DstUrl"/>.
+/// Both carry secrets (signed URLs, stream keys): <see cref="ToString"/> shows them redacted.
+/// </summary>
+/// <param name="Region">The region the task runs in (<c>cn-shanghai</c>, <c>cn-beijing</c>, <c>cn-shenzhen</c>, <c>ap-southeast-1</c>, <c>ap-southeast-5</c>).</param>
+/// <param name="SourceType"><c>live</c>, <c>vod</c> (VOD media ids) or <c>url</c> (third-party files).</param>
+/// <param name="SourceUrls">One live URL, or up to 30 files.</param>
+/// <param name="DstUrl">The RTMP URL pushed to.</param>
+/// <param name="StartTime">When the task starts.</param>
+/// <param name="EndTime">When it stops and is deleted.</param>
+public sealed record AliyunPullToPushRequest(string Region, string SourceType, IReadOnlyList<string> SourceUrls, string DstUrl, DateTimeOffset StartTime, DateTimeOffset EndTime)
+{
+    /// <summary>The source's protocol for a <c>live</c> source: <c>rtmp</c>, <c>srt</c>, <c>http-flv</c> or <c>hls</c>.</summary>
+    public string? SourceProtocol { get; init; }
+
+    /// <summary>For files: replays after the first (<c>-1</c> endlessly, <c>0</c> none, Aliyun's default).</summary>
+    public int? RepeatNumber { get; init; }
+
+    /// <summary>Where Aliyun reports the task's state changes and exit.</summary>
+    public Uri? CallbackUrl { get; init; }
+
+    /// <summary>The task's name (for Aliyun's fuzzy search).</summary>
+    public string? TaskName { get; init; }
+
+    /// <summary>Shows the request with its URLs redacted.</summary>
+    public override string ToString() =>
+        $"AliyunPullToPushRequest {{ Region = {Region}, SourceType = {SourceType}, SourceProtocol = {SourceProtocol}, SourceUrls = [{string.Join(", ", SourceUrls.Select(AliyunRelayText.Redact))}], " +
+        $"DstUrl = {AliyunRelayText.Redact(DstUrl)}, StartTime = {StartTime:O}, EndTime = {EndTime:O}, RepeatNumber = {RepeatNumber}, TaskName = {TaskName} }}";
+}
+
+/// <summary>
+/// A pull-to-push task as <c>DescribeLivePullToPush</c> or <c>DescribeLivePullToPushList</c> report it. Its URLs carry
+/// secrets: <see cref="ToString"/> shows them redacted.
+/// </summary>
+/// <param name="TaskId">The task id.</param>
+/// <param name="SourceType"><c>live</c>, <c>vod</c> or <c>url</c>.</param>
+/// <param name="SourceUrls">The sources.</param>
+/// <param name="DstUrl">The URL pushed to.</param>
+/// <param name="StartTime">When the task starts.</param>
+/// <param name="EndTime">When it ends.</param>
+/// <param name="TaskStatus">0 not started, 1 running, 2 running abnormally (retrying), 3 stopped, -1 exited.</param>
+public sealed record AliyunPullToPushTask(string TaskId, string SourceType, IReadOnlyList<string> SourceUrls, string DstUrl, DateTimeOffset? StartTime, DateTimeOffset? EndTime, int? TaskStatus)
+{
+    /// <summary>Why it runs abnormally or stopped: <c>PullStreamFailed</c>, <c>PushStreamFailed</c>, <c>UnknownError</c>…</summary>
+    public string? TaskInvalidReason { get; init; }
+
+    /// <summary>Why it exited: <c>TriggerByUser</c> or <c>OverEndTime</c>.</summary>
+    public string? TaskExitReason { get; init; }
+
+    /// <summary>Shows the task with its URLs redacted.</summary>
+    public override string ToString() =>
+        $"AliyunPullToPushTask {{ TaskId = {TaskId}, SourceType = {SourceType}, SourceUrls = [{string.Join(", ", SourceUrls.Select(AliyunRelayText.Redact))}], DstUrl = {AliyunRelayText.Redact(DstUrl)}, " +
+        $"StartTime = {StartTime:O}, EndTime = {EndTime:O}, TaskStatus = {TaskStatus}, TaskInvalidReason = {TaskInvalidReason}, TaskExitReason = {TaskExitReason} }}";
+}
+
+internal static class AliyunRelayText
+{
+    // A URL as text, redacted; text that is no absolute URL is hidden whole.
+    public static string Redact(string url) => Uri.TryCreate(url, UriKind.Absolute, out Uri? parsed) ? RelayUrls.Redact(parsed) : "***";
+}

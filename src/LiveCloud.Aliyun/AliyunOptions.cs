@@ -102,6 +102,27 @@ public sealed class AliyunOptions : VendorOptions
     public TimeSpan RecordingListWindow { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
+    /// The region relay (pull-to-push) tasks run in, which every relay call names: <c>cn-shanghai</c>, <c>cn-beijing</c>,
+    /// <c>cn-shenzhen</c>, <c>ap-southeast-1</c> or <c>ap-southeast-5</c> (as documented in 2026). Relays are refused,
+    /// naming this key, while it is unset.
+    /// </summary>
+    public string? RelayRegion { get; set; }
+
+    /// <summary>
+    /// Where Aliyun reports relay-task state changes (<c>CreateLivePullToPush</c>'s <c>CallbackUrl</c>), e.g.
+    /// <c>https://app.example.com/api/callbacks/aliyun</c>; relays report no events when unset. Aliyun documents no
+    /// signature on these, so each task's URL carries LiveCloud's own HMAC of its direction and stream under
+    /// <see cref="CallbackKey"/>, which is then required.
+    /// </summary>
+    public Uri? RelayCallbackUrl { get; set; }
+
+    /// <summary>Whether relays may reach loopback, private and link-local addresses (off by default: Aliyun makes the connection on your behalf).</summary>
+    public bool AllowPrivateRelayTargets { get; set; }
+
+    /// <summary>Whether relays may be started for streams of apps other than <see cref="AppName"/> (off by default).</summary>
+    public bool AllowRelaysForOtherApps { get; set; }
+
+    /// <summary>
     /// Your own prices (configuration <c>LiveCloud:Aliyun:Prices</c>), laid over the embedded list prices. Aliyun's
     /// CNY list prices are not confirmed, so estimates need at least the traffic or bandwidth prices set here.
     /// </summary>
@@ -130,11 +151,18 @@ public sealed class AliyunOptions : VendorOptions
         check.InRange(CallbackMaxAge, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), nameof(CallbackMaxAge));
         check.InRange(RecordingListWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(366), nameof(RecordingListWindow));
         check.InRange(SrtPort, 1, 65535, nameof(SrtPort));
+        check.That(RelayRegion is null || (RelayRegion.Length > 0 && RelayRegion.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')), nameof(RelayRegion), $"'{RelayRegion}' is not a region id such as cn-shanghai.");
+        if (RelayCallbackUrl is not null)
+        {
+            check.HttpUrl(RelayCallbackUrl, nameof(RelayCallbackUrl), new Uri("https://app.example.com/api/callbacks/aliyun"));
+            check.Required(CallbackKey, nameof(CallbackKey), $" when {check.PathOf(nameof(RelayCallbackUrl))} is set (it signs the relay callback URLs)");
+        }
     }
 
     /// <summary>Lists the settings, the secrets only as set or not set.</summary>
     public override string ToString() =>
         $"AliyunOptions {{ AccessKeyId = {AccessKeyId}, AccessKeySecret = {Secret.Mask(AccessKeySecret)}, SecurityToken = {Secret.Mask(SecurityToken)}, RegionId = {RegionId}, " +
         $"PushDomain = {PushDomain}, PushKey = {Secret.Mask(PushKey)}, PlayDomain = {PlayDomain}, PlayKey = {Secret.Mask(PlayKey)}, AppName = {AppName}, " +
-        $"CallbackKey = {Secret.Mask(CallbackKey)}, RecordingCallbackDomain = {RecordingCallbackDomain}, RecordingBaseUrl = {RecordingBaseUrl}, SignatureVersion = {SignatureVersion}, Endpoint = {Endpoint} }}";
+        $"CallbackKey = {Secret.Mask(CallbackKey)}, RecordingCallbackDomain = {RecordingCallbackDomain}, RecordingBaseUrl = {RecordingBaseUrl}, SignatureVersion = {SignatureVersion}, " +
+        $"RelayRegion = {RelayRegion}, RelayCallbackUrl = {RelayCallbackUrl}, AllowPrivateRelayTargets = {AllowPrivateRelayTargets}, AllowRelaysForOtherApps = {AllowRelaysForOtherApps}, Endpoint = {Endpoint} }}";
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LiveCloud.Callbacks;
 using LiveCloud.Configuration;
 using LiveCloud.Costs;
 using LiveCloud.Dns;
@@ -36,11 +37,15 @@ public sealed class AliyunStreamProvider : StreamProviderBase
 {
     private static readonly ProviderCapabilities Caps = new(
         ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
-            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks | ProviderFeatures.CostEstimate,
+            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks | ProviderFeatures.CostEstimate
+            | ProviderFeatures.PushRelay | ProviderFeatures.PullRelay,
         [StreamProtocol.Rtmp, StreamProtocol.Artc, StreamProtocol.Srt],
         [StreamProtocol.Rtmp, StreamProtocol.HttpFlv, StreamProtocol.Hls, StreamProtocol.Artc]);
 
     private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(AliyunStreamProvider).Assembly, "LiveCloud.Aliyun.aliyun-prices.json"));
+
+    /// <summary>How long a relay runs when no end time is given (Aliyun requires one; it documents no limit).</summary>
+    public static readonly TimeSpan DefaultRelaySpan = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 
     private readonly AliyunUrlSigner _urls;
     private readonly AliyunCallbackVerifier _callbacks;
@@ -201,6 +206,152 @@ public sealed class AliyunStreamProvider : StreamProviderBase
     {
         AliyunNames.Require(stream, nameof(stream));
         return Client.ForbidLiveStreamAsync(_pushDomain, stream.App, stream.Name, null, oneshot: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para><c>CreateLivePullToPush</c> in <see cref="AliyunOptions.RelayRegion"/> from now until
+    /// <see cref="RelayRequest.EndsAt"/> (<see cref="DefaultRelaySpan"/> when none is given; Aliyun requires an end).
+    /// A push relay pulls this stream's RTMP play URL (signed until the end) and pushes it to the target, which Aliyun
+    /// accepts over <c>rtmp</c> only. A pull relay pushes into this stream's RTMP push URL (signed until the end) a
+    /// <c>live</c> source over rtmp, srt, HTTP-FLV or HLS (<c>.m3u8</c>), or with <see cref="RelayRequest.Loop"/> a file
+    /// over http(s) replayed endlessly (<c>url</c>, <c>RepeatNumber</c> -1). With
+    /// <see cref="AliyunOptions.RelayCallbackUrl"/> set the task reports its state changes there. Never retried.</para>
+    /// </remarks>
+    protected override async Task<RelayTask> StartRelayCoreAsync(RelayRequest request, CancellationToken cancellationToken)
+    {
+        string region = RelayRegion();
+        AliyunNames.Require(request.Stream, nameof(request));
+        DateTimeOffset now = TimeProvider.GetUtcNow();
+        DateTimeOffset endsAt = request.EndsAt ?? now + DefaultRelaySpan;
+        Uri remote = request.RemoteUrl;
+        AliyunPullToPushRequest task;
+        if (request.Direction == RelayDirection.Push)
+        {
+            if (remote.Scheme != "rtmp")
+            {
+                throw new ArgumentException($"Aliyun pushes relays to rtmp URLs only (CreateLivePullToPush's DstUrl); got {RelayUrls.Redact(remote)}.", nameof(request));
+            }
+
+            task = new AliyunPullToPushRequest(region, "live", [_urls.CreatePlayUrls(request.Stream, endsAt, [StreamProtocol.Rtmp], null)[0].Url], remote.OriginalString, now, endsAt) { SourceProtocol = "rtmp" };
+        }
+        else
+        {
+            string destination = _urls.CreatePushUrl(request.Stream, endsAt, StreamProtocol.Rtmp);
+            task = request.Loop
+                ? (remote.Scheme is "http" or "https"
+                    ? new AliyunPullToPushRequest(region, "url", [remote.OriginalString], destination, now, endsAt) { RepeatNumber = -1 }
+                    : throw new ArgumentException($"Aliyun loops files fetched over http(s) only (SourceType url); got {RelayUrls.Redact(remote)}.", nameof(request)))
+                : new AliyunPullToPushRequest(region, "live", [remote.OriginalString], destination, now, endsAt)
+                {
+                    SourceProtocol = LiveProtocol(remote) ?? throw new ArgumentException($"Aliyun pulls live sources over rtmp, srt, HTTP-FLV or HLS; got {RelayUrls.Redact(remote)}.", nameof(request)),
+                };
+        }
+
+        task = task with
+        {
+            CallbackUrl = Options.RelayCallbackUrl is { } url ? RelayCallbackUrl.Create(url, Options.CallbackKey!, request.Direction, request.Stream) : null,
+        };
+        string taskId = await Client.CreateLivePullToPushAsync(task, cancellationToken).ConfigureAwait(false);
+        return new RelayTask(taskId, request.Direction, request.Stream, RelayUrls.Redact(remote), RelayStatus.Starting) { EndsAt = endsAt, CreatedAt = now };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>DescribeLivePullToPush</c>: <c>TaskStatus</c> 0 is <see cref="RelayStatus.Starting"/>, 1 <see cref="RelayStatus.Running"/>,
+    /// 2 <see cref="RelayStatus.Retrying"/>, 3 <see cref="RelayStatus.Failed"/> (or <see cref="RelayStatus.Stopped"/> when
+    /// stopped by a user), -1 <see cref="RelayStatus.Ended"/> (or <see cref="RelayStatus.Stopped"/>), with Aliyun's reason.
+    /// </remarks>
+    protected override async Task<RelayTask> GetRelayCoreAsync(string relayId, CancellationToken cancellationToken)
+    {
+        AliyunPullToPushTask task = await Client.DescribeLivePullToPushAsync(RelayRegion(), relayId, cancellationToken).ConfigureAwait(false);
+        return ToRelay(task) ?? throw new LiveCloudException($"{Name} relay {relayId} neither pulls this provider's play domain nor pushes to its push domain (it was not created by LiveCloud).") { Provider = Name };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Every page of <c>DescribeLivePullToPushList</c> in <see cref="AliyunOptions.RelayRegion"/>; tasks of other domains are skipped.</remarks>
+    protected override async IAsyncEnumerable<RelayTask> ListRelaysCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (AliyunPullToPushTask task in Client.DescribeLivePullToPushListAsync(RelayRegion(), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ToRelay(task) is { } relay)
+            {
+                yield return relay;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>DeleteLivePullToPush</c> (which stops a running task); stopping a relay that is already gone succeeds.</remarks>
+    protected override Task StopRelayCoreAsync(string relayId, CancellationToken cancellationToken) =>
+        Client.DeleteLivePullToPushAsync(RelayRegion(), relayId, cancellationToken);
+
+    /// <inheritdoc />
+    protected override bool AllowPrivateRelayTargets => Options.AllowPrivateRelayTargets;
+
+    /// <inheritdoc />
+    protected override string? RelayApp => Options.AllowRelaysForOtherApps ? null : Options.AppName;
+
+    private string RelayRegion() => Options.RelayRegion
+        ?? throw new LiveCloudConfigurationException($"{LiveCloudOptions.SectionName}:{Name}:RelayRegion is required for relays: the region pull-to-push tasks run in (cn-shanghai, cn-beijing, cn-shenzhen, ap-southeast-1 or ap-southeast-5).") { Provider = Name };
+
+    private static string? LiveProtocol(Uri source) => source.Scheme switch
+    {
+        "rtmp" => "rtmp",
+        "srt" => "srt",
+        "http" or "https" => source.AbsolutePath.EndsWith(".m3u8", StringComparison.OrdinalIgnoreCase) ? "hls" : "http-flv",
+        _ => null,
+    };
+
+    // A task is this provider's relay when it pulls from the play domain (a push relay of that stream) or pushes to the
+    // push domain (a pull relay into that stream); the stream is the URL's /app/name.
+    private RelayTask? ToRelay(AliyunPullToPushTask task)
+    {
+        RelayDirection direction;
+        StreamId? stream;
+        string remote;
+        if (task.SourceUrls.Count > 0 && StreamOn(task.SourceUrls[0], _playDomain) is { } played)
+        {
+            (direction, stream, remote) = (RelayDirection.Push, played, AliyunRelayText.Redact(task.DstUrl));
+        }
+        else if (StreamOn(task.DstUrl, _pushDomain) is { } pushed)
+        {
+            (direction, stream, remote) = (RelayDirection.Pull, pushed, task.SourceUrls.Count > 0 ? AliyunRelayText.Redact(task.SourceUrls[0]) : "***");
+        }
+        else
+        {
+            return null;
+        }
+
+        (RelayStatus status, string? reason) = task.TaskStatus switch
+        {
+            1 => (RelayStatus.Running, (string?)null),
+            2 => (RelayStatus.Retrying, task.TaskInvalidReason),
+            3 when task.TaskInvalidReason == "TriggerByUser" => (RelayStatus.Stopped, task.TaskInvalidReason),
+            3 => (RelayStatus.Failed, task.TaskInvalidReason),
+            -1 when task.TaskExitReason == "TriggerByUser" => (RelayStatus.Stopped, task.TaskExitReason),
+            -1 => (RelayStatus.Ended, task.TaskExitReason),
+            _ => (RelayStatus.Starting, null),
+        };
+        return new RelayTask(task.TaskId, direction, stream, remote, status) { EndsAt = task.EndTime, Reason = reason };
+    }
+
+    private static StreamId? StreamOn(string url, string domain)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? parsed) || !string.Equals(parsed.Host, domain, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        string[] parts = parsed.AbsolutePath.Trim('/').Split('/');
+        if (parts.Length != 2)
+        {
+            return null;
+        }
+
+        int dot = parts[1].LastIndexOf('.');
+        string name = dot > 0 && parts[1][dot..] is ".flv" or ".m3u8" ? parts[1][..dot] : parts[1];
+        return AliyunNames.IsValid(parts[0]) && AliyunNames.IsValid(name) ? new StreamId(parts[0], name) : null;
     }
 
     /// <inheritdoc />

@@ -10,8 +10,8 @@ using LiveCloud.Signing;
 namespace LiveCloud.Qiniu;
 
 /// <summary>
-/// The Pili v2 management API (<c>pili.qiniuapi.com</c>), every call through the shared <see cref="VendorHttpPipeline"/>
-/// and signed afresh per attempt with the <see cref="QiniuToken"/>.
+/// The Pili v2 management API (<c>pili.qiniuapi.com</c>) and the Pub relay API (<c>pili-pub.qiniuapi.com</c>), every call
+/// through the shared <see cref="VendorHttpPipeline"/> and signed afresh per attempt with the <see cref="QiniuToken"/>.
 /// </summary>
 /// <remarks>
 /// Retry safety: reads (including the <c>POST …/livestreams</c> batch query) are <see cref="OperationSafety.Read"/>;
@@ -32,6 +32,7 @@ public class QiniuApiClient : VendorApiClient
 
     private readonly QiniuToken _token = null!;
     private readonly Uri _endpoint = null!;
+    private readonly Uri _pubEndpoint = null!;
 
     /// <summary>Creates the client.</summary>
     /// <param name="options">Validated options (the key pair and the endpoint).</param>
@@ -46,6 +47,8 @@ public class QiniuApiClient : VendorApiClient
             options.SecretKey ?? throw new ArgumentException("SecretKey is required.", nameof(options)));
         Uri endpoint = options.Endpoint ?? throw new ArgumentException("Endpoint is required.", nameof(options));
         _endpoint = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+        Uri pub = options.PubEndpoint ?? throw new ArgumentException("PubEndpoint is required.", nameof(options));
+        _pubEndpoint = pub.AbsoluteUri.EndsWith('/') ? pub : new Uri(pub.AbsoluteUri + "/");
     }
 
     /// <summary>For test doubles that override the operations they need; the clock is the system's.</summary>
@@ -170,7 +173,7 @@ public class QiniuApiClient : VendorApiClient
         CheckStream(hub, stream);
         return SendAsync<QiniuLiveStatus?>(
             VendorOperation.Read("GetLiveStatus"),
-            () => CreateRequest(HttpMethod.Get, StreamPath(hub, stream) + "/live", null),
+            () => CreateRequest(_endpoint, HttpMethod.Get, StreamPath(hub, stream) + "/live", null),
             response => LiveStatus(Root(response), stream),
             // "no live" (its status is not documented; the Java SDK reads 619 as "not in live") is an answer, not a failure.
             static error => (error.Code == "no live" || error.Status == (HttpStatusCode)619, null),
@@ -412,7 +415,156 @@ public class QiniuApiClient : VendorApiClient
     }
 
     /// <summary>Shows the endpoint and AccessKey only.</summary>
-    public override string ToString() => $"QiniuApiClient {{ Endpoint = {_endpoint}, AccessKey = {_token?.AccessKey} }}";
+    public override string ToString() => $"QiniuApiClient {{ Endpoint = {_endpoint}, PubEndpoint = {_pubEndpoint}, AccessKey = {_token?.AccessKey} }}";
+
+    /// <summary>
+    /// Creates a Pub relay task (<c>POST /tasks</c> on the Pub host): one source, one forward URL, a normal run. Never
+    /// retried: a repeat after an ambiguous failure would be refused for its name at best, a second task at worst.
+    /// </summary>
+    /// <param name="request">The task.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The <c>taskID</c>.</returns>
+    public virtual Task<string> CreatePubTaskAsync(QiniuPubTaskRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Name.Length is < 1 or > 20 || !request.Name.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException($"A Pub task name is 1 to 20 letters or digits; got '{request.Name}'.", nameof(request));
+        }
+
+        byte[] body = Json(w =>
+        {
+            w.WriteString("name", request.Name);
+            w.WriteString("desc", request.Description ?? string.Empty);
+            w.WriteStartArray("sourceUrls");
+            w.WriteStartObject();
+            w.WriteString("url", request.SourceUrl);
+            w.WriteNumber("videoType", request.SourceIsFile ? 1 : 0);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteString("runType", "normal");
+            w.WriteStartArray("forwardUrls");
+            w.WriteStartObject();
+            w.WriteString("url", request.ForwardUrl);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            if (request.StopAt is { } stopAt)
+            {
+                w.WriteNumber("deliverStopTime", stopAt.ToUnixTimeMilliseconds());
+            }
+
+            if (request.StatusCallbackUrl is { } callback)
+            {
+                w.WriteStartObject("statusCallback");
+                w.WriteString("type", "JSON");
+                w.WriteString("url", callback.AbsoluteUri);
+                w.WriteStartObject("vars");
+                w.WriteString("taskID", "$(taskID)");
+                w.WriteString("status", "$(status)");
+                w.WriteString("startTime", "$(startTime)");
+                w.WriteString("stopTime", "$(stopTime)");
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+        });
+        return PubCallAsync(
+            VendorOperation.Write("CreatePubTask"),
+            HttpMethod.Post,
+            "tasks",
+            body,
+            e => e.GetText("taskID") is { Length: > 0 } id ? id : throw new FormatException("the answer has no taskID"),
+            cancellationToken);
+    }
+
+    /// <summary>Starts a Pub task (<c>POST /tasks/{id}/start</c>). Retried: a task already running (<c>repeat operation</c>) counts as started.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task StartPubTaskAsync(string taskId, CancellationToken cancellationToken = default) =>
+        PubCallAsync(VendorOperation.IdempotentWrite("StartPubTask"), HttpMethod.Post, $"tasks/{TaskPath(taskId)}/start", Json(static _ => { }), static _ => true, static e => (e.Code == "repeat operation", true), cancellationToken);
+
+    /// <summary>
+    /// Stops a Pub task (<c>POST /tasks/{id}/stop</c>). Retried: a task not running (<c>repeat operation</c>) or gone
+    /// (404) counts as stopped.
+    /// </summary>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task StopPubTaskAsync(string taskId, CancellationToken cancellationToken = default) =>
+        PubCallAsync(VendorOperation.IdempotentWrite("StopPubTask"), HttpMethod.Post, $"tasks/{TaskPath(taskId)}/stop", Json(static _ => { }), static _ => true, static e => (e.Code == "repeat operation" || e.Kind == VendorErrorKind.NotFound, true), cancellationToken);
+
+    /// <summary>Deletes a stopped Pub task (<c>DELETE /tasks/{id}</c>; a running one is refused with <c>task running</c>). Retried: a task gone (404) counts as deleted.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task DeletePubTaskAsync(string taskId, CancellationToken cancellationToken = default) =>
+        PubCallAsync(VendorOperation.IdempotentWrite("DeletePubTask"), HttpMethod.Delete, $"tasks/{TaskPath(taskId)}", null, static _ => true, static e => (e.Kind == VendorErrorKind.NotFound, true), cancellationToken);
+
+    /// <summary>A Pub task (<c>GET /tasks/{id}</c>).</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="LiveCloudNotFoundException">No such task.</exception>
+    public virtual Task<QiniuPubTask> GetPubTaskAsync(string taskId, CancellationToken cancellationToken = default) =>
+        PubCallAsync(VendorOperation.Read("GetPubTask"), HttpMethod.Get, $"tasks/{TaskPath(taskId)}", null, PubTask, static _ => (false, default!), cancellationToken);
+
+    /// <summary>Every Pub task of the account (<c>GET /tasks</c>), page by page following <c>marker</c> until <c>isEnd</c>.</summary>
+    /// <param name="pageSize">Tasks per call (1–1000).</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public virtual async IAsyncEnumerable<QiniuPubTask> ListPubTasksAsync(int pageSize = 1000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
+        string? marker = null;
+        while (true)
+        {
+            string path = marker is null
+                ? string.Create(CultureInfo.InvariantCulture, $"tasks?limit={pageSize}")
+                : string.Create(CultureInfo.InvariantCulture, $"tasks?limit={pageSize}&marker={Uri.EscapeDataString(marker)}");
+            (List<QiniuPubTask> tasks, string? next, bool end) = await PubCallAsync(
+                VendorOperation.Read("ListPubTasks"),
+                HttpMethod.Get,
+                path,
+                null,
+                static e => ((List<QiniuPubTask>)[.. e.GetArray("list").Select(PubTask)], e.GetText("marker"), e.GetBoolean("isEnd") ?? true),
+                static _ => (false, default),
+                cancellationToken).ConfigureAwait(false);
+            foreach (QiniuPubTask task in tasks)
+            {
+                yield return task;
+            }
+
+            if (end || tasks.Count == 0 || string.IsNullOrEmpty(next))
+            {
+                yield break;
+            }
+
+            marker = next;
+        }
+    }
+
+    private Task<T> PubCallAsync<T>(VendorOperation operation, HttpMethod method, string relativePath, byte[]? jsonBody, Func<JsonElement, T> read, Func<VendorError, (bool Recovered, T Result)> recover, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return SendAsync(operation, () => CreateRequest(_pubEndpoint, method, relativePath, jsonBody), response => read(Root(response)), recover, cancellationToken);
+    }
+
+    private Task<T> PubCallAsync<T>(VendorOperation operation, HttpMethod method, string relativePath, byte[]? jsonBody, Func<JsonElement, T> read, CancellationToken cancellationToken) =>
+        PubCallAsync(operation, method, relativePath, jsonBody, read, static _ => (false, default!), cancellationToken);
+
+    private static string TaskPath(string taskId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return Uri.EscapeDataString(taskId);
+    }
+
+    private static QiniuPubTask PubTask(JsonElement e) => new(
+        e.GetText("taskID") ?? throw new FormatException("a task has no taskID"),
+        e.GetText("name") ?? string.Empty,
+        [.. e.GetArray("sourceUrls").Select(u => u.GetText("url")).OfType<string>()],
+        [.. e.GetArray("forwardUrls").Select(u => u.GetText("url")).OfType<string>()],
+        e.GetText("status") ?? string.Empty)
+    {
+        Description = e.GetText("desc"),
+        StopAt = e.GetInt64("deliverStopTime") is > 0 and <= JsonFields.MaxUnixSeconds * 1000 and long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+        CreatedAt = e.GetInt64("createTime") is > 0 and <= JsonFields.MaxUnixSeconds * 1000 and long created ? DateTimeOffset.FromUnixTimeMilliseconds(created) : null,
+    };
 
     /// <summary>
     /// Qiniu's error: any non-2xx answer, with <c>{"error":"…"}</c> as its code where the body has one, classified
@@ -460,13 +612,13 @@ public class QiniuApiClient : VendorApiClient
     private Task<T> CallAsync<T>(VendorOperation operation, HttpMethod method, string relativePath, byte[]? jsonBody, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return SendAsync(operation, () => CreateRequest(method, relativePath, jsonBody), response => read(Root(response)), cancellationToken);
+        return SendAsync(operation, () => CreateRequest(_endpoint, method, relativePath, jsonBody), response => read(Root(response)), cancellationToken);
     }
 
     // Called once per attempt: every attempt carries a freshly computed token over exactly what is sent.
-    private HttpRequestMessage CreateRequest(HttpMethod method, string relativePath, byte[]? jsonBody)
+    private HttpRequestMessage CreateRequest(Uri endpoint, HttpMethod method, string relativePath, byte[]? jsonBody)
     {
-        var uri = new Uri(_endpoint, relativePath);
+        var uri = new Uri(endpoint, relativePath);
         byte[] body = jsonBody ?? [];
         string contentType = jsonBody is null ? FormContentType : JsonContentType;
         var request = new HttpRequestMessage(method, uri)

@@ -38,6 +38,7 @@ public sealed class QiniuCallbackVerifier
     private static readonly string[] UnpublishedTimeFields = ["timestamp", "endTime", "startTime"];
 
     private readonly byte[] _token;
+    private readonly string _tokenText;
     private readonly string _hub;
     private readonly TimeProvider _timeProvider;
 
@@ -50,6 +51,7 @@ public sealed class QiniuCallbackVerifier
         ArgumentException.ThrowIfNullOrEmpty(callbackToken);
         QiniuNames.ValidateHub(hub, nameof(hub));
         _token = Encoding.UTF8.GetBytes(callbackToken);
+        _tokenText = callbackToken;
         _hub = hub;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -63,6 +65,11 @@ public sealed class QiniuCallbackVerifier
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        if (RelayCallbackUrl.IsRelayCallback(request))
+        {
+            return ParseRelay(request, provider);
+        }
+
         string body = request.Body.Trim();
         bool json = request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true || body.StartsWith('{');
         JsonDocument? document = null;
@@ -95,6 +102,51 @@ public sealed class QiniuCallbackVerifier
             {
                 throw new ArgumentException($"{provider} callback is malformed: {ex.Message}.", nameof(request));
             }
+        }
+    }
+
+    // A Pub task's status callback: the statusCallback vars LiveCloud sets ({"taskID","status","startTime","stopTime"}, JSON),
+    // trusted through the HMAC LiveCloud put into the callback URL (the shared token is not in the vars: Pub returns a
+    // task's statusCallback to anyone reading the task), which also names the stream.
+    private StreamEvent ParseRelay(CallbackRequest request, string provider)
+    {
+        (RelayDirection _, StreamId stream) = RelayCallbackUrl.Verify(request, _tokenText, provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackToken");
+        try
+        {
+            using JsonDocument document = JsonFields.Parse(request.Body);
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Malformed("the relay status is not a JSON object");
+            }
+
+            string taskId = root.GetText("taskID") is { Length: > 0 } id ? id : throw Malformed("the relay status has no 'taskID'");
+            string status = root.GetText("status") ?? throw Malformed("the relay status has no 'status'");
+            string? start = root.GetText("startTime");
+            string? stop = root.GetText("stopTime");
+            DateTimeOffset? at = root.GetInt64(status is "running" or "pending" ? "startTime" : "stopTime") is > 0 and long t && t <= JsonFields.MaxUnixSeconds * 1000
+                ? (t >= MillisecondsFrom ? DateTimeOffset.FromUnixTimeMilliseconds(t) : DateTimeOffset.FromUnixTimeSeconds(t))
+                : null;
+            return new StreamEvent(provider, StreamEventKind.RelayStatusChanged, stream, at ?? _timeProvider.GetUtcNow(), CallbackGuard.EventId(provider, "pub", taskId, status, start, stop))
+            {
+                RelayId = taskId,
+                RelayStatus = QiniuStreamProvider.PubStatus(status),
+                VendorEventType = "pub:status",
+                Detail = status,
+                RawPayload = CallbackPayload.FromJson(root),
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: the body is not JSON.", nameof(request), ex);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}", nameof(request), ex);
+        }
+        catch (MalformedCallback ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}.", nameof(request));
         }
     }
 

@@ -98,3 +98,57 @@ public sealed record QiniuSnapshotOptions
     /// <summary>Days before the image is deleted.</summary>
     public int? DeleteAfterDays { get; init; }
 }
+
+/// <summary>
+/// What the Pub API's <c>POST /tasks</c> is asked to do: pull <see cref="SourceUrl"/> and forward it to
+/// <see cref="ForwardUrl"/>. Both can carry secrets: <see cref="ToString"/> shows them redacted.
+/// </summary>
+/// <param name="Name">The task's name: 1–20 letters or digits, unique per account.</param>
+/// <param name="SourceUrl">The source.</param>
+/// <param name="ForwardUrl">Where it is pushed.</param>
+public sealed record QiniuPubTaskRequest(string Name, string SourceUrl, string ForwardUrl)
+{
+    /// <summary>The task's description (LiveCloud notes the relay's direction, stream and redacted remote here).</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Whether the source is a file (<c>videoType</c> 1) rather than a live stream (0).</summary>
+    public bool SourceIsFile { get; init; }
+
+    /// <summary>When the task stops by itself (<c>deliverStopTime</c>).</summary>
+    public DateTimeOffset? StopAt { get; init; }
+
+    /// <summary>Where Pub reports the task's status (<c>statusCallback</c>, JSON with the task id, status, start and stop times).</summary>
+    public Uri? StatusCallbackUrl { get; init; }
+
+    /// <summary>Shows the request with its URLs redacted.</summary>
+    public override string ToString() =>
+        $"QiniuPubTaskRequest {{ Name = {Name}, SourceUrl = {QiniuRelayText.Redact(SourceUrl)}, ForwardUrl = {QiniuRelayText.Redact(ForwardUrl)}, SourceIsFile = {SourceIsFile}, StopAt = {StopAt:O}, Description = {Description} }}";
+}
+
+/// <summary>A Pub task as <c>GET /tasks/{id}</c> and <c>GET /tasks</c> report it; <see cref="ToString"/> shows its URLs redacted.</summary>
+/// <param name="TaskId">The task id.</param>
+/// <param name="Name">The task's name.</param>
+/// <param name="SourceUrls">The sources.</param>
+/// <param name="ForwardUrls">Where it pushes.</param>
+/// <param name="Status"><c>pending</c>, <c>running</c>, <c>stopped</c>, <c>failed</c> or <c>finished</c>.</param>
+public sealed record QiniuPubTask(string TaskId, string Name, IReadOnlyList<string> SourceUrls, IReadOnlyList<string> ForwardUrls, string Status)
+{
+    /// <summary>The task's description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>When the task stops by itself.</summary>
+    public DateTimeOffset? StopAt { get; init; }
+
+    /// <summary>When the task was created.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>Shows the task with its URLs redacted.</summary>
+    public override string ToString() =>
+        $"QiniuPubTask {{ TaskId = {TaskId}, Name = {Name}, SourceUrls = [{string.Join(", ", SourceUrls.Select(QiniuRelayText.Redact))}], ForwardUrls = [{string.Join(", ", ForwardUrls.Select(QiniuRelayText.Redact))}], Status = {Status}, StopAt = {StopAt:O}, Description = {Description} }}";
+}
+
+internal static class QiniuRelayText
+{
+    // A URL as text, redacted; text that is no absolute URL is hidden whole.
+    public static string Redact(string url) => Uri.TryCreate(url, UriKind.Absolute, out Uri? parsed) ? RelayUrls.Redact(parsed) : "***";
+}

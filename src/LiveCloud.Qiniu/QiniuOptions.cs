@@ -66,6 +66,22 @@ public sealed class QiniuOptions : VendorOptions
     /// <summary>The management API endpoint; <see cref="DefaultEndpoint"/> unless tests point it at an emulator.</summary>
     public Uri Endpoint { get; set; } = DefaultEndpoint;
 
+    /// <summary>The Pub relay API's default endpoint, <c>https://pili-pub.qiniuapi.com/</c> (<c>pili-hw-pub.qiniuapi.com</c> for relays run abroad).</summary>
+    public static readonly Uri DefaultPubEndpoint = new("https://pili-pub.qiniuapi.com/");
+
+    /// <summary>The Pub relay (转推) API endpoint; <see cref="DefaultPubEndpoint"/> unless set.</summary>
+    public Uri PubEndpoint { get; set; } = DefaultPubEndpoint;
+
+    /// <summary>
+    /// Where Pub reports relay-task status (the task's <c>statusCallback</c>), e.g.
+    /// <c>https://app.example.com/api/callbacks/qiniu</c>; relays report no events when unset. Each task's URL carries
+    /// LiveCloud's HMAC of its direction and stream under <see cref="CallbackToken"/>, which is then required.
+    /// </summary>
+    public Uri? RelayCallbackUrl { get; set; }
+
+    /// <summary>Whether relays may reach loopback, private and link-local addresses (off by default: Pub makes the connection on your behalf).</summary>
+    public bool AllowPrivateRelayTargets { get; set; }
+
     /// <summary>
     /// Your own prices (configuration <c>LiveCloud:Qiniu:Prices</c>), laid over the embedded list prices. Qiniu
     /// publishes no live traffic or bandwidth price, so estimates need at least one of those set here.
@@ -98,10 +114,17 @@ public sealed class QiniuOptions : VendorOptions
         check.HostName(HlsPlayDomain, nameof(HlsPlayDomain), required: false);
         check.HostName(FlvPlayDomain, nameof(FlvPlayDomain), required: false);
         check.HttpUrl(Endpoint, nameof(Endpoint), DefaultEndpoint);
+        check.HttpUrl(PubEndpoint, nameof(PubEndpoint), DefaultPubEndpoint);
+        if (RelayCallbackUrl is not null)
+        {
+            check.HttpUrl(RelayCallbackUrl, nameof(RelayCallbackUrl), new Uri("https://app.example.com/api/callbacks/qiniu"));
+            check.Required(CallbackToken, nameof(CallbackToken), $" when {check.PathOf(nameof(RelayCallbackUrl))} is set (it signs the relay callback URLs)");
+        }
     }
 
     /// <summary>Shows the non-secret settings; secrets appear only as whether they are set.</summary>
     public override string ToString() =>
         $"QiniuOptions {{ AccessKey = {AccessKey}, SecretKey = {Secret.Mask(SecretKey)}, Hub = {Hub}, PushDomain = {PushDomain}, PushSecurity = {PushSecurity}, PushKey = {Secret.Mask(PushKey)}, " +
-        $"RtmpPlayDomain = {RtmpPlayDomain}, HlsPlayDomain = {HlsPlayDomain}, FlvPlayDomain = {FlvPlayDomain}, PlayKey = {Secret.Mask(PlayKey)}, CallbackToken = {Secret.Mask(CallbackToken)}, Endpoint = {Endpoint} }}";
+        $"RtmpPlayDomain = {RtmpPlayDomain}, HlsPlayDomain = {HlsPlayDomain}, FlvPlayDomain = {FlvPlayDomain}, PlayKey = {Secret.Mask(PlayKey)}, CallbackToken = {Secret.Mask(CallbackToken)}, Endpoint = {Endpoint}, " +
+        $"PubEndpoint = {PubEndpoint}, RelayCallbackUrl = {RelayCallbackUrl}, AllowPrivateRelayTargets = {AllowPrivateRelayTargets} }}";
 }

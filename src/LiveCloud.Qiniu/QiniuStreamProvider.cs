@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using LiveCloud.Callbacks;
 using LiveCloud.Costs;
 using LiveCloud.Dns;
 using LiveCloud.Http;
@@ -47,6 +49,12 @@ public sealed class QiniuStreamProvider : StreamProviderBase
 
     private static readonly string[] RecordingFormats = ["m3u8", "flv", "mp4"];
 
+    /// <summary>How long a relay runs when no end time is given (its push or play URL is signed until then).</summary>
+    public static readonly TimeSpan DefaultRelaySpan = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
+
+    // The task desc that lets a relay be read back: direction, stream and the redacted remote.
+    private const string RelayDescriptionPrefix = "livecloud:";
+
     private static readonly Lazy<PriceTable> ListPrices = new(() => PriceTable.LoadEmbedded(typeof(QiniuStreamProvider).Assembly, "LiveCloud.Qiniu.qiniu-prices.json"));
 
     private readonly string _hub;
@@ -86,6 +94,7 @@ public sealed class QiniuStreamProvider : StreamProviderBase
         IReadOnlyList<StreamProtocol> play = UrlSigner.PlayProtocols;
         ProviderFeatures features = ProviderFeatures.PushUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
             | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks | ProviderFeatures.CostEstimate
+            | ProviderFeatures.PushRelay | ProviderFeatures.PullRelay
             | (play.Count > 0 ? ProviderFeatures.PlayUrls : ProviderFeatures.None);
         Capabilities = new ProviderCapabilities(features, [StreamProtocol.Rtmp, StreamProtocol.Srt], play);
     }
@@ -323,6 +332,151 @@ public sealed class QiniuStreamProvider : StreamProviderBase
     /// <remarks>Disables the stream for <see cref="DropBanPeriod"/>; Pili has no call that only cuts the push.</remarks>
     protected override Task DropStreamCoreAsync(StreamId stream, CancellationToken cancellationToken) =>
         Client.DisableForAsync(_hub, Title(stream), DropBanPeriod, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para>A Pub task (转推, <c>POST /tasks</c> on <see cref="QiniuOptions.PubEndpoint"/>), then <c>/start</c>: a push relay
+    /// pulls this stream's RTMP play URL (signed until the end; <see cref="QiniuOptions.RtmpPlayDomain"/> is required) and
+    /// forwards it to the target; a pull relay forwards a live source into this stream's RTMP push URL (signed until the
+    /// end). It stops at <see cref="RelayRequest.EndsAt"/> (<c>deliverStopTime</c>; <see cref="DefaultRelaySpan"/> when
+    /// none is given). Pub documents no endless loop, so <see cref="RelayRequest.Loop"/> is refused. The create is never
+    /// retried; a start that fails deletes the task it made.</para>
+    /// </remarks>
+    protected override async Task<RelayTask> StartRelayCoreAsync(RelayRequest request, CancellationToken cancellationToken)
+    {
+        string title = Title(request.Stream, nameof(request));
+        if (request.Loop)
+        {
+            throw new ArgumentException("Qiniu's Pub API documents no endless loop (loopTimes is a number of times), so a looping relay cannot be started; pull the file without Loop.", nameof(request));
+        }
+
+        DateTimeOffset now = TimeProvider.GetUtcNow();
+        DateTimeOffset endsAt = request.EndsAt ?? now + DefaultRelaySpan;
+        long deadline = endsAt.ToUnixTimeSeconds();
+        string remote = RelayUrls.Redact(request.RemoteUrl);
+        (string source, string forward) = request.Direction == RelayDirection.Push
+            ? (UrlSigner.CreatePlayUrl(StreamProtocol.Rtmp, title, deadline)
+                ?? throw new LiveCloudConfigurationException($"{SectionPath}:RtmpPlayDomain is required for push relays: Pub pulls the stream's RTMP play URL.") { Provider = Name },
+               request.RemoteUrl.OriginalString)
+            : (request.RemoteUrl.OriginalString, UrlSigner.CreateRtmpPushUrl(title, deadline));
+        var task = new QiniuPubTaskRequest("lc" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 18), source, forward)
+        {
+            Description = $"{RelayDescriptionPrefix}{(request.Direction == RelayDirection.Push ? "push" : "pull")}:{request.Stream}:{remote}",
+            StopAt = endsAt,
+            StatusCallbackUrl = Options.RelayCallbackUrl is { } url ? RelayCallbackUrl.Create(url, Options.CallbackToken!, request.Direction, request.Stream) : null,
+        };
+        string taskId = await Client.CreatePubTaskAsync(task, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Client.StartPubTaskAsync(taskId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LiveCloudException)
+        {
+            // Best effort: a task that never started must not linger (and hold its name).
+            try
+            {
+                await Client.DeletePubTaskAsync(taskId, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (LiveCloudException)
+            {
+                // The start's failure is the one to report.
+            }
+
+            throw;
+        }
+
+        return new RelayTask(taskId, request.Direction, request.Stream, remote, RelayStatus.Starting) { EndsAt = endsAt, CreatedAt = now };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>GET /tasks/{id}</c>: <c>pending</c> is <see cref="RelayStatus.Starting"/>, <c>running</c>
+    /// <see cref="RelayStatus.Running"/>, <c>stopped</c> <see cref="RelayStatus.Stopped"/>, <c>failed</c>
+    /// <see cref="RelayStatus.Failed"/>, <c>finished</c> <see cref="RelayStatus.Ended"/>.
+    /// </remarks>
+    protected override async Task<RelayTask> GetRelayCoreAsync(string relayId, CancellationToken cancellationToken)
+    {
+        QiniuPubTask task = await Client.GetPubTaskAsync(relayId, cancellationToken).ConfigureAwait(false);
+        return ToRelay(task) ?? throw new LiveCloudException($"{Name} relay {relayId} is not a relay of hub {_hub} (it was not created by LiveCloud).") { Provider = Name };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Every page of <c>GET /tasks</c>; tasks that are not this hub's relays are skipped.</remarks>
+    protected override async IAsyncEnumerable<RelayTask> ListRelaysCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (QiniuPubTask task in Client.ListPubTasksAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ToRelay(task) is { } relay)
+            {
+                yield return relay;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>/stop</c>, then <c>DELETE</c> (Pub refuses to delete a running task); a relay already stopped or gone is fine.</remarks>
+    protected override async Task StopRelayCoreAsync(string relayId, CancellationToken cancellationToken)
+    {
+        await Client.StopPubTaskAsync(relayId, cancellationToken).ConfigureAwait(false);
+        await Client.DeletePubTaskAsync(relayId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override bool AllowPrivateRelayTargets => Options.AllowPrivateRelayTargets;
+
+    /// <summary>A Pub task status as a <see cref="RelayStatus"/>; <see langword="null"/> for a word Pub does not document.</summary>
+    /// <param name="status"><c>pending</c>, <c>running</c>, <c>stopped</c>, <c>failed</c> or <c>finished</c>.</param>
+    internal static RelayStatus? PubStatus(string? status) => status switch
+    {
+        "pending" => RelayStatus.Starting,
+        "running" => RelayStatus.Running,
+        "stopped" => RelayStatus.Stopped,
+        "failed" => RelayStatus.Failed,
+        "finished" => RelayStatus.Ended,
+        _ => null,
+    };
+
+    // LiveCloud's own tasks from their desc; others when they pull this hub's RTMP play URL or push to its push domain.
+    private RelayTask? ToRelay(QiniuPubTask task)
+    {
+        RelayDirection direction;
+        StreamId? stream;
+        string remote;
+        if (task.Description is { } desc && desc.StartsWith(RelayDescriptionPrefix, StringComparison.Ordinal)
+            && desc.Split(':', 4) is [_, var word and ("push" or "pull"), var id, var shown])
+        {
+            direction = word == "push" ? RelayDirection.Push : RelayDirection.Pull;
+            stream = HubStream(id);
+            remote = shown;
+        }
+        else if (task.ForwardUrls.Count > 0 && StreamOn(task.ForwardUrls[0], Options.PushDomain) is { } pushed)
+        {
+            (direction, stream, remote) = (RelayDirection.Pull, pushed, task.SourceUrls.Count > 0 ? QiniuRelayText.Redact(task.SourceUrls[0]) : "***");
+        }
+        else if (task.SourceUrls.Count > 0 && StreamOn(task.SourceUrls[0], Options.RtmpPlayDomain) is { } played)
+        {
+            (direction, stream, remote) = (RelayDirection.Push, played, task.ForwardUrls.Count > 0 ? QiniuRelayText.Redact(task.ForwardUrls[0]) : "***");
+        }
+        else
+        {
+            return null;
+        }
+
+        return stream is null
+            ? null
+            : new RelayTask(task.TaskId, direction, stream, remote, PubStatus(task.Status) ?? RelayStatus.Starting) { EndsAt = task.StopAt, CreatedAt = task.CreatedAt };
+    }
+
+    private StreamId? HubStream(string text)
+    {
+        int slash = text.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && text[..slash] == _hub && QiniuNames.IsValidStream(text[(slash + 1)..]) ? new StreamId(_hub, text[(slash + 1)..]) : null;
+    }
+
+    private StreamId? StreamOn(string url, string? domain) =>
+        domain is not null && Uri.TryCreate(url, UriKind.Absolute, out Uri? parsed) && string.Equals(parsed.Host, domain, StringComparison.OrdinalIgnoreCase)
+            ? HubStream(parsed.AbsolutePath.Trim('/'))
+            : null;
 
     /// <inheritdoc />
     /// <remarks>See <see cref="QiniuCallbackVerifier"/>; refused while <see cref="QiniuOptions.CallbackToken"/> is not set.</remarks>

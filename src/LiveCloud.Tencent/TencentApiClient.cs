@@ -11,7 +11,8 @@ namespace LiveCloud.Tencent;
 /// <summary>
 /// The Tencent Cloud Live API (version 2018-08-01) calls LiveCloud uses, each signed with TC3-HMAC-SHA256 and sent
 /// through the shared <see cref="VendorHttpPipeline"/>: reads are retried on throttling and server faults,
-/// <c>DropLiveStream</c> too (documented idempotent: "对已经不活跃的流，调用该断流接口时，接口返回成功"), other writes never.
+/// <c>DropLiveStream</c> too (documented idempotent: "对已经不活跃的流，调用该断流接口时，接口返回成功") and
+/// <c>DeleteLivePullStreamTask</c> (a task already gone counts as deleted), other writes never.
 /// </summary>
 /// <remarks>
 /// Errors arrive as HTTP 200 with <c>{"Response":{"Error":{"Code","Message"},"RequestId"}}</c>; they become the typed
@@ -27,6 +28,10 @@ public class TencentApiClient : VendorApiClient
 
     private const int DomainPageSize = 100;
     private const int OnlinePageSize = 100;
+    private const int PullTaskPageSize = 20;
+
+    // The Operator every pull-stream task call must name ("任务操作人备注" / "操作人姓名").
+    private const string RelayOperator = "livecloud";
 
     private readonly Tc3Signer _signer = null!;
     private readonly Uri _endpoint = null!;
@@ -338,10 +343,152 @@ public class TencentApiClient : VendorApiClient
             cancellationToken);
     }
 
+    /// <summary>
+    /// <c>CreateLivePullStreamTask</c>: a task that pulls a source and pushes it into a stream of the push domain or to a
+    /// full URL. Never retried: a repeat after an ambiguous failure could create a second task pushing the same stream.
+    /// </summary>
+    /// <param name="request">The task.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The <c>TaskId</c>.</returns>
+    public virtual Task<string> CreateLivePullStreamTaskAsync(TencentPullStreamTaskRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if ((request.Stream is null) == (request.ToUrl is null))
+        {
+            throw new ArgumentException("A pull-stream task pushes either into a stream of the push domain or to a full ToUrl, not both or neither.", nameof(request));
+        }
+
+        return CallAsync(
+            VendorOperation.Write("CreateLivePullStreamTask"),
+            w =>
+            {
+                w.WriteString("SourceType", request.SourceType);
+                w.WriteStartArray("SourceUrls");
+                foreach (string url in request.SourceUrls)
+                {
+                    w.WriteStringValue(url);
+                }
+
+                w.WriteEndArray();
+
+                // With a full ToUrl, "DomainName, AppName, StreamName 需要传入空字符串".
+                w.WriteString("DomainName", request.Stream is null ? string.Empty : _pushDomain);
+                w.WriteString("AppName", request.Stream?.App ?? string.Empty);
+                w.WriteString("StreamName", request.Stream?.Name ?? string.Empty);
+                w.WriteString("StartTime", IsoUtc(request.StartTime));
+                w.WriteString("EndTime", IsoUtc(request.EndTime));
+                w.WriteString("Operator", RelayOperator);
+                if (request.ToUrl is { } toUrl)
+                {
+                    w.WriteString("ToUrl", toUrl);
+                }
+
+                if (request.VodLoopTimes is { } loops)
+                {
+                    w.WriteString("VodLoopTimes", loops.ToString(CultureInfo.InvariantCulture));
+                }
+
+                if (request.CallbackUrl is { } callback)
+                {
+                    w.WriteString("CallbackUrl", callback.AbsoluteUri);
+                }
+
+                if (!string.IsNullOrEmpty(request.Comment))
+                {
+                    w.WriteString("Comment", request.Comment);
+                }
+            },
+            r => r.GetText("TaskId") is { Length: > 0 } id ? id : throw new LiveCloudException($"{ProviderName} CreateLivePullStreamTask answered without a TaskId.") { Provider = ProviderName },
+            cancellationToken);
+    }
+
+    /// <summary><c>DescribeLivePullStreamTasks</c>, every page (20 a page, Tencent's most): the account's pull-stream tasks, newest update first.</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public virtual async IAsyncEnumerable<TencentPullStreamTask> DescribeLivePullStreamTasksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (int page = 1; ; page++)
+        {
+            int pageNum = page;
+            (List<TencentPullStreamTask> tasks, int totalPages) = await CallAsync(
+                VendorOperation.Read("DescribeLivePullStreamTasks"),
+                w =>
+                {
+                    w.WriteNumber("PageNum", pageNum);
+                    w.WriteNumber("PageSize", PullTaskPageSize);
+                },
+                r => (ReadPullTasks(r), (int)(r.GetInt64("TotalPage") ?? 0)),
+                cancellationToken).ConfigureAwait(false);
+            foreach (TencentPullStreamTask task in tasks)
+            {
+                yield return task;
+            }
+
+            if (tasks.Count == 0 || pageNum >= totalPages)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary><c>DescribeLivePullStreamTasks</c> with a <c>TaskId</c>: one task.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="LiveCloudNotFoundException">No such task.</exception>
+    public virtual Task<TencentPullStreamTask> DescribeLivePullStreamTaskAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return CallAsync(
+            VendorOperation.Read("DescribeLivePullStreamTasks"),
+            w => w.WriteString("TaskId", taskId),
+            r => ReadPullTasks(r).Find(t => t.TaskId == taskId)
+                ?? throw new LiveCloudNotFoundException($"{ProviderName} DescribeLivePullStreamTasks: no task {taskId}.") { Provider = ProviderName, ErrorCode = "InvalidParameter.TaskNotExist" },
+            cancellationToken);
+    }
+
+    /// <summary><c>DescribeLivePullStreamTaskStatus</c>: whether a task is pulling (<c>active</c>) and its latest heartbeat.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<TencentPullStreamTaskStatus> DescribeLivePullStreamTaskStatusAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return CallAsync(
+            VendorOperation.Read("DescribeLivePullStreamTaskStatus"),
+            w => w.WriteString("TaskId", taskId),
+            r => r.GetObject("TaskStatusInfo") is { } info
+                ? new TencentPullStreamTaskStatus(info.GetText("RunStatus") ?? string.Empty, Time(info.GetText("ReportTime")))
+                : new TencentPullStreamTaskStatus(string.Empty, null),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>DeleteLivePullStreamTask</c>: stops and removes a task. Retried, and a task that no longer exists
+    /// (<c>InvalidParameter.TaskNotExist</c>, <c>ResourceNotFound.TaskId</c>) counts as deleted, so deleting twice, or
+    /// again after an ambiguous failure, succeeds.
+    /// </summary>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task DeleteLivePullStreamTaskAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return CallAsync(
+            VendorOperation.IdempotentWrite("DeleteLivePullStreamTask"),
+            w =>
+            {
+                w.WriteString("TaskId", taskId);
+                w.WriteString("Operator", RelayOperator);
+            },
+            static _ => true,
+            static error => (error.Code is "InvalidParameter.TaskNotExist" or "ResourceNotFound.TaskId", true),
+            cancellationToken);
+    }
+
     /// <summary>Shows the endpoint only.</summary>
     public override string ToString() => $"TencentApiClient {{ Endpoint = {_endpoint} }}";
 
-    private Task<T> CallAsync<T>(VendorOperation operation, Action<Utf8JsonWriter> writeParams, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    private Task<T> CallAsync<T>(VendorOperation operation, Action<Utf8JsonWriter> writeParams, Func<JsonElement, T> read, CancellationToken cancellationToken) =>
+        CallAsync(operation, writeParams, read, static _ => (false, default!), cancellationToken);
+
+    private Task<T> CallAsync<T>(VendorOperation operation, Action<Utf8JsonWriter> writeParams, Func<JsonElement, T> read, Func<VendorError, (bool Recovered, T Result)> recover, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -353,7 +500,7 @@ public class TencentApiClient : VendorApiClient
         }
 
         byte[] body = buffer.WrittenSpan.ToArray();
-        return SendAsync(operation, () => CreateRequest(operation.Name, body), response => read(response.Json.GetProperty("Response")), cancellationToken);
+        return SendAsync(operation, () => CreateRequest(operation.Name, body), response => read(response.Json.GetProperty("Response")), recover, cancellationToken);
     }
 
     /// <summary>
@@ -488,6 +635,36 @@ public class TencentApiClient : VendorApiClient
                 DateTimeOffset.FromUnixTimeSeconds((t.GetInt64("EndTime") ?? 0)),
                 (t.GetInt64("TemplateId") ?? 0),
                 stopped > 0 ? DateTimeOffset.FromUnixTimeSeconds(stopped) : null));
+        }
+
+        return list;
+    }
+
+    private static List<TencentPullStreamTask> ReadPullTasks(JsonElement r)
+    {
+        var list = new List<TencentPullStreamTask>();
+        foreach (JsonElement t in r.GetArray("TaskInfos"))
+        {
+            string? id = t.GetText("TaskId");
+            if (string.IsNullOrEmpty(id))
+            {
+                continue;
+            }
+
+            list.Add(new TencentPullStreamTask(
+                id,
+                t.GetText("SourceType") ?? string.Empty,
+                [.. t.GetArray("SourceUrls").Select((u, i) => u.AsText($"SourceUrls[{i}]")).OfType<string>()],
+                t.GetText("DomainName") ?? string.Empty,
+                t.GetText("AppName") ?? string.Empty,
+                t.GetText("StreamName") ?? string.Empty,
+                Time(t.GetText("StartTime")),
+                Time(t.GetText("EndTime")),
+                t.GetText("Status") ?? string.Empty)
+            {
+                CreateTime = Time(t.GetText("CreateTime")),
+                Comment = t.GetText("Comment"),
+            });
         }
 
         return list;

@@ -17,6 +17,9 @@ namespace LiveCloud.Tencent;
 /// ready, <c>321</c> push exception (<see cref="StreamEventKind.PushAlert"/>), <c>332</c> recording status
 /// (<see cref="StreamEventKind.RecordingStatusChanged"/>). Any other verified type is handed on as
 /// <see cref="StreamEventKind.Other"/>, so Tencent gets its 2xx and stops re-delivering it.</para>
+/// <para>Relay-task events (event type 314, sent to a task's own <c>CallbackUrl</c>) carry no Tencent signature; they are
+/// trusted through the HMAC of <see cref="RelayCallbackUrl"/> in their URL and become
+/// <see cref="StreamEventKind.RelayStatusChanged"/>.</para>
 /// <para>The <see cref="StreamEvent.EventId"/> is built from the event's own fields (not from <c>t</c> or <c>sign</c>),
 /// so Tencent's redeliveries get the same id. <c>sign</c> covers only <c>t</c>: a captured callback can be replayed with
 /// another body until <c>t</c> passes; that is Tencent's protocol (see the security notes).</para>
@@ -30,6 +33,7 @@ public sealed class TencentCallbackVerifier
     private const int MaxFormatLength = 16;
 
     private readonly byte[] _key;
+    private readonly string _callbackKey;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _clockSkew;
 
@@ -42,6 +46,7 @@ public sealed class TencentCallbackVerifier
         ArgumentNullException.ThrowIfNull(callbackKey);
         ArgumentOutOfRangeException.ThrowIfLessThan(clockSkew, TimeSpan.Zero);
         _key = Encoding.UTF8.GetBytes(callbackKey);
+        _callbackKey = callbackKey;
         _clockSkew = clockSkew;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -66,6 +71,11 @@ public sealed class TencentCallbackVerifier
     public StreamEvent Parse(CallbackRequest request, string provider)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (RelayCallbackUrl.IsRelayCallback(request))
+        {
+            return ParseRelay(request, provider);
+        }
+
         JsonDocument document;
         try
         {
@@ -206,6 +216,111 @@ public sealed class TencentCallbackVerifier
 
             default:
                 return e with { EventId = CallbackGuard.EventId(provider, eventType, domain, stream.ToString(), sequence, root.GetText("event_time"), e.RawPayload) };
+        }
+    }
+
+    // A relay task's event (event_type 314, 拉流转推事件通知): unsigned by Tencent, so trusted through the HMAC LiveCloud put
+    // into the task's CallbackUrl, which also names the stream (the body has only stream_id, empty for a ToUrl task).
+    private StreamEvent ParseRelay(CallbackRequest request, string provider)
+    {
+        (RelayDirection _, StreamId stream) = RelayCallbackUrl.Verify(request, _callbackKey, provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackKey");
+        try
+        {
+            using JsonDocument document = JsonFields.Parse(request.Body);
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Malformed("the relay event is not a JSON object");
+            }
+
+            string taskId = root.GetText("task_id") is { Length: > 0 } id ? id : throw Malformed("the relay event has no 'task_id'");
+            string callbackEvent = root.GetText("callback_event") ?? throw Malformed("the relay event has no 'callback_event'");
+            string? eventTime = root.GetText("event_time");
+            string? msg = root.GetText("msg");
+            (string? code, string? message, string? alarm) = RelayMessage(msg);
+            (RelayStatus? status, string? reason) = callbackEvent switch
+            {
+                "TaskStart" or "VodSourceFileStart" => (RelayStatus.Running, (string?)null),
+                "TaskAlarm" => (RelayStatus.Retrying, alarm ?? message),
+
+                // Not final: "因源或者目标地址不可用进行持续重试，或者机器异常进行任务自动迁移，均会产生任务结束回调".
+                "TaskExit" => ((RelayStatus?)null, Detail(code, message)),
+                _ => (null, null),
+            };
+            return new StreamEvent(provider, StreamEventKind.RelayStatusChanged, stream, root.GetUnixSeconds("event_time") ?? _timeProvider.GetUtcNow(), CallbackGuard.EventId(provider, "314", taskId, callbackEvent, eventTime, msg))
+            {
+                RelayId = taskId,
+                RelayStatus = status,
+                VendorEventType = root.GetText("event_type") ?? "314",
+                Detail = reason is null ? callbackEvent : $"{callbackEvent} {reason}",
+                RawPayload = RelayPayload(root),
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: the body is not JSON.", nameof(request), ex);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}", nameof(request), ex);
+        }
+        catch (MalformedCallback ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}.", nameof(request));
+        }
+    }
+
+    // msg is a JSON object sent as a string: code and message of a TaskExit, type of a TaskAlarm.
+    private static (string? Code, string? Message, string? Alarm) RelayMessage(string? msg)
+    {
+        if (string.IsNullOrEmpty(msg))
+        {
+            return (null, null, null);
+        }
+
+        try
+        {
+            using JsonDocument document = JsonFields.Parse(msg);
+            JsonElement m = document.RootElement;
+            return (m.GetText("code"), m.GetText("message"), m.GetText("type"));
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            return (null, null, null);
+        }
+    }
+
+    // to_url holds the target's stream key and source_urls the sources' signatures: kept redacted.
+    private static string RelayPayload(JsonElement root)
+    {
+        string payload = CallbackPayload.FromJson(root, "to_url", "source_urls");
+        var redacted = new List<string>();
+        if (root.GetText("to_url") is { Length: > 0 } to)
+        {
+            redacted.Add($"\"to_url\":{JsonSerializer.Serialize(TencentRelayText.Redact(to))}");
+        }
+
+        if (root.GetText("source_urls") is { Length: > 0 } sources)
+        {
+            redacted.Add($"\"source_urls\":{JsonSerializer.Serialize(RedactList(sources))}");
+        }
+
+        return redacted.Count == 0 ? payload : payload.Length > 2 ? $"{payload[..^1]},{string.Join(',', redacted)}}}" : $"{{{string.Join(',', redacted)}}}";
+    }
+
+    // source_urls is a JSON array sent as a string.
+    private static string RedactList(string sources)
+    {
+        try
+        {
+            using JsonDocument document = JsonFields.Parse(sources);
+            return document.RootElement.ValueKind == JsonValueKind.Array
+                ? JsonSerializer.Serialize(document.RootElement.EnumerateArray().Select(u => TencentRelayText.Redact(u.AsText("source_urls") ?? string.Empty)).ToList())
+                : "***";
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            return "***";
         }
     }
 

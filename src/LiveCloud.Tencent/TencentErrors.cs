@@ -27,6 +27,7 @@ internal static class TencentErrors
         "FailedOperation.HasNotLivingStream",
         "InternalError.DomainNotExist",
         "InternalError.StreamNotExist",
+        "InvalidParameter.TaskNotExist",
     };
 
     /// <summary>The kind of a vendor error code.</summary>

@@ -71,6 +71,20 @@ public sealed class TencentOptions : VendorOptions
     /// </summary>
     public TimeSpan CallbackClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Where Tencent reports relay-task events (<c>CreateLivePullStreamTask</c>'s <c>CallbackUrl</c>), e.g.
+    /// <c>https://app.example.com/api/callbacks/tencent</c>; relays report no events when unset. Tencent signs none of
+    /// these, so each task's URL carries LiveCloud's own HMAC of its direction and stream under
+    /// <see cref="CallbackKey"/>, which is then required.
+    /// </summary>
+    public Uri? RelayCallbackUrl { get; set; }
+
+    /// <summary>Whether relays may reach loopback, private and link-local addresses (off by default: Tencent makes the connection on your behalf).</summary>
+    public bool AllowPrivateRelayTargets { get; set; }
+
+    /// <summary>Whether relays may be started for streams of apps other than <see cref="AppName"/> (off by default).</summary>
+    public bool AllowRelaysForOtherApps { get; set; }
+
     /// <summary>The API endpoint; <see cref="DefaultEndpoint"/> unless a test points it at an emulator.</summary>
     public Uri Endpoint { get; set; } = DefaultEndpoint;
 
@@ -98,11 +112,17 @@ public sealed class TencentOptions : VendorOptions
         check.That(Region is not { Length: > 0 } region || region.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'), nameof(Region), $"'{Region}' is not a region name such as ap-guangzhou.");
         check.HttpUrl(Endpoint, nameof(Endpoint), DefaultEndpoint);
         check.InRange(CallbackClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(10), nameof(CallbackClockSkew));
+        if (RelayCallbackUrl is not null)
+        {
+            check.HttpUrl(RelayCallbackUrl, nameof(RelayCallbackUrl), new Uri("https://app.example.com/api/callbacks/tencent"));
+            check.Required(CallbackKey, nameof(CallbackKey), $" when {check.PathOf(nameof(RelayCallbackUrl))} is set (it signs the relay callback URLs)");
+        }
     }
 
     /// <summary>Shows the non-secret settings; secrets appear only as whether they are set.</summary>
     public override string ToString() =>
         $"TencentOptions {{ SecretId = {SecretId}, SecretKey = {Secret.Mask(SecretKey)}, Region = {Region}, PushDomain = {PushDomain}, PushKey = {Secret.Mask(PushKey)}, " +
         $"PlayDomain = {PlayDomain}, PlayKey = {Secret.Mask(PlayKey)}, BackupPushKey = {Secret.Mask(BackupPushKey)}, BackupPlayKey = {Secret.Mask(BackupPlayKey)}, UseBackupKeys = {UseBackupKeys}, " +
-        $"AppName = {AppName}, UseHttpsPlayback = {UseHttpsPlayback}, CallbackKey = {Secret.Mask(CallbackKey)}, SessionToken = {Secret.Mask(SessionToken)}, Endpoint = {Endpoint} }}";
+        $"AppName = {AppName}, UseHttpsPlayback = {UseHttpsPlayback}, CallbackKey = {Secret.Mask(CallbackKey)}, SessionToken = {Secret.Mask(SessionToken)}, " +
+        $"RelayCallbackUrl = {RelayCallbackUrl}, AllowPrivateRelayTargets = {AllowPrivateRelayTargets}, AllowRelaysForOtherApps = {AllowRelaysForOtherApps}, Endpoint = {Endpoint} }}";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using LiveCloud.Callbacks;
 using LiveCloud.Configuration;
 using LiveCloud.Costs;
 using LiveCloud.Dns;
@@ -9,7 +10,7 @@ namespace LiveCloud.Tencent;
 
 /// <summary>
 /// Tencent Cloud Live (云直播 CSS) behind <see cref="IStreamProvider"/>: txSecret push/play URLs (offline), the Live API
-/// (domains, stream state and control, recording tasks) and event callbacks.
+/// (domains, stream state and control, recording tasks, relays as pull-stream tasks) and event callbacks.
 /// </summary>
 /// <remarks>
 /// <para>Recorded files: the Live API cannot list them (they go to VOD); <see cref="IStreamProvider.ListRecordingsAsync"/>
@@ -24,6 +25,16 @@ public sealed class TencentStreamProvider : StreamProviderBase, ICallbackRefusal
 
     private static readonly TimeSpan MaxRecordingSpan = TimeSpan.FromHours(24);
     private static readonly TimeSpan MaxForbidSpan = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// How long a relay runs when no end time is given: just under Tencent's limit ("结束时间 和 开始时间 间隔必须小于七天").
+    /// </summary>
+    public static readonly TimeSpan DefaultRelaySpan = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan MaxRelaySpan = TimeSpan.FromDays(7);
+
+    // The task Comment that lets a relay be read back: Tencent never returns a task's ToUrl.
+    private const string RelayCommentPrefix = "livecloud:";
 
     private readonly TencentUrlSigner _urls;
     private readonly TencentCallbackVerifier? _callbacks;
@@ -179,6 +190,160 @@ public sealed class TencentStreamProvider : StreamProviderBase, ICallbackRefusal
 
     /// <inheritdoc />
     /// <remarks>
+    /// <para><c>CreateLivePullStreamTask</c> from now until <see cref="RelayRequest.EndsAt"/> (less than 7 days away, Tencent's
+    /// limit; <see cref="DefaultRelaySpan"/> when none is given). A push relay pulls this stream's RTMP play URL (signed
+    /// until the end time) and pushes it to the target as <c>ToUrl</c>; a pull relay pulls the source into the stream on
+    /// the push domain: a live source (<c>PullLivePushLive</c>), or with <see cref="RelayRequest.Loop"/> files replayed
+    /// endlessly (<c>PullVodPushLive</c>, <c>VodLoopTimes</c> -1). With <see cref="TencentOptions.RelayCallbackUrl"/> set
+    /// the task reports its events there. Never retried.</para>
+    /// </remarks>
+    protected override async Task<RelayTask> StartRelayCoreAsync(RelayRequest request, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = TimeProvider.GetUtcNow();
+        DateTimeOffset endsAt = request.EndsAt ?? now + DefaultRelaySpan;
+        if (endsAt - now >= MaxRelaySpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), endsAt, $"EndsAt {endsAt:O} is 7 days or more after now ({now:O}); Tencent runs a relay task for less than 7 days.");
+        }
+
+        string remote = RelayUrls.Redact(request.RemoteUrl);
+        Uri? callback = Options.RelayCallbackUrl is { } url ? RelayCallbackUrl.Create(url, Options.CallbackKey!, request.Direction, request.Stream) : null;
+        string comment = $"{RelayCommentPrefix}{(request.Direction == RelayDirection.Push ? "push" : "pull")}:{request.Stream}:{remote}";
+        TencentPullStreamTaskRequest task = request.Direction == RelayDirection.Push
+            ? new TencentPullStreamTaskRequest("PullLivePushLive", [_urls.CreatePlayUrls(request.Stream, endsAt, [StreamProtocol.Rtmp], null)[0].Url], now, endsAt)
+            {
+                ToUrl = request.RemoteUrl.OriginalString,
+                CallbackUrl = callback,
+                Comment = comment,
+            }
+            : new TencentPullStreamTaskRequest(request.Loop ? "PullVodPushLive" : "PullLivePushLive", [request.RemoteUrl.OriginalString], now, endsAt)
+            {
+                Stream = request.Stream,
+                VodLoopTimes = request.Loop ? -1 : null,
+                CallbackUrl = callback,
+                Comment = comment,
+            };
+        string taskId = await Client.CreateLivePullStreamTaskAsync(task, cancellationToken).ConfigureAwait(false);
+        return new RelayTask(taskId, request.Direction, request.Stream, remote, RelayStatus.Starting) { EndsAt = endsAt, CreatedAt = now };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The task (<c>DescribeLivePullStreamTasks</c>) and, while it is enabled within its time window, whether it is pulling
+    /// (<c>DescribeLivePullStreamTaskStatus</c>): <c>active</c> is <see cref="RelayStatus.Running"/>; <c>inactive</c> is
+    /// <see cref="RelayStatus.Starting"/> before its first heartbeat and <see cref="RelayStatus.Retrying"/> after. A paused
+    /// task is <see cref="RelayStatus.Stopped"/>, one past its end time <see cref="RelayStatus.Ended"/>.
+    /// </remarks>
+    protected override async Task<RelayTask> GetRelayCoreAsync(string relayId, CancellationToken cancellationToken)
+    {
+        TencentPullStreamTask task = await Client.DescribeLivePullStreamTaskAsync(relayId, cancellationToken).ConfigureAwait(false);
+        RelayTask relay = ToRelay(task) ?? throw new LiveCloudException($"{Name} relay {relayId} pushes a stream LiveCloud cannot name (it was not created by LiveCloud).") { Provider = Name };
+        if (relay.Status != RelayStatus.Running)
+        {
+            return relay;
+        }
+
+        TencentPullStreamTaskStatus run = await Client.DescribeLivePullStreamTaskStatusAsync(relayId, cancellationToken).ConfigureAwait(false);
+        return run.RunStatus switch
+        {
+            "active" => relay,
+            _ when run.ReportTime is null => relay with { Status = RelayStatus.Starting },
+            _ => relay with { Status = RelayStatus.Retrying, Reason = $"RunStatus {run.RunStatus}, last heartbeat {run.ReportTime:O}" },
+        };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Every page of <c>DescribeLivePullStreamTasks</c>. A listing reads each task's switch and time window only: an
+    /// enabled task within its window is <see cref="RelayStatus.Running"/> here; whether media flows is
+    /// <see cref="IStreamProvider.GetRelayAsync"/>'s to say. Tasks whose stream LiveCloud cannot name are skipped.
+    /// </remarks>
+    protected override async IAsyncEnumerable<RelayTask> ListRelaysCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (TencentPullStreamTask task in Client.DescribeLivePullStreamTasksAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (ToRelay(task) is { } relay)
+            {
+                yield return relay;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>DeleteLivePullStreamTask</c>; stopping a relay that is already gone succeeds.</remarks>
+    protected override Task StopRelayCoreAsync(string relayId, CancellationToken cancellationToken) =>
+        Client.DeleteLivePullStreamTaskAsync(relayId, cancellationToken);
+
+    /// <inheritdoc />
+    protected override bool AllowPrivateRelayTargets => Options.AllowPrivateRelayTargets;
+
+    /// <inheritdoc />
+    protected override string? RelayApp => Options.AllowRelaysForOtherApps ? null : Options.AppName;
+
+    // A task as a relay: LiveCloud's own tasks from their Comment; others from what Tencent returns (a task with an
+    // empty DomainName pushes to a ToUrl Tencent does not show). Null when the stream cannot be named.
+    private RelayTask? ToRelay(TencentPullStreamTask task)
+    {
+        RelayDirection direction;
+        StreamId? stream;
+        string remote;
+        if (task.Comment is { } comment && comment.StartsWith(RelayCommentPrefix, StringComparison.Ordinal)
+            && comment.Split(':', 4) is [_, var word and ("push" or "pull"), var id, var shown] && TryStream(id, out StreamId? named))
+        {
+            direction = word == "push" ? RelayDirection.Push : RelayDirection.Pull;
+            stream = named;
+            remote = shown;
+        }
+        else if (string.IsNullOrEmpty(task.DomainName))
+        {
+            direction = RelayDirection.Push;
+            stream = task.SourceUrls.Count > 0 && Uri.TryCreate(task.SourceUrls[0], UriKind.Absolute, out Uri? source) && TryStream(source.AbsolutePath.Trim('/'), out StreamId? fromSource)
+                ? fromSource
+                : null;
+            remote = "***";
+        }
+        else
+        {
+            direction = RelayDirection.Pull;
+            stream = StreamId.IsValidPart(task.AppName) && StreamId.IsValidPart(task.StreamName) ? new StreamId(task.AppName, task.StreamName) : null;
+            remote = task.SourceUrls.Count > 0 ? TencentRelayText.Redact(task.SourceUrls[0]) : "***";
+        }
+
+        if (stream is null)
+        {
+            return null;
+        }
+
+        DateTimeOffset now = TimeProvider.GetUtcNow();
+        RelayStatus status = task.Status == "pause" ? RelayStatus.Stopped
+            : task.EndTime is { } end && end <= now ? RelayStatus.Ended
+            : task.StartTime is { } start && start > now ? RelayStatus.Starting
+            : RelayStatus.Running;
+        return new RelayTask(task.TaskId, direction, stream, remote, status) { EndsAt = task.EndTime, CreatedAt = task.CreateTime };
+    }
+
+    // "app/name", optionally with a file extension on the name (an RTMP play URL has none; FLV and HLS do).
+    private static bool TryStream(string text, out StreamId? stream)
+    {
+        stream = null;
+        string[] parts = text.Split('/');
+        if (parts.Length != 2)
+        {
+            return false;
+        }
+
+        string name = parts[1].EndsWith(".flv", StringComparison.Ordinal) || parts[1].EndsWith(".m3u8", StringComparison.Ordinal) ? parts[1][..parts[1].LastIndexOf('.')] : parts[1];
+        if (!StreamId.IsValidPart(parts[0]) || !StreamId.IsValidPart(name))
+        {
+            return false;
+        }
+
+        stream = new StreamId(parts[0], name);
+        return true;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
     /// Recording events are also added to <see cref="Recordings"/> (once per event id); <see cref="OnRefusedAsync"/>
     /// takes one out again when the application refuses the event.
     /// </remarks>
@@ -214,7 +379,8 @@ public sealed class TencentStreamProvider : StreamProviderBase, ICallbackRefusal
 
     private static ProviderCapabilities Caps(ProviderFeatures extra) => new(
         ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
-            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.CostEstimate | extra,
+            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.CostEstimate
+            | ProviderFeatures.PushRelay | ProviderFeatures.PullRelay | extra,
         [StreamProtocol.Rtmp, StreamProtocol.WebRtc, StreamProtocol.Srt],
         [StreamProtocol.WebRtc, StreamProtocol.HttpFlv, StreamProtocol.Hls, StreamProtocol.Rtmp]);
 }

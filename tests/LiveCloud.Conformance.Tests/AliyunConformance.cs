@@ -40,6 +40,10 @@ public sealed class AliyunFixture : StreamProviderFixture<AliyunStreamProvider>,
 
     public override IReadOnlyList<string> SignaturesOf(CallbackRequest callback) => [callback.Header("ALI-LIVE-SIGNATURE")!];
 
+    // Relays go to and come from public-looking hosts; the emulator connects to neither (Aliyun pushes to rtmp only).
+    public override (Uri PushTarget, Uri PullSource)? RelayRemotes =>
+        (new Uri("rtmp://live-push.platform.example.com/live/conformance_key?auth=conformance_secret"), new Uri("rtmp://camera.example.com/live/cam_1"));
+
     protected override AliyunStreamProvider CreateProvider()
     {
         var options = new AliyunOptions
@@ -51,6 +55,7 @@ public sealed class AliyunFixture : StreamProviderFixture<AliyunStreamProvider>,
             PlayDomain = AliyunLiveEmulator.SamplePlayDomain,
             PlayKey = "PlayKey0987654321",
             CallbackKey = CallbackKey,
+            RelayRegion = "cn-shanghai",
             Endpoint = _emulator.BaseAddress,
             Resilience = Fast.Resilience(),
         };

@@ -47,6 +47,10 @@ public sealed class QiniuFixture : StreamProviderFixture<QiniuStreamProvider>, I
     // The shared token is what the provider checks (Pili's own Authorization header has no documented verification).
     public override IReadOnlyList<string> SignaturesOf(CallbackRequest callback) => [(string)JsonNode.Parse(callback.Body)!["token"]!];
 
+    // Relays go to and come from public-looking hosts; the emulator (which also serves the Pub API) connects to neither.
+    public override (Uri PushTarget, Uri PullSource)? RelayRemotes =>
+        (new Uri("rtmp://live-push.platform.example.com/live/conformance_key?auth=conformance_secret"), new Uri("rtmp://camera.example.com/live/cam_1"));
+
     protected override QiniuStreamProvider CreateProvider()
     {
         var options = new QiniuOptions
@@ -61,6 +65,7 @@ public sealed class QiniuFixture : StreamProviderFixture<QiniuStreamProvider>, I
             PlayKey = "PlayKey0987654321",
             CallbackToken = CallbackToken,
             Endpoint = _emulator.BaseAddress,
+            PubEndpoint = _emulator.BaseAddress,
             Resilience = Fast.Resilience(),
         };
 

@@ -43,6 +43,10 @@ public sealed class TencentFixture : StreamProviderFixture<TencentStreamProvider
 
     public override IReadOnlyList<string> SignaturesOf(CallbackRequest callback) => [(string)JsonNode.Parse(callback.Body)!["sign"]!];
 
+    // Relays go to and come from public-looking hosts; the emulator connects to neither.
+    public override (Uri PushTarget, Uri PullSource)? RelayRemotes =>
+        (new Uri("rtmp://live-push.platform.example.com/live/conformance_key?auth=conformance_secret"), new Uri("rtmp://camera.example.com/live/cam_1"));
+
     protected override TencentStreamProvider CreateProvider()
     {
         var options = new TencentOptions

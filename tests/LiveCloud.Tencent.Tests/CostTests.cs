@@ -35,6 +35,25 @@ public sealed class CostTests
         estimate.TotalsByBillingMode[BillingModes.DailyPeakBandwidth].Should().Be(36.14m);
     }
 
+    // The same show pushed out to two platforms for its 4 hours: 480 relay-task minutes at 0.002 CNY = 0.96 CNY, and two
+    // 556 kbit/s relays outside the account = 1.112 Mbps daily peak; one show day of a 30-day month averages 0.037067
+    // Mbps·month at 90 CNY = 3.34 CNY (拉流转推.md).
+    [Fact]
+    public void Relays_add_task_minutes_and_third_party_bandwidth()
+    {
+        CostEstimate estimate = Provider().EstimateCost(Show with { RelayMinutesPerDay = 480, ThirdPartyRelays = 2 });
+        CostLineItem minutes = estimate.LineItems.Single(l => l.Unit == "minute");
+        minutes.Quantity.Should().Be(480m);
+        minutes.UnitPrice.Should().Be(0.002m);
+        minutes.Total.Should().Be(0.96m);
+        CostLineItem bandwidth = estimate.LineItems.Single(l => l.Unit == "Mbps·month");
+        bandwidth.Quantity.Should().Be(0.037067m);
+        bandwidth.UnitPrice.Should().Be(90m);
+        bandwidth.Total.Should().Be(3.34m);
+        estimate.Total.Should().Be(26.02m + 0.96m + 3.34m);
+        TencentStreamProvider.ListPriceTable.Source.Should().Contain("拉流转推");
+    }
+
     [Fact]
     public void Configured_prices_replace_the_list_prices()
     {

@@ -308,6 +308,86 @@ public abstract class StreamProviderConformanceTests<TProvider>(StreamProviderFi
         Fixture.Dns.Checks.Should().Contain([(good, goodTarget), (bad, badTarget)], "the provider asks the fixture's DNS server, not another");
     }
 
+    /// <summary>
+    /// Relays in each direction the provider offers: started for the sample stream with an end time, read back by id and
+    /// in the list with the same direction, stream and redacted remote (never the stream key), stopped, and stopped again
+    /// without error; once stopped it is gone from the list or listed as stopped or ended.
+    /// </summary>
+    [SkippableFact]
+    public async Task Relays_start_read_list_and_stop()
+    {
+        ProviderFeatures relays = Provider.Capabilities.Features & (ProviderFeatures.PushRelay | ProviderFeatures.PullRelay);
+        Skip.If(relays == ProviderFeatures.None, $"{Provider.Name} has no relays.");
+        Skip.If(Fixture.RelayRemotes is null, $"{Fixture.GetType().Name} names no relay remotes (RelayRemotes).");
+        (Uri target, Uri source) = Fixture.RelayRemotes!.Value;
+        StreamId stream = Fixture.SampleStream;
+
+        var requests = new List<RelayRequest>();
+        if (relays.HasFlag(ProviderFeatures.PushRelay))
+        {
+            requests.Add(RelayRequest.PushTo(stream, target, InAnHour));
+        }
+
+        if (relays.HasFlag(ProviderFeatures.PullRelay))
+        {
+            requests.Add(RelayRequest.PullFrom(source, stream, InAnHour));
+        }
+
+        foreach (RelayRequest request in requests)
+        {
+            string key = request.RemoteUrl.Segments[^1];
+            RelayTask started = await Provider.StartRelayAsync(request);
+            started.Id.Should().NotBeNullOrWhiteSpace();
+            started.Direction.Should().Be(request.Direction);
+            started.Stream.Should().Be(stream);
+            started.Remote.Should().Be(RelayUrls.Redact(request.RemoteUrl));
+            started.Status.Should().BeOneOf(RelayStatus.Starting, RelayStatus.Running);
+            started.ToString().Should().NotContain(key, "a relay never shows the remote's key").And.NotContain("secret");
+
+            RelayTask read = await Provider.GetRelayAsync(started.Id);
+            read.Should().BeEquivalentTo(new { started.Id, started.Direction, started.Stream, started.Remote }, "{0} relay {1} reads back as started", request.Direction, started.Id);
+            read.Status.Should().NotBe(RelayStatus.Failed);
+            read.ToString().Should().NotContain(key).And.NotContain("secret");
+
+            List<RelayTask> listed = await Provider.ListRelaysAsync().ToListAsync();
+            listed.Should().ContainSingle(r => r.Id == started.Id).Which.Should().BeEquivalentTo(new { started.Direction, started.Stream, started.Remote });
+
+            await Provider.StopRelayAsync(started.Id);
+            await Provider.StopRelayAsync(started.Id);
+            List<RelayTask> after = await Provider.ListRelaysAsync().ToListAsync();
+            after.Should().NotContain(r => r.Id == started.Id && r.Status != RelayStatus.Stopped && r.Status != RelayStatus.Ended, "a stopped relay no longer runs");
+        }
+    }
+
+    /// <summary>
+    /// In each direction the provider offers, a private remote (the refusal names the option that allows it), a scheme
+    /// no relay takes and an end time in the past are refused before any call; so is a blank relay id.
+    /// </summary>
+    [SkippableFact]
+    public async Task Bad_relay_requests_are_refused_naming_the_problem()
+    {
+        ProviderFeatures relays = Provider.Capabilities.Features & (ProviderFeatures.PushRelay | ProviderFeatures.PullRelay);
+        Skip.If(relays == ProviderFeatures.None, $"{Provider.Name} has no relays.");
+        StreamId stream = Fixture.SampleStream;
+        var remote = new Uri("rtmp://relay.example.com/live/key");
+
+        foreach (RelayDirection direction in new[] { RelayDirection.Push, RelayDirection.Pull }.Where(d => relays.HasFlag(d == RelayDirection.Push ? ProviderFeatures.PushRelay : ProviderFeatures.PullRelay)))
+        {
+            RelayRequest Make(Uri url, DateTimeOffset? endsAt = null) =>
+                direction == RelayDirection.Push ? RelayRequest.PushTo(stream, url, endsAt) : RelayRequest.PullFrom(url, stream, endsAt);
+
+            Func<Task> privateRemote = () => Provider.StartRelayAsync(Make(new Uri("rtmp://192.168.10.20/live/key")));
+            (await privateRemote.Should().ThrowAsync<ArgumentException>()).WithMessage($"*LiveCloud:{Provider.Name}:AllowPrivateRelayTargets*");
+            Func<Task> scheme = () => Provider.StartRelayAsync(Make(new Uri("ftp://relay.example.com/live/key")));
+            await scheme.Should().ThrowAsync<ArgumentException>();
+            Func<Task> past = () => Provider.StartRelayAsync(Make(remote, Fixture.Clock.GetUtcNow()));
+            await past.Should().ThrowAsync<ArgumentOutOfRangeException>();
+        }
+
+        Func<Task> blank = () => Provider.StopRelayAsync(" ");
+        await blank.Should().ThrowAsync<ArgumentException>();
+    }
+
     private IEnumerable<(ProviderFeatures Feature, Func<Task> Call)> FeatureCalls(CancellationToken token)
     {
         StreamId s = Fixture.SampleStream;
@@ -323,6 +403,17 @@ public abstract class StreamProviderConformanceTests<TProvider>(StreamProviderFi
         yield return (ProviderFeatures.StreamControl, () => Provider.ResumeStreamAsync(s, token));
         yield return (ProviderFeatures.StreamControl, () => Provider.DropStreamAsync(s, token));
         yield return (ProviderFeatures.Callbacks, async () => await Provider.ParseCallbackAsync(new CallbackRequest(), token));
+        var target = new Uri("rtmp://relay.example.com/live/conformance_key");
+        yield return (ProviderFeatures.PushRelay, () => Provider.StartRelayAsync(RelayRequest.PushTo(s, target, Fixture.Clock.GetUtcNow().AddHours(1)), token));
+        yield return (ProviderFeatures.PullRelay, () => Provider.StartRelayAsync(RelayRequest.PullFrom(target, s, Fixture.Clock.GetUtcNow().AddHours(1)), token));
+
+        // Reading and stopping need either kind of relay; a provider with only pull relays is asked under PullRelay.
+        ProviderFeatures relays = Provider.Capabilities.Supports(ProviderFeatures.PullRelay) && !Provider.Capabilities.Supports(ProviderFeatures.PushRelay)
+            ? ProviderFeatures.PullRelay
+            : ProviderFeatures.PushRelay;
+        yield return (relays, () => Provider.GetRelayAsync("conformance-relay", token));
+        yield return (relays, async () => await Provider.ListRelaysAsync(token).ToListAsync(token));
+        yield return (relays, () => Provider.StopRelayAsync("conformance-relay", token));
         yield return (ProviderFeatures.CostEstimate, () => Task.FromResult(Provider.EstimateCost(new UsageProfile { PeakViewers = 1, BitrateKbps = 1, HoursPerDay = 1 })));
     }
 

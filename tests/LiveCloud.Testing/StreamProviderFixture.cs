@@ -6,8 +6,8 @@ namespace LiveCloud.Testing;
 /// What the conformance suite needs from one provider. A provider's test project derives a fixture that
 /// builds the provider (against its loopback emulator or real server) on <see cref="Clock"/>, with <see cref="Dns"/>
 /// as its CNAME verifier, and overrides the hooks its provider can serve: signed callbacks
-/// (<see cref="CreateSignedCallback"/>), domains with an expected CNAME (<see cref="DomainsWithCname"/>). A hook left
-/// alone makes the tests that need it skip, visibly, with the reason.
+/// (<see cref="CreateSignedCallback"/>), domains with an expected CNAME (<see cref="DomainsWithCname"/>), relays
+/// (<see cref="RelayRemotes"/>). A hook left alone makes the tests that need it skip, visibly, with the reason.
 /// </summary>
 /// <typeparam name="TProvider">The provider type covered; the coverage test matches on it.</typeparam>
 public abstract class StreamProviderFixture<TProvider> : IDisposable
@@ -71,6 +71,13 @@ public abstract class StreamProviderFixture<TProvider> : IDisposable
     /// <exception cref="NotSupportedException">The fixture creates no signed callbacks.</exception>
     public virtual IReadOnlyList<string> SignaturesOf(CallbackRequest callback) =>
         throw new NotSupportedException($"{GetType().Name} creates no signed callbacks; a fixture that overrides CreateSignedCallback names their signatures here too.");
+
+    /// <summary>
+    /// Outside URLs to relay with: a push target (a platform's server and stream key) and a pull source, as the vendor
+    /// would accept them (public host names: an emulator connects to neither). <see langword="null"/> when the fixture
+    /// runs no relays, and the relay test skips, visibly, with the reason.
+    /// </summary>
+    public virtual (Uri PushTarget, Uri PullSource)? RelayRemotes => null;
 
     /// <summary>Builds the provider on <see cref="Clock"/>.</summary>
     protected abstract TProvider CreateProvider();

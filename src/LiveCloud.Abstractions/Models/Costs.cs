@@ -21,6 +21,8 @@ public sealed record UsageProfile
     private readonly IReadOnlyDictionary<string, double> _transcodingMinutesPerDay = new Dictionary<string, double>();
     private readonly int _recordingChannels = 1;
     private readonly int _daysInMonth = 30;
+    private readonly double _relayMinutesPerDay;
+    private readonly int _thirdPartyRelays;
 
     /// <summary>The most viewers watching at once (drives peak-bandwidth billing).</summary>
     public required int PeakViewers
@@ -145,6 +147,27 @@ public sealed record UsageProfile
 
             _transcodingMinutesPerDay = value;
         }
+    }
+
+    /// <summary>
+    /// Minutes of relay tasks per show day, every relay counted (a 2-hour show pushed out to two platforms is 240; a
+    /// looping file pulled in all day is 1440). Drives the relay-duration fee vendors bill (0 for none).
+    /// </summary>
+    public double RelayMinutesPerDay
+    {
+        get => _relayMinutesPerDay;
+        init => _relayMinutesPerDay = value >= 0 && double.IsFinite(value) ? value : throw Bad(nameof(RelayMinutesPerDay), value, "must be a number of 0 or more");
+    }
+
+    /// <summary>
+    /// Push relays running at the same time to a platform outside the provider's own account (simulcast to another
+    /// platform or cloud), each carrying the stream's bitrate. Drives third-party relay bandwidth where the vendor
+    /// bills it (Tencent: per Mbps per month of the daily peaks' average). 0 by default.
+    /// </summary>
+    public int ThirdPartyRelays
+    {
+        get => _thirdPartyRelays;
+        init => _thirdPartyRelays = value >= 0 ? value : throw Bad(nameof(ThirdPartyRelays), value, "must not be negative");
     }
 
     /// <summary>

@@ -79,6 +79,13 @@ public sealed record StreamEvent(string Provider, StreamEventKind Kind, StreamId
     /// <summary>The relay a <see cref="StreamEventKind.RelayStatusChanged"/> event is about.</summary>
     public string? RelayId { get; init; }
 
+    /// <summary>
+    /// Where the relay of a <see cref="StreamEventKind.RelayStatusChanged"/> event stands, mapped from the vendor's status
+    /// (its own word stays in <see cref="Detail"/>); <see langword="null"/> when the event says nothing about it (a
+    /// configuration change, a file of a playlist starting).
+    /// </summary>
+    public RelayStatus? RelayStatus { get; init; }
+
     /// <summary>The vendor's own event type as sent (Tencent <c>event_type</c>, Aliyun <c>action</c>/<c>event</c>, nginx <c>call</c>).</summary>
     public string? VendorEventType { get; init; }
 
@@ -94,7 +101,7 @@ public sealed record StreamEvent(string Provider, StreamEventKind Kind, StreamId
 
     /// <summary>Shows what happened without the raw payload.</summary>
     public override string ToString() =>
-        $"StreamEvent {{ Provider = {Provider}, Kind = {Kind}, Stream = {Stream}, OccurredAt = {OccurredAt:O}, EventId = {EventId}, VendorEventType = {VendorEventType}, Detail = {Detail} }}";
+        $"StreamEvent {{ Provider = {Provider}, Kind = {Kind}, Stream = {Stream}, OccurredAt = {OccurredAt:O}, EventId = {EventId}, VendorEventType = {VendorEventType}, Detail = {Detail}{(RelayId is null ? string.Empty : $", RelayId = {RelayId}, RelayStatus = {RelayStatus}")} }}";
 }
 
 /// <summary>

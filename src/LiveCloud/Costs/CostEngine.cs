@@ -21,6 +21,8 @@ namespace LiveCloud.Costs;
 /// <item>Transcoding = minutes per day × show days × price per minute, per resolution class.</item>
 /// <item>Recording = channels × show days ÷ days in month × price per channel-month (Tencent's proration).</item>
 /// <item>Storage = GB recorded per show day × show days × retention days ÷ days in month GB-months × price.</item>
+/// <item>Relays = relay minutes per show day × show days × price per minute; third-party relays = concurrent relays ×
+/// bitrate × overhead (Mbps) × show days ÷ days in month Mbps·months (the month's average of daily peaks) × price.</item>
 /// <item>Money: each line's total is its exact quantity × unit price rounded to 2 decimals (midpoint away from zero);
 /// every total is the sum of rounded lines, so the lines always add up.</item>
 /// </list>
@@ -95,7 +97,7 @@ public static class CostEngine
         }
 
         CheckRegions(t, profile, modes.Select(m => m.Prices));
-        List<Line> common = [.. TranscodingLines(t, profile), .. RecordingLines(t, profile), .. StorageLines(t, profile)];
+        List<Line> common = [.. TranscodingLines(t, profile), .. RecordingLines(t, profile), .. StorageLines(t, profile), .. RelayLines(t, profile)];
         List<CostLineItem> commonItems = [.. common.Select(ToItem)];
 
         var totals = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -469,6 +471,33 @@ public static class CostEngine
         decimal gbPerDay = profile.RecordingChannels * (decimal)profile.BitrateKbps * (decimal)profile.OverheadFactor * (decimal)profile.RecordingHoursPerDay * 3600m * 125m / BytesPerGB(table.MegabytesPerGigabyte);
         decimal gbMonths = gbPerDay * profile.DaysPerMonth * profile.RecordingRetentionDays / profile.DaysInMonth;
         return [new Line($"Recording storage: {Num(gbPerDay)} GB per day × {profile.DaysPerMonth} day(s) kept {profile.RecordingRetentionDays} day(s)", gbMonths, "GB·month", price)];
+    }
+
+    private static List<Line> RelayLines(PriceTable table, UsageProfile profile)
+    {
+        var lines = new List<Line>();
+        if (profile.RelayMinutesPerDay > 0)
+        {
+            string key = $"{table.OptionsPath}:{nameof(PriceOverrides.RelayPerMinute)}";
+            decimal price = table.RelayPerMinute ?? throw new PriceNotConfirmedException(key, $"{key} is not confirmed; supply it (relay task price per minute).");
+            decimal minutes = (decimal)profile.RelayMinutesPerDay * profile.DaysPerMonth;
+            lines.Add(new Line($"Relays: {Num((decimal)profile.RelayMinutesPerDay)} min per day × {profile.DaysPerMonth} day(s)", minutes, "minute", price));
+        }
+
+        if (profile.ThirdPartyRelays > 0)
+        {
+            string key = $"{table.OptionsPath}:{nameof(PriceOverrides.ThirdPartyRelayPerMbpsMonth)}";
+            decimal price = table.ThirdPartyRelayPerMbpsMonth ?? throw new PriceNotConfirmedException(key, $"{key} is not confirmed; supply it (price per Mbps per month of relays to other platforms).");
+            decimal peakMbps = profile.ThirdPartyRelays * (decimal)profile.BitrateKbps * (decimal)profile.OverheadFactor / 1000m;
+            decimal mbpsMonths = peakMbps * profile.DaysPerMonth / profile.DaysInMonth;
+            lines.Add(new Line(
+                $"Relays to other platforms: {profile.ThirdPartyRelays} × {Num((decimal)profile.BitrateKbps * (decimal)profile.OverheadFactor / 1000m)} Mbps = {Num(peakMbps)} Mbps daily peak × {profile.DaysPerMonth}/{profile.DaysInMonth} of the month",
+                mbpsMonths,
+                "Mbps·month",
+                price));
+        }
+
+        return lines;
     }
 
     private static CostLineItem ToItem(Line line) => new(

@@ -43,10 +43,17 @@ public sealed class PriceOverrides
     /// <summary>Storage price of recordings per GB-month.</summary>
     public decimal? StoragePerGBMonth { get; set; }
 
+    /// <summary>Relay (pull-and-push task) price per minute of task duration.</summary>
+    public decimal? RelayPerMinute { get; set; }
+
+    /// <summary>Price per Mbps per month of relays pushed to a platform outside the account (average of daily peaks).</summary>
+    public decimal? ThirdPartyRelayPerMbpsMonth { get; set; }
+
     /// <summary>Whether nothing is set.</summary>
     public bool IsEmpty =>
         Traffic.Count == 0 && TrafficRule is null && DailyPeakBandwidth.Count == 0 && MonthlyP95Bandwidth.Count == 0 &&
-        Transcoding.Count == 0 && RecordingPerChannelMonth is null && StoragePerGBMonth is null;
+        Transcoding.Count == 0 && RecordingPerChannelMonth is null && StoragePerGBMonth is null &&
+        RelayPerMinute is null && ThirdPartyRelayPerMbpsMonth is null;
 
     /// <summary>
     /// Adds a message per bad price to <paramref name="failures"/>, each naming its full key (e.g.

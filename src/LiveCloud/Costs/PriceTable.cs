@@ -67,6 +67,15 @@ public sealed record PriceTable
     /// <summary>Storage price of recordings per GB-month; <see langword="null"/> = not confirmed.</summary>
     public decimal? StoragePerGBMonth { get; init; }
 
+    /// <summary>Relay (pull-and-push task) price per minute of task duration; <see langword="null"/> = not confirmed.</summary>
+    public decimal? RelayPerMinute { get; init; }
+
+    /// <summary>
+    /// Price per Mbps per month of relays pushed to a platform outside the account, billed on the month's average of
+    /// daily peaks (prorated by show days); <see langword="null"/> = not confirmed.
+    /// </summary>
+    public decimal? ThirdPartyRelayPerMbpsMonth { get; init; }
+
     /// <summary>The configuration path of this provider's price overrides, e.g. <c>LiveCloud:Tencent:Prices</c>.</summary>
     [JsonIgnore]
     public string OptionsPath => $"{LiveCloudOptions.SectionName}:{Provider}:{PriceOverrides.SectionName}";
@@ -143,6 +152,8 @@ public sealed record PriceTable
 
         Require(RecordingPerChannelMonth is null or >= 0, "recordingPerChannelMonth must not be negative");
         Require(StoragePerGBMonth is null or >= 0, "storagePerGBMonth must not be negative");
+        Require(RelayPerMinute is null or >= 0, "relayPerMinute must not be negative");
+        Require(ThirdPartyRelayPerMbpsMonth is null or >= 0, "thirdPartyRelayPerMbpsMonth must not be negative");
         return this;
     }
 
@@ -179,6 +190,8 @@ public sealed record PriceTable
             Transcoding = transcoding,
             RecordingPerChannelMonth = overrides.RecordingPerChannelMonth ?? RecordingPerChannelMonth,
             StoragePerGBMonth = overrides.StoragePerGBMonth ?? StoragePerGBMonth,
+            RelayPerMinute = overrides.RelayPerMinute ?? RelayPerMinute,
+            ThirdPartyRelayPerMbpsMonth = overrides.ThirdPartyRelayPerMbpsMonth ?? ThirdPartyRelayPerMbpsMonth,
         }).Validate();
     }
 

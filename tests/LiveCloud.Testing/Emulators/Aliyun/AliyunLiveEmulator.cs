@@ -68,6 +68,12 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
 
     public List<(DateTimeOffset Time, long Bytes)> Traffic { get; } = [];
 
+    /// <summary>Pull-to-push (relay) tasks by TaskId; a test sets <see cref="EmulatedPullToPush.TaskStatus"/> and reasons to play a task's life.</summary>
+    public Dictionary<string, EmulatedPullToPush> PullToPushTasks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The regions <c>CreateLivePullToPush</c> documents.</summary>
+    public static readonly string[] PullToPushRegions = ["ap-southeast-1", "ap-southeast-5", "cn-beijing", "cn-shanghai", "cn-shenzhen"];
+
     public static async Task<AliyunLiveEmulator> StartAsync(TimeProvider clock)
     {
         var emulator = new AliyunLiveEmulator(clock);
@@ -581,10 +587,226 @@ public sealed class AliyunLiveEmulator : IAsyncDisposable
                 return answer;
             }
 
+            // CreateLivePullToPush as documented (help.aliyun.com api-live-2016-11-01-createlivepulltopush; the official
+            // SDK's model): Region of five, SourceType live|vod|url, SourceProtocol for live, SourceUrls a JSON array
+            // (one for live, at most 30 otherwise), an rtmp DstUrl, UTC times with the end after the start and after now.
+            case "CreateLivePullToPush":
+            {
+                string region = Require(q, "Region");
+                if (!PullToPushRegions.Contains(region))
+                {
+                    throw new EmulatedError(400, "InvalidParameter", $"Region {region} is not supported.");
+                }
+
+                string type = Require(q, "SourceType");
+                if (type is not ("live" or "vod" or "url"))
+                {
+                    throw new EmulatedError(400, "InvalidParameter", "SourceType must be live, vod or url.");
+                }
+
+                List<string> sources;
+                try
+                {
+                    sources = JsonSerializer.Deserialize<List<string>>(Require(q, "SourceUrls")) ?? [];
+                }
+                catch (JsonException)
+                {
+                    throw new EmulatedError(400, "InvalidParameter", "SourceUrls must be a JSON array of strings.");
+                }
+
+                if (sources.Count == 0 || (type == "live" && sources.Count > 1) || sources.Count > 30)
+                {
+                    throw new EmulatedError(400, "InvalidParameter", "A live source takes one URL, vod and url at most 30.");
+                }
+
+                if (type == "live" && q.GetValueOrDefault("SourceProtocol") is not ("rtmp" or "srt" or "http-flv" or "hls"))
+                {
+                    throw new EmulatedError(400, "InvalidParameter", "SourceProtocol (rtmp, srt, http-flv or hls) is required for a live source.");
+                }
+
+                string dst = Require(q, "DstUrl");
+                if (!Uri.TryCreate(dst, UriKind.Absolute, out Uri? dstUrl) || dstUrl.Scheme != "rtmp" || dst.Length > 2000)
+                {
+                    throw new EmulatedError(400, "InvalidParameter", "DstUrl must be an rtmp URL of at most 2000 characters.");
+                }
+
+                if (q.TryGetValue("CallbackUrl", out string? callback) && (!Uri.TryCreate(callback, UriKind.Absolute, out Uri? cb) || cb.Scheme is not ("http" or "https") || callback.Length > 2000))
+                {
+                    throw new EmulatedError(400, "InvalidParameter", "CallbackUrl must be an http(s) URL of at most 2000 characters.");
+                }
+
+                DateTimeOffset start = Utc(Require(q, "StartTime"), "StartTime");
+                DateTimeOffset end = Utc(Require(q, "EndTime"), "EndTime");
+                if (end <= start || end <= _clock.GetUtcNow())
+                {
+                    throw new EmulatedError(400, "InvalidParameter", "EndTime must be after StartTime and after now.");
+                }
+
+                string id = Guid.NewGuid().ToString("D");
+                PullToPushTasks[id] = new EmulatedPullToPush(id, region, type, q.GetValueOrDefault("SourceProtocol"), sources, dst, start, end)
+                {
+                    RepeatNumber = q.TryGetValue("RepeatNumber", out string? repeat) ? int.Parse(repeat, CultureInfo.InvariantCulture) : 0,
+                    CallbackUrl = callback,
+                    TaskName = q.GetValueOrDefault("TaskName", string.Empty),
+                    Sequence = PullToPushTasks.Count == 0 ? 1 : PullToPushTasks.Values.Max(t => t.Sequence) + 1,
+                };
+                answer["RetCode"] = 0;
+                answer["Description"] = "OK";
+                answer["TaskId"] = id;
+                return answer;
+            }
+
+            case "DescribeLivePullToPush":
+            {
+                EmulatedPullToPush task = PullToPushTask(q);
+                answer["RetCode"] = 0;
+                answer["Description"] = "OK";
+                foreach ((string key, object? value) in PullToPushState(task))
+                {
+                    answer[key] = value;
+                }
+
+                return answer;
+            }
+
+            case "DescribeLivePullToPushList":
+            {
+                string region = Require(q, "Region");
+                int page = q.TryGetValue("PageNumber", out string? p) ? int.Parse(p, CultureInfo.InvariantCulture) : 1;
+                int size = q.TryGetValue("PageSize", out string? z) ? int.Parse(z, CultureInfo.InvariantCulture) : 10;
+                if (page < 1 || size is < 1 or > 100)
+                {
+                    throw new EmulatedError(400, "InvalidParameter", "PageNumber must be positive and PageSize 1 to 100.");
+                }
+
+                List<EmulatedPullToPush> all = [.. PullToPushTasks.Values.Where(t => t.Region == region).OrderBy(t => t.Sequence)];
+                answer["PageNumber"] = page;
+                answer["PageSize"] = size;
+                answer["Total"] = all.Count;
+                answer["TaskList"] = all.Skip((page - 1) * size).Take(size).Select(PullToPushState).ToList();
+                return answer;
+            }
+
+            case "DeleteLivePullToPush":
+            {
+                EmulatedPullToPush task = PullToPushTask(q);
+                PullToPushTasks.Remove(task.TaskId);
+                answer["RetCode"] = 0;
+                answer["Description"] = "OK";
+                return answer;
+            }
+
             default:
                 throw new EmulatedError(404, "InvalidAction.NotFound", $"Specified api {action} is not found.");
         }
     }
+
+    private EmulatedPullToPush PullToPushTask(Dictionary<string, string> q)
+    {
+        string region = Require(q, "Region");
+        return PullToPushTasks.TryGetValue(Require(q, "TaskId"), out EmulatedPullToPush? task) && task.Region == region
+            ? task
+            : throw new EmulatedError(400, "CodeTaskNotExist", "Task does not exist.");
+    }
+
+    // The state part of DescribeLivePullToPush (and of each DescribeLivePullToPushList item) with its TaskInfo.
+    private Dictionary<string, object?> PullToPushState(EmulatedPullToPush task)
+    {
+        int status = task.TaskStatus ?? (_clock.GetUtcNow() < task.StartTime ? 0 : 1);
+        var state = new Dictionary<string, object?>
+        {
+            ["TaskId"] = task.TaskId,
+            ["TaskStatus"] = status,
+            ["CurrentFileIndex"] = 0,
+            ["CurrentOffset"] = 0,
+            ["TaskInfo"] = PullToPushInfo(task),
+        };
+        if (task.TaskInvalidReason is { } invalid)
+        {
+            state["TaskInvalidReason"] = invalid;
+        }
+
+        if (task.TaskExitReason is { } exit)
+        {
+            state["TaskExitReason"] = exit;
+            state["TaskExitTime"] = _clock.GetUtcNow().ToUnixTimeSeconds();
+        }
+
+        return state;
+    }
+
+    private static Dictionary<string, object?> PullToPushInfo(EmulatedPullToPush task) => new()
+    {
+        ["TaskId"] = task.TaskId,
+        ["TaskName"] = task.TaskName,
+        ["StartTime"] = task.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        ["EndTime"] = task.EndTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        ["SourceType"] = task.SourceType,
+        ["SourceProtocol"] = task.SourceProtocol?.ToUpperInvariant(),
+        ["SourceUrls"] = task.SourceUrls,
+        ["DstUrl"] = task.DstUrl,
+        ["RepeatNumber"] = task.RepeatNumber,
+        ["RetryCount"] = 3,
+        ["RetryInterval"] = 60,
+        ["CallbackURL"] = task.CallbackUrl ?? string.Empty,
+        ["Offset"] = 0,
+        ["FileIndex"] = 0,
+    };
+
+    /// <summary>
+    /// A pull-to-push task's callback (拉流转推事件回调) as Aliyun POSTs it to the task's CallbackUrl: a JSON body with
+    /// <c>Event</c>, <c>EventTime</c>, <c>TaskId</c>, <c>TaskInfo</c>, <c>TaskStatus</c> and <c>TaskInvalidReason</c> (the
+    /// documented state-change event, <c>LivePullToPushRunning</c>), or, for an exit, <c>TaskExitReason</c> in place of
+    /// the state. The exit event's own name was not in the material read (<paramref name="eventName"/> lets a test
+    /// choose); the adapter reads the fields, not the name. No signature: Aliyun documents none for these.
+    /// </summary>
+    /// <param name="taskId">A task created with a CallbackUrl.</param>
+    /// <param name="taskStatus">1 running, 2 recovering, 3 offline; <see langword="null"/> for an exit.</param>
+    /// <param name="reason"><c>TaskInvalidReason</c>, or for an exit <c>TaskExitReason</c>.</param>
+    /// <param name="eventTime">When it happened.</param>
+    /// <param name="eventName">The <c>Event</c> field.</param>
+    public CallbackRequest PullToPushCallback(string taskId, int? taskStatus, string? reason, DateTimeOffset eventTime, string eventName = "LivePullToPushRunning")
+    {
+        EmulatedPullToPush task;
+        lock (_gate)
+        {
+            task = PullToPushTasks[taskId];
+        }
+
+        var body = new Dictionary<string, object?>
+        {
+            ["Event"] = eventName,
+            ["EventTime"] = eventTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["TaskId"] = taskId,
+            ["TaskInfo"] = PullToPushInfo(task),
+        };
+        if (taskStatus is { } status)
+        {
+            body["TaskStatus"] = status;
+            if (reason is not null)
+            {
+                body["TaskInvalidReason"] = reason;
+            }
+        }
+        else
+        {
+            body["TaskExitReason"] = reason;
+        }
+
+        var url = new Uri(task.CallbackUrl!);
+        return new CallbackRequest
+        {
+            Method = "POST",
+            ContentType = "application/json",
+            Body = JsonSerializer.Serialize(body),
+            Query = QueryHelpers.ParseQuery(url.Query).ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal),
+        };
+    }
+
+    private static DateTimeOffset Utc(string text, string name) =>
+        DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset t)
+            ? t
+            : throw new EmulatedError(400, "InvalidParameter", $"{name} must be yyyy-MM-ddTHH:mm:ssZ.");
 
     private static readonly HashSet<string> Common = ["Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "SecurityToken", "RegionId"];
 
@@ -680,3 +902,23 @@ public sealed record EmulatedDomain(string DomainName, string Type, string Statu
 public sealed record EmulatedOnlineInfo(string DomainName, string AppName, string StreamName, DateTimeOffset PublishTime, bool Transcoded = false);
 
 public sealed record EmulatedRecordFile(string DomainName, string AppName, string StreamName, DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>A pull-to-push task the emulator keeps; the status fields are what a test sets to play the task's life.</summary>
+public sealed record EmulatedPullToPush(string TaskId, string Region, string SourceType, string? SourceProtocol, IReadOnlyList<string> SourceUrls, string DstUrl, DateTimeOffset StartTime, DateTimeOffset EndTime)
+{
+    /// <summary>The order tasks were created in (the list's order).</summary>
+    public long Sequence { get; init; }
+
+    public int RepeatNumber { get; init; }
+
+    public string? CallbackUrl { get; init; }
+
+    public string TaskName { get; init; } = string.Empty;
+
+    /// <summary>0 not started, 1 running, 2 recovering, 3 offline, -1 exited; by default 0 before the start time and 1 after.</summary>
+    public int? TaskStatus { get; set; }
+
+    public string? TaskInvalidReason { get; set; }
+
+    public string? TaskExitReason { get; set; }
+}

@@ -189,6 +189,12 @@ public sealed class QiniuEmulator : IAsyncDisposable
         Dictionary<string, string> query = q < 0 ? [] : rawTarget[(q + 1)..].Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p.Length > 1 ? p[1].Replace('+', ' ') : ""));
         string[] seg = path.Trim('/').Split('/');
         status = 200;
+        if (seg[0] == "tasks")
+        {
+            Pub(context, method, seg, query, body, out status, out answer);
+            return;
+        }
+
         if (seg.Length < 3 || seg[0] != "v2" || seg[1] != "hubs")
         {
             (status, answer) = (404, new { error = "not found" });
@@ -348,6 +354,191 @@ public sealed class QiniuEmulator : IAsyncDisposable
         fps = new { audio = 43, video = 25, data = 0 },
     };
 
+    /// <summary>Pub relay tasks by taskID (the Pub API, pili-pub.qiniuapi.com, served by this emulator too).</summary>
+    public Dictionary<string, PubTaskState> PubTasks { get; } = new(StringComparer.Ordinal);
+
+    private int _pubTaskIds;
+
+    // The Pub API as documented (developer.qiniu.com/pili/7320 … 7332, 7326): create, details, list (marker, limit ≤ 1000,
+    // isEnd), start and stop (400 "repeat operation" when already so), delete (400 "task running" while running), 404
+    // "not fond" (sic) for an unknown task, 400 "invalid parameter" for a bad request.
+    private void Pub(HttpContext context, string method, string[] seg, Dictionary<string, string> query, byte[] body, out int status, out object answer)
+    {
+        status = 200;
+        if (seg.Length == 1 && method == "POST")
+        {
+            JsonElement json;
+            try
+            {
+                json = JsonDocument.Parse(body).RootElement;
+            }
+            catch (JsonException)
+            {
+                (status, answer) = (400, new { error = "invalid parameter" });
+                return;
+            }
+
+            string name = json.TryGetProperty("name", out JsonElement n) ? n.GetString() ?? "" : "";
+            List<(string Url, int VideoType)> sources = json.TryGetProperty("sourceUrls", out JsonElement su) && su.ValueKind == JsonValueKind.Array
+                ? [.. su.EnumerateArray().Select(u => (u.TryGetProperty("url", out JsonElement url) ? url.GetString() ?? "" : "", u.TryGetProperty("videoType", out JsonElement vt) ? vt.GetInt32() : -1))]
+                : [];
+            List<string> forwards = json.TryGetProperty("forwardUrls", out JsonElement fu) && fu.ValueKind == JsonValueKind.Array
+                ? [.. fu.EnumerateArray().Select(u => u.TryGetProperty("url", out JsonElement url) ? url.GetString() ?? "" : "")]
+                : [];
+            bool validName = name.Length is >= 1 and <= 20 && name.All(char.IsAsciiLetterOrDigit);
+            if (!validName || sources.Count == 0 || sources.Any(x => x.Url.Length == 0 || x.VideoType is not (0 or 1)) || forwards.Count == 0 || forwards.Any(f => f.Length == 0)
+                || (json.TryGetProperty("statusCallback", out JsonElement cb) && (!cb.TryGetProperty("url", out JsonElement cbUrl) || !Uri.TryCreate(cbUrl.GetString(), UriKind.Absolute, out _))))
+            {
+                (status, answer) = (400, new { error = "invalid parameter" });
+                return;
+            }
+
+            if (PubTasks.Values.Any(t => t.Name == name))
+            {
+                (status, answer) = (400, new { error = "task name already exists" });
+                return;
+            }
+
+            string id = "pub" + Interlocked.Increment(ref _pubTaskIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            PubTasks[id] = new PubTaskState(id, name, sources.Select(x => x.Url).ToList(), forwards, Now().ToUnixTimeMilliseconds())
+            {
+                Description = json.TryGetProperty("desc", out JsonElement d) ? d.GetString() ?? "" : "",
+                DeliverStopTime = json.TryGetProperty("deliverStopTime", out JsonElement stop) ? stop.GetInt64() : 0,
+                CallbackUrl = json.TryGetProperty("statusCallback", out JsonElement callback) ? callback.GetProperty("url").GetString() : null,
+                CallbackVars = json.TryGetProperty("statusCallback", out JsonElement callback2) && callback2.TryGetProperty("vars", out JsonElement vars) ? vars.GetRawText() : null,
+            };
+            answer = new { taskID = id };
+            return;
+        }
+
+        if (seg.Length == 1 && method == "GET")
+        {
+            int limit = query.TryGetValue("limit", out string? l) ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : 1000;
+            if (limit is < 1 or > 1000)
+            {
+                (status, answer) = (400, new { error = "invalid parameter" });
+                return;
+            }
+
+            var all = PubTasks.Values.OrderBy(t => t.CreateTime).ThenBy(t => t.TaskId, StringComparer.Ordinal).ToList();
+            int from = query.TryGetValue("marker", out string? marker) && marker.Length > 0 ? int.Parse(marker, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            var page = all.Skip(from).Take(limit).ToList();
+            bool end = from + page.Count >= all.Count;
+            answer = new { marker = end ? "" : (from + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture), isEnd = end, list = page.Select(PubBody) };
+            return;
+        }
+
+        if (!PubTasks.TryGetValue(seg.Length > 1 ? Uri.UnescapeDataString(seg[1]) : "", out PubTaskState? task))
+        {
+            (status, answer) = (404, new { error = "not fond" });
+            return;
+        }
+
+        switch (method, seg.Length > 2 ? seg[2] : null)
+        {
+            case ("GET", null):
+                answer = PubBody(task);
+                return;
+            case ("POST", "start"):
+                if (task.Status == "running")
+                {
+                    (status, answer) = (400, new { error = "repeat operation" });
+                    return;
+                }
+
+                (task.Status, task.StartTime) = ("running", Now().ToUnixTimeMilliseconds());
+                answer = new { };
+                return;
+            case ("POST", "stop"):
+                if (task.Status != "running")
+                {
+                    (status, answer) = (400, new { error = "repeat operation" });
+                    return;
+                }
+
+                (task.Status, task.StopTime) = ("stopped", Now().ToUnixTimeMilliseconds());
+                answer = new { };
+                return;
+            case ("DELETE", null):
+                if (task.Status == "running")
+                {
+                    (status, answer) = (400, new { error = "task running" });
+                    return;
+                }
+
+                PubTasks.Remove(task.TaskId);
+                answer = new { };
+                return;
+            default:
+                (status, answer) = (400, new { error = "invalid parameter" });
+                return;
+        }
+    }
+
+    private static object PubBody(PubTaskState t) => new
+    {
+        taskID = t.TaskId,
+        uid = 1380000000,
+        name = t.Name,
+        desc = t.Description,
+        runType = "normal",
+        sourceUrls = t.SourceUrls.Select(u => new { url = u, isp = "", seek = 0, videoType = 0, rtspType = 0 }),
+        forwardUrls = t.ForwardUrls.Select(u => new { url = u, isp = "" }),
+        filter = new { },
+        status = t.Status,
+        deliverStartTime = 0,
+        deliverStopTime = t.DeliverStopTime,
+        startTime = t.StartTime,
+        stopTime = t.StopTime,
+        createTime = t.CreateTime,
+        loopTimes = 0,
+        retryTime = 60,
+        retry = 5,
+        statusCallback = t.CallbackUrl is null ? null : new { type = "JSON", url = t.CallbackUrl, vars = JsonDocument.Parse(t.CallbackVars ?? "{}").RootElement, timeout = 5, retryTimes = 3, retryInterval = 1 },
+    };
+
+    /// <summary>
+    /// The status callback of Pub task <paramref name="taskId"/> as Pub POSTs it to the task's <c>statusCallback.url</c>:
+    /// the task's <c>vars</c> with <c>$(taskID)</c>, <c>$(status)</c>, <c>$(startTime)</c> and <c>$(stopTime)</c>
+    /// filled in, as JSON (<c>type</c> JSON), with the URL's query as the web framework hands it over. The task's status
+    /// becomes <paramref name="newStatus"/>.
+    /// </summary>
+    /// <param name="taskId">A task created with a statusCallback.</param>
+    /// <param name="newStatus"><c>running</c>, <c>stopped</c>, <c>failed</c>, <c>finished</c>…</param>
+    public CallbackRequest PubStatusCallback(string taskId, string newStatus)
+    {
+        PubTaskState task;
+        lock (_gate)
+        {
+            task = PubTasks[taskId];
+            task.Status = newStatus;
+            if (newStatus == "running")
+            {
+                task.StartTime = Now().ToUnixTimeMilliseconds();
+            }
+            else
+            {
+                task.StopTime = Now().ToUnixTimeMilliseconds();
+            }
+        }
+
+        string body = (task.CallbackVars ?? "{}")
+            .Replace("$(taskID)", task.TaskId, StringComparison.Ordinal)
+            .Replace("$(status)", task.Status, StringComparison.Ordinal)
+            .Replace("$(startTime)", task.StartTime.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("$(stopTime)", task.StopTime.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var url = new Uri(task.CallbackUrl!);
+        return new CallbackRequest
+        {
+            Method = "POST",
+            ContentType = "application/json",
+            Body = body,
+            Query = url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('=', 2))
+                .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty, StringComparer.Ordinal),
+        };
+    }
+
     private static object LiveBody(PiliStreamState s) => new
     {
         key = s.Key,
@@ -378,4 +569,33 @@ public sealed class PiliStreamState(string key, long createdAt)
     public long? LiveSince { get; set; }
 
     public List<(long Start, long End, bool Expired)> History { get; } = [];
+}
+
+/// <summary>One Pub relay task the emulator keeps.</summary>
+public sealed class PubTaskState(string taskId, string name, IReadOnlyList<string> sourceUrls, IReadOnlyList<string> forwardUrls, long createTime)
+{
+    public string TaskId { get; } = taskId;
+
+    public string Name { get; } = name;
+
+    public IReadOnlyList<string> SourceUrls { get; } = sourceUrls;
+
+    public IReadOnlyList<string> ForwardUrls { get; } = forwardUrls;
+
+    public long CreateTime { get; } = createTime;
+
+    public string Description { get; init; } = "";
+
+    public long DeliverStopTime { get; init; }
+
+    public string? CallbackUrl { get; init; }
+
+    public string? CallbackVars { get; init; }
+
+    /// <summary><c>pending</c> until started, then <c>running</c>, <c>stopped</c>, <c>failed</c> or <c>finished</c>.</summary>
+    public string Status { get; set; } = "pending";
+
+    public long StartTime { get; set; }
+
+    public long StopTime { get; set; }
 }

@@ -44,6 +44,17 @@ public sealed class TencentApiEmulator : IAsyncDisposable
 
     public Dictionary<string, JsonObject> RecordTasks { get; } = [];
 
+    /// <summary>Pull-stream (relay) tasks by TaskId, as <c>DescribeLivePullStreamTasks</c> answers them, plus the fields Tencent keeps but does not return (<c>ToUrl</c>).</summary>
+    public Dictionary<string, JsonObject> PullTasks { get; } = [];
+
+    /// <summary>What <c>DescribeLivePullStreamTaskStatus</c> answers per TaskId: <c>RunStatus</c> and the last heartbeat (none until set).</summary>
+    public Dictionary<string, (string RunStatus, DateTimeOffset? ReportTime)> PullTaskRuns { get; } = [];
+
+    /// <summary>Tencent's default ceiling of pull-stream tasks per account ("默认支持任务数上限200个").</summary>
+    public int PullTaskLimit { get; set; } = 200;
+
+    private int _pullTaskCounter = 118000;
+
     public JsonObject Bill { get; set; } = new()
     {
         ["PeakBandwidthTime"] = "2026-11-23T12:00:00Z",
@@ -275,6 +286,10 @@ public sealed class TencentApiEmulator : IAsyncDisposable
             "StopRecordTask" => StopRecordTask(p),
             "DescribeRecordTask" => DescribeRecordTask(p),
             "DescribeBillBandwidthAndFluxList" => Bill.DeepClone().AsObject(),
+            "CreateLivePullStreamTask" => CreateLivePullStreamTask(p),
+            "DescribeLivePullStreamTasks" => DescribeLivePullStreamTasks(p),
+            "DescribeLivePullStreamTaskStatus" => DescribeLivePullStreamTaskStatus(p),
+            "DeleteLivePullStreamTask" => DeleteLivePullStreamTask(p),
             var other => Error("InvalidAction", $"The action {other} does not exist."),
         };
     }
@@ -442,6 +457,221 @@ public sealed class TencentApiEmulator : IAsyncDisposable
         task["Stopped"] = _clock.GetUtcNow().ToUnixTimeSeconds();
         return new JsonObject();
     }
+
+    // CreateLivePullStreamTask as documented (cloud.tencent.com/document/api/267/56245): one live source or up to 30
+    // files over http(s)/rtmp(s)/rtsp/srt; a push domain stream, or a full ToUrl (rtmp, rtmps, rtsp, rtp, srt) with
+    // DomainName/AppName/StreamName as empty strings; UTC times, the end after now and less than 7 days after the start;
+    // an Operator; at most PullTaskLimit tasks.
+    private JsonObject CreateLivePullStreamTask(JsonObject p)
+    {
+        string? type = Str(p, "SourceType");
+        if (type is not ("PullLivePushLive" or "PullVodPushLive" or "PullPicPushLive"))
+        {
+            return Error("InvalidParameter", "SourceType must be PullLivePushLive, PullVodPushLive or PullPicPushLive.");
+        }
+
+        List<string> sources = p["SourceUrls"] is JsonArray urls ? [.. urls.Select(u => u?.GetValue<string>() ?? string.Empty)] : [];
+        if (sources.Count == 0 || (type == "PullLivePushLive" && sources.Count > 1) || sources.Count > 30)
+        {
+            return Error("InvalidParameter.InvalidSourceUrl", "A live source takes one URL, files at most 30.");
+        }
+
+        if (sources.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out Uri? url) || url.Scheme is not ("http" or "https" or "rtmp" or "rtmps" or "rtsp" or "srt")))
+        {
+            return Error("InvalidParameter.InvalidSourceUrl", "A source URL must be http, https, rtmp, rtmps, rtsp or srt.");
+        }
+
+        string? toUrl = Str(p, "ToUrl");
+        string domain = Str(p, "DomainName") ?? string.Empty;
+        string app = Str(p, "AppName") ?? string.Empty;
+        string stream = Str(p, "StreamName") ?? string.Empty;
+        if (p["DomainName"] is null || p["AppName"] is null || p["StreamName"] is null)
+        {
+            return Error("MissingParameter", "DomainName, AppName and StreamName are required (empty strings with a ToUrl).");
+        }
+
+        if (toUrl is not null)
+        {
+            if (domain.Length + app.Length + stream.Length > 0)
+            {
+                return Error("InvalidParameter", "With a ToUrl, DomainName, AppName and StreamName must be empty strings.");
+            }
+
+            if (!Uri.TryCreate(toUrl, UriKind.Absolute, out Uri? to) || to.Scheme is not ("rtmp" or "rtmps" or "rtsp" or "rtp" or "srt"))
+            {
+                return Error("InvalidParameter.InvalidToUrl", "ToUrl must be rtmp, rtmps, rtsp, rtp or srt.");
+            }
+        }
+        else if (domain != PushDomain || app.Length == 0 || stream.Length == 0)
+        {
+            return Error("InvalidParameter", "DomainName must be a push domain of the account, with AppName and StreamName.");
+        }
+
+        if (string.IsNullOrEmpty(Str(p, "Operator")))
+        {
+            return Error("MissingParameter", "Operator is required.");
+        }
+
+        if (Str(p, "CallbackUrl") is { } callback && (!Uri.TryCreate(callback, UriKind.Absolute, out Uri? cb) || cb.Scheme is not ("http" or "https")))
+        {
+            return Error("InvalidParameter.InvalidCallbackUrl", "CallbackUrl must be an http(s) URL.");
+        }
+
+        if (Utc(Str(p, "StartTime")) is not { } start || Utc(Str(p, "EndTime")) is not { } end)
+        {
+            return Error("InvalidParameter.InvalidTaskTime", "StartTime and EndTime must be UTC, e.g. 2019-01-08T10:00:00Z.");
+        }
+
+        if (end <= start || end <= _clock.GetUtcNow() || end - start >= TimeSpan.FromDays(7))
+        {
+            return Error("InvalidParameter.InvalidTaskTime", "EndTime must be after StartTime and now, and less than 7 days after StartTime.");
+        }
+
+        if (PullTasks.Count >= PullTaskLimit)
+        {
+            return Error("InvalidParameter.TaskNumMoreThanLimit", "The number of tasks exceeds the limit.");
+        }
+
+        string id = Interlocked.Increment(ref _pullTaskCounter).ToString(CultureInfo.InvariantCulture);
+        string now = _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        PullTasks[id] = new JsonObject
+        {
+            ["TaskId"] = id,
+            ["SourceType"] = type,
+            ["SourceUrls"] = new JsonArray([.. sources.Select(u => (JsonNode)JsonValue.Create(u))]),
+            ["DomainName"] = domain,
+            ["AppName"] = app,
+            ["StreamName"] = stream,
+            ["PushArgs"] = Str(p, "PushArgs") ?? string.Empty,
+            ["StartTime"] = Str(p, "StartTime"),
+            ["EndTime"] = Str(p, "EndTime"),
+            ["Region"] = "ap-guangzhou",
+            ["VodLoopTimes"] = int.TryParse(Str(p, "VodLoopTimes"), CultureInfo.InvariantCulture, out int loops) ? loops : -1,
+            ["VodRefreshType"] = "ImmediateNewSource",
+            ["CreateTime"] = now,
+            ["UpdateTime"] = now,
+            ["CreateBy"] = Str(p, "Operator"),
+            ["UpdateBy"] = Str(p, "Operator"),
+            ["CallbackUrl"] = Str(p, "CallbackUrl") ?? string.Empty,
+            ["CallbackEvents"] = new JsonArray(),
+            ["Status"] = "enable",
+            ["Comment"] = Str(p, "Comment") ?? string.Empty,
+        };
+        if (toUrl is not null)
+        {
+            // Kept for the emulator's own callbacks (to_url); DescribeLivePullStreamTasks does not return it.
+            HiddenToUrls[id] = toUrl;
+        }
+
+        return new JsonObject { ["TaskId"] = id };
+    }
+
+    /// <summary>The <c>ToUrl</c> of each task created with one (Tencent keeps it; its task queries do not show it).</summary>
+    public Dictionary<string, string> HiddenToUrls { get; } = [];
+
+    // DescribeLivePullStreamTasks: PageSize 1–20 (default 10), newest update first; a TaskId answers that task only.
+    private JsonObject DescribeLivePullStreamTasks(JsonObject p)
+    {
+        int size = Int(p, "PageSize", 10);
+        int num = Int(p, "PageNum", 1);
+        if (size is < 1 or > 20 || num < 1)
+        {
+            return Error("InvalidParameterValue", "PageSize must be 1–20 and PageNum at least 1.");
+        }
+
+        List<JsonObject> matching = [.. PullTasks.Values
+            .Where(t => Str(p, "TaskId") is not { } id || (string?)t["TaskId"] == id)
+            .OrderByDescending(t => (string?)t["UpdateTime"], StringComparer.Ordinal)
+            .ThenByDescending(t => long.Parse((string)t["TaskId"]!, CultureInfo.InvariantCulture))];
+        return new JsonObject
+        {
+            ["TaskInfos"] = new JsonArray([.. matching.Skip((num - 1) * size).Take(size).Select(t => t.DeepClone())]),
+            ["PageNum"] = num,
+            ["PageSize"] = size,
+            ["TotalNum"] = matching.Count,
+            ["TotalPage"] = Math.Max(1, (matching.Count + size - 1) / size),
+            ["LimitTaskNum"] = PullTaskLimit,
+        };
+    }
+
+    private JsonObject DescribeLivePullStreamTaskStatus(JsonObject p)
+    {
+        if (Str(p, "TaskId") is not { } id || !PullTasks.ContainsKey(id))
+        {
+            return Error("InvalidParameter.TaskNotExist", "The task does not exist.");
+        }
+
+        (string run, DateTimeOffset? report) = PullTaskRuns.TryGetValue(id, out var known) ? known : ("inactive", null);
+        return new JsonObject
+        {
+            ["TaskStatusInfo"] = new JsonObject
+            {
+                ["FileUrl"] = string.Empty,
+                ["LoopedTimes"] = 0,
+                ["OffsetTime"] = 0,
+                ["ReportTime"] = report?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? string.Empty,
+                ["RunStatus"] = run,
+                ["FileDuration"] = 0,
+                ["NextFileUrl"] = string.Empty,
+            },
+        };
+    }
+
+    private JsonObject DeleteLivePullStreamTask(JsonObject p)
+    {
+        if (string.IsNullOrEmpty(Str(p, "Operator")))
+        {
+            return Error("MissingParameter", "Operator is required.");
+        }
+
+        return Str(p, "TaskId") is { } id && PullTasks.Remove(id)
+            ? new JsonObject()
+            : Error("InvalidParameter.TaskNotExist", "The task does not exist.");
+    }
+
+    private static DateTimeOffset? Utc(string? text) =>
+        DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset t) ? t : null;
+
+    /// <summary>
+    /// A relay-task event (event type 314, 拉流转推事件通知) for task <paramref name="taskId"/>, as Tencent POSTs it to the
+    /// task's <c>CallbackUrl</c> (the documented example's fields; no signature: Tencent signs none). The request carries
+    /// that URL's query, as the web framework would hand it over.
+    /// </summary>
+    /// <param name="taskId">A task of this emulator created with a CallbackUrl.</param>
+    /// <param name="callbackEvent"><c>TaskStart</c>, <c>TaskExit</c>, <c>TaskAlarm</c>, <c>VodSourceFileStart</c>…</param>
+    /// <param name="msg">The event's details (sent as a JSON string), e.g. <c>{"type":"PushStreamFailed"}</c>.</param>
+    /// <param name="eventTime">When it happened.</param>
+    public CallbackRequest RelayCallback(string taskId, string callbackEvent, JsonObject msg, DateTimeOffset eventTime)
+    {
+        JsonObject task;
+        lock (_gate)
+        {
+            task = PullTasks[taskId];
+        }
+
+        var callbackUrl = new Uri((string)task["CallbackUrl"]!);
+        var body = new JsonObject
+        {
+            ["appid"] = 1250000000,
+            ["callback_event"] = callbackEvent,
+            ["event_type"] = 314,
+            ["interface"] = "general_callback",
+            ["msg"] = msg.ToJsonString(),
+            ["product_name"] = "pullpush",
+            ["source_urls"] = new JsonArray([.. task["SourceUrls"]!.AsArray().Select(u => u!.DeepClone())]).ToJsonString() + "\n",
+            ["stream_id"] = (string?)task["StreamName"],
+            ["task_id"] = taskId,
+            ["to_url"] = HiddenToUrls.TryGetValue(taskId, out string? to) ? to : $"rtmp://{PushDomain}/{(string?)task["AppName"]}/{(string?)task["StreamName"]}",
+            ["callback_url"] = callbackUrl.GetLeftPart(UriPartial.Path),
+            ["event_time"] = eventTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        };
+        return new CallbackRequest { Method = "POST", ContentType = "application/json", Body = body.ToJsonString(), Query = QueryOf(callbackUrl) };
+    }
+
+    private static Dictionary<string, string> QueryOf(Uri url) =>
+        url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(kv => Uri.UnescapeDataString(kv[0]), kv => kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : string.Empty, StringComparer.Ordinal);
 
     private JsonObject DescribeRecordTask(JsonObject p)
     {
