@@ -66,7 +66,8 @@ public sealed class ReconcilerTests : IDisposable
         _provider.Files.Add(Recorded(vanished.Stream, 1));
         _provider.Files.Add(Recorded(vanished.Stream, 2));
         _provider.Files.Add(Recorded(online.Stream, 3));
-        using RoomEventHub.Subscription watcher = _hub.Watch(vanished.Id);
+        _hub.TryWatch(vanished.Id, out RoomEventHub.Subscription? watching).Should().BeTrue();
+        using RoomEventHub.Subscription watcher = watching!;
         _clock.Advance(TimeSpan.FromSeconds(30));
 
         IReadOnlyList<Room> idled = await _reconciler.ReconcileAsync(T0.AddSeconds(10), TimeSpan.Zero, CancellationToken.None);
