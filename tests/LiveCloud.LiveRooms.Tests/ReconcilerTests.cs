@@ -116,9 +116,11 @@ public sealed class ReconcilerTests : IDisposable
         _clock.Advance(TimeSpan.FromSeconds(5));
         await _store.ApplyEventAsync(new StreamEvent("Fake", StreamEventKind.Published, room.Stream, _clock.GetUtcNow(), "second"), null, CancellationToken.None);
 
-        (await _store.MarkIdleIfLiveSinceAsync(room.Id, room.LiveSince!.Value, CancellationToken.None)).Should().BeNull();
+        // The second publish keeps the show's start (live_since) but is news: a pass whose cut-off precedes it waits.
+        (await _store.MarkIdleIfNoPublishSinceAsync(room.Id, room.LiveSince!.Value.AddSeconds(1), CancellationToken.None)).Should().BeNull();
         (await _store.FindAsync(room.Id, CancellationToken.None))!.State.Should().Be(RoomStates.Live);
-        (await _store.MarkIdleIfLiveSinceAsync(room.Id, _clock.GetUtcNow(), CancellationToken.None))!.State.Should().Be(RoomStates.Idle);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        (await _store.MarkIdleIfNoPublishSinceAsync(room.Id, _clock.GetUtcNow(), CancellationToken.None))!.State.Should().Be(RoomStates.Idle);
     }
 
     private async Task<Room> LiveRoomAsync(string name, DateTimeOffset at)

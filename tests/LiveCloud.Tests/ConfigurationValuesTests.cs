@@ -230,7 +230,7 @@ public class ConfigurationValuesTests
         });
 
         failures.Should().BeEquivalentTo(
-            "Chat:Wired:Prices:Trafic is not a key of PriceOverrides; its keys: Traffic, TrafficRule, DailyPeakBandwidth, MonthlyP95Bandwidth, Transcoding, RecordingPerChannelMonth, StoragePerGBMonth.",
+            "Chat:Wired:Prices:Trafic is not a key of PriceOverrides; its keys: Traffic, TrafficRule, DailyPeakBandwidth, MonthlyP95Bandwidth, Transcoding, RecordingPerChannelMonth, StoragePerGBMonth, RelayPerMinute, ThirdPartyRelayPerMbpsMonth.",
             "Chat:Wired:Prices:Traffic:mainland has a value; it takes a list or keys instead.",
             "Chat:Wired:Prices:Traffic:overseas:0:Form is not a key of PriceTierOverride; its keys: From, Price.",
             "Chat:Wired:Prices:Traffic:overseas:0:Price is required.",

@@ -260,11 +260,13 @@ public sealed class RoomStore : IDisposable
     }
 
     /// <summary>
-    /// Sets a room idle because its provider no longer lists its stream (reconciliation), unless it changed since it was
-    /// read: it must still be live since <paramref name="liveSince"/> (a new publish or an unpublish in between wins).
+    /// Sets a room idle because its provider no longer lists its stream (reconciliation), unless a publish arrived at or
+    /// after <paramref name="noPublishSince"/> (its stream may not be listed yet) or it is no longer live. The last
+    /// publish, not the show's start, decides: a second publish keeps <c>live_since</c> but is news all the same.
+    /// Its push sessions are forgotten with it.
     /// </summary>
     /// <returns>The room as it is now, or <see langword="null"/> when nothing changed.</returns>
-    public async Task<Room?> MarkIdleIfLiveSinceAsync(string id, DateTimeOffset liveSince, CancellationToken cancellationToken)
+    public async Task<Room?> MarkIdleIfNoPublishSinceAsync(string id, DateTimeOffset noPublishSince, CancellationToken cancellationToken)
     {
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await _writer.WaitAsync(cancellationToken);
@@ -272,9 +274,13 @@ public sealed class RoomStore : IDisposable
         {
             await using SqliteConnection connection = Open();
             await using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "UPDATE rooms SET state = 'idle', live_since = NULL, updated_at = $now WHERE id = $id AND state = 'live' AND live_since = $since";
+            command.CommandText = """
+                UPDATE rooms SET state = 'idle', live_since = NULL, updated_at = $now
+                WHERE id = $id AND state = 'live' AND COALESCE(last_publish_at, live_since) < $since;
+                DELETE FROM live_sessions WHERE room_id = $id AND changes() > 0
+                """;
             command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$since", liveSince.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$since", noPublishSince.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$now", now);
             return await command.ExecuteNonQueryAsync(cancellationToken) > 0 ? await FindAsync(id, cancellationToken) : null;
         }

@@ -77,7 +77,7 @@ public sealed partial class RoomReconciler(
         var idled = new List<Room>();
         foreach ((Room room, IStreamProvider provider) in gone)
         {
-            if (await store.MarkIdleIfLiveSinceAsync(room.Id, room.LiveSince!.Value, cancellationToken) is not { } idle)
+            if (await store.MarkIdleIfNoPublishSinceAsync(room.Id, liveBefore, cancellationToken) is not { } idle)
             {
                 continue; // an unpublish (or a new publish) arrived meanwhile
             }
