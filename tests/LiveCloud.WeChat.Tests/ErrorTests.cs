@@ -131,6 +131,23 @@ public sealed class ErrorTests : IAsyncLifetime
         (await shape.Should().ThrowAsync<LiveCloudException>()).WithMessage("*shape LiveCloud does not understand*");
     }
 
+    [Fact]
+    public async Task Throttling_45011_inside_an_http_200_is_retried_for_reads_and_typed_when_it_persists()
+    {
+        await _client.GetAccessTokenAsync();
+        _emu.Then(WeChatLiveEmulator.Error(45011, "api minute-quota reach limit"));
+        (await _client.ListRoomsAsync()).Rooms.Should().BeEmpty();
+        _emu.CallCount("wxa/business/getliveinfo").Should().Be(1, "the throttled attempt never reached the call; the retry did");
+
+        _emu.Then([.. Enumerable.Repeat(WeChatLiveEmulator.Error(45011, "api minute-quota reach limit"), 4)]);
+        Func<Task> call = () => _client.ListRoomsAsync();
+        WeChatLiveException ex = (await call.Should().ThrowAsync<WeChatLiveException>()).Which;
+        ex.ErrCode.Should().Be(45011);
+        ex.Kind.Should().Be(VendorErrorKind.Throttled);
+        ex.IsTransient.Should().BeTrue();
+        ex.Message.Should().Contain("per-minute call limit");
+    }
+
     [Theory]
     [InlineData(-1, VendorErrorKind.Transient)]
     [InlineData(40001, VendorErrorKind.Authentication)]
