@@ -762,6 +762,8 @@ public class WeChatApiClient : VendorApiClient
         Func<CancellationToken, Task<(WeChatWriteOutcome Outcome, IReadOnlyList<WeChatRoom> Rooms, string Found)>> readBack,
         CancellationToken cancellationToken)
     {
+        // A token that cannot be had is no uncertain write: nothing was sent.
+        await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await CallAsync(VendorOperation.Write(operation), createRequest, read, roomId, cancellationToken).ConfigureAwait(false);

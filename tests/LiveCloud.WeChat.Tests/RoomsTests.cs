@@ -162,6 +162,19 @@ public sealed class RoomsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_whose_token_cannot_be_had_is_not_reported_as_uncertain()
+    {
+        long id = _emu.AddRoom("令牌测试房间", _clock.GetUtcNow().AddHours(1)).Id;
+        _emu.Then([.. Enumerable.Repeat(Faults.Status(503), 4)]);
+
+        Func<Task> write = () => _client.SetCommentsClosedAsync(id, true);
+
+        (await write.Should().ThrowAsync<LiveCloudException>()).Which.Should().NotBeOfType<WeChatUncertainWriteException>("nothing was sent");
+        _emu.CallCount("wxaapi/broadcast/room/updatecomment").Should().Be(0);
+        _emu.CallCount("wxa/business/getliveinfo").Should().Be(0, "there is nothing to read back");
+    }
+
+    [Fact]
     public async Task Edit_changes_a_room_that_has_not_started_and_is_refused_once_it_has_naming_the_room()
     {
         WeChatRoomCreated created = await _client.CreateRoomAsync(WeChatTestSetup.Room(_clock));
