@@ -47,7 +47,6 @@ public sealed partial class AdapterTemplateTests
 
         Part("Options").Should().Contain($"public sealed class {vendor}Options : VendorOptions").And.Contain("public const string ProviderName")
             .And.Contain("protected override void Validate(OptionChecks check)");
-        Part("UrlSigner").Should().Contain($"class {vendor}UrlSigner");
         Part("ApiClient").Should().Contain($"public class {vendor}ApiClient : VendorApiClient").And.Contain("protected override VendorError? ReadError(");
         Part("CallbackVerifier").Should().Contain($"public sealed class {vendor}CallbackVerifier");
         Part("Errors").Should().Contain($"internal static class {vendor}Errors");
@@ -55,6 +54,16 @@ public sealed partial class AdapterTemplateTests
 
         string provider = Part("StreamProvider");
         provider.Should().Contain($"public sealed class {vendor}StreamProvider : StreamProviderBase");
+        // Offline URL signing is a part only of vendors whose URLs can be signed offline (WeChat mints its push addresses
+        // online and has no play URLs): a provider claiming neither push nor play URLs has no signer to hold.
+        if (provider.Contains("ProviderFeatures.PushUrls", StringComparison.Ordinal) || provider.Contains("ProviderFeatures.PlayUrls", StringComparison.Ordinal))
+        {
+            Part("UrlSigner").Should().Contain($"class {vendor}UrlSigner");
+        }
+        else
+        {
+            File.Exists(Path.Combine(dir, vendor + "UrlSigner.cs")).Should().BeFalse($"{vendor}StreamProvider claims no URLs, so a {vendor}UrlSigner would sign what the provider cannot hand out");
+        }
         foreach (string plumbing in new[] { "JsonDocument", "HttpClient", "HttpRequestMessage", "FixedTimeEquals", "failures.Add(" })
         {
             provider.Should().NotContain(plumbing, $"the provider maps the contract onto the parts; {plumbing} belongs in a part or the shared plumbing");

@@ -121,3 +121,15 @@ test('the host page explains an empty title without calling the backend', async 
   assert.match(host.data.error, /title/);
   assert.equal(wx.requests.length, before);
 });
+
+test('the plugin rooms page reads the real backend\'s room list and lists only rooms with a WeChat room id', async () => {
+  await hostARoom('Node test: not a plugin room');
+  const { page, loaded } = open('pages/plugin-rooms/plugin-rooms');
+  await loaded;
+  assert.equal(page.data.error, '');
+  assert.equal(page.data.state, 'list');
+  assert.ok(page.data.rooms.every((r) => Number.isSafeInteger(r.roomId) && r.roomId > 0), 'every listed room opens in the plugin');
+  assert.ok(!page.data.rooms.some((r) => r.title === 'Node test: not a plugin room'), 'an nginx room is not a plugin room');
+  const get = wx.requests.filter((r) => r.url.startsWith(`${backend.url}/api/rooms?`)).pop();
+  assert.match(get.url, /[?&]kind=plugin(&|$)/);
+});

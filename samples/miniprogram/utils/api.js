@@ -51,5 +51,8 @@ module.exports = {
   endRoom: (id, token) => request('POST', `/api/rooms/${enc(id)}/end`, { token }),
   getRoom: (id) => request('GET', `/api/rooms/${enc(id)}?client=miniprogram`),
   listRooms: () => request('GET', '/api/rooms'),
+  // WeChat live (plugin) rooms; a backend that does not know the filter answers with every room, which
+  // utils/plugin.js narrows to those with plugin.roomId.
+  listPluginRooms: () => request('GET', '/api/rooms?kind=plugin'),
   joinChat: (id) => request('POST', `/api/rooms/${enc(id)}/chat`),
 };
