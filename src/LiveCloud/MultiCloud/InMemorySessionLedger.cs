@@ -196,7 +196,8 @@ public sealed class InMemorySessionLedger : ISessionLedger
                 rec.Relays.Remove(toProvider);
             }
 
-            if (rec.Open is { } show)
+            // A relay stopped as its show ended belongs to that show's timeline too.
+            if ((rec.Open ?? (started || rec.Shows.Count == 0 ? null : rec.Shows[^1])) is { } show)
             {
                 show.Involved.Add(toProvider);
                 Add(rec, show, started ? TimelineEntryKind.RelayStarted : TimelineEntryKind.RelayStopped, at, toProvider, detail);

@@ -40,7 +40,10 @@ public sealed partial class MultiCloudStreamProvider : StreamProviderBase, IMemb
     private const ProviderFeatures AllFeatures = ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
         | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks | ProviderFeatures.PushRelay | ProviderFeatures.PullRelay;
 
-    private static readonly TimeSpan WarmRelayLifetime = TimeSpan.FromDays(1);
+    // A warm relay and the URLs it uses last a day, or an hour where a member's signing allows no more (Huawei's URL
+    // authentication timeout); either way it is started again a few minutes before it ends, while the show lasts.
+    private static readonly TimeSpan[] WarmRelayLifetimes = [TimeSpan.FromDays(1), TimeSpan.FromHours(1)];
+    private static readonly TimeSpan WarmRelayRenewal = TimeSpan.FromMinutes(5);
 
     private readonly IStreamProvider[] _members;
     private readonly Dictionary<string, IStreamProvider> _byName = new(StringComparer.OrdinalIgnoreCase);
@@ -236,6 +239,13 @@ public sealed partial class MultiCloudStreamProvider : StreamProviderBase, IMemb
             }
 
             Ledger.Sweep(TimeProvider.GetUtcNow());
+            foreach ((StreamId stream, WarmRelay relay) in _relays)
+            {
+                if (relay.EndsAt - TimeProvider.GetUtcNow() < WarmRelayRenewal && OpenShow(stream) is { } show)
+                {
+                    _ = RestartWarmAsync(stream, show.HostProvider);
+                }
+            }
         }
         finally
         {
@@ -812,34 +822,44 @@ public sealed partial class MultiCloudStreamProvider : StreamProviderBase, IMemb
             return;
         }
 
-        _ = Task.Run(async () =>
+        _ = RestartWarmAsync(stream, host, target);
+    }
+
+    private async Task RestartWarmAsync(StreamId stream, string host, string? target = null)
+    {
+        target ??= _members.Select(m => m.Name).FirstOrDefault(n => !string.Equals(n, host, StringComparison.OrdinalIgnoreCase) && IsUp(n));
+        await StopWarmAsync(stream, $"the host is on {host} now").ConfigureAwait(false);
+        if (target is not null)
         {
-            await StopWarmAsync(stream, $"the host is on {host} now").ConfigureAwait(false);
             await StartWarmAsync(stream, _byName[host], _byName[target]).ConfigureAwait(false);
-        });
+        }
     }
 
     private async Task StartWarmAsync(StreamId stream, IStreamProvider from, IStreamProvider to)
     {
-        DateTimeOffset ends = TimeProvider.GetUtcNow() + WarmRelayLifetime;
-        IStreamProvider runner;
-        RelayRequest request;
-        if (from.Capabilities.Supports(ProviderFeatures.PushRelay) && to.Capabilities.CanPush(StreamProtocol.Rtmp))
+        (IStreamProvider Runner, RelayRequest Request)? relay = null;
+        DateTimeOffset ends = default;
+        foreach (TimeSpan lifetime in WarmRelayLifetimes)
         {
-            runner = from;
-            request = RelayRequest.PushTo(stream, new Uri(to.CreatePushUrl(stream, ends).Url), ends);
+            ends = TimeProvider.GetUtcNow() + lifetime;
+            try
+            {
+                relay = WarmRelayRequest(stream, from, to, ends);
+                break;
+            }
+            catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "expiresAt")
+            {
+                // The member signs no URL valid that long: try the shorter lifetime.
+            }
         }
-        else if (to.Capabilities.Supports(ProviderFeatures.PullRelay) && from.Capabilities.Supports(ProviderFeatures.PlayUrls)
-            && new[] { StreamProtocol.Rtmp, StreamProtocol.HttpFlv, StreamProtocol.Hls }.FirstOrDefault(from.Capabilities.CanPlay) is var source && from.Capabilities.CanPlay(source))
-        {
-            runner = to;
-            request = RelayRequest.PullFrom(new Uri(from.CreatePlayUrls(stream, ends, new PlayUrlOptions { Protocols = [source] }).Urls[0].Url), stream, ends);
-        }
-        else
+
+        if (relay is not { } r)
         {
             LogCannotWarm(_logger, Name, stream, from.Name, to.Name);
             return;
         }
+
+        (IStreamProvider runner, RelayRequest request) = r;
 
         // Recorded first, so that the copy's publish on the target is known as the relay's.
         string how = request.Direction == RelayDirection.Push ? $"a push relay on {from.Name}" : $"a pull relay on {to.Name}";
@@ -847,7 +867,7 @@ public sealed partial class MultiCloudStreamProvider : StreamProviderBase, IMemb
         try
         {
             RelayTask task = await runner.StartRelayAsync(request, _stop.Token).ConfigureAwait(false);
-            _relays[stream] = new WarmRelay(runner, task.Id, from.Name, to.Name);
+            _relays[stream] = new WarmRelay(runner, task.Id, from.Name, to.Name, ends);
             LogWarm(_logger, Name, stream, from.Name, to.Name, runner.Name, task.Id);
         }
         catch (Exception ex) when (ex is LiveCloudException or ArgumentException or NotSupportedException or OperationCanceledException)
@@ -855,6 +875,25 @@ public sealed partial class MultiCloudStreamProvider : StreamProviderBase, IMemb
             Ledger.RecordRelay(stream, to.Name, false, TimeProvider.GetUtcNow(), $"The relay to {to.Name} could not start: {ex.Message}");
             LogWarmFailed(_logger, Name, stream, to.Name, ex.Message);
         }
+    }
+
+    // A push relay on the host's member into the target's push URL, else a pull relay on the target from the host's play
+    // URL; null when neither member relays that way.
+    private static (IStreamProvider Runner, RelayRequest Request)? WarmRelayRequest(StreamId stream, IStreamProvider from, IStreamProvider to, DateTimeOffset ends)
+    {
+        if (from.Capabilities.Supports(ProviderFeatures.PushRelay) && to.Capabilities.CanPush(StreamProtocol.Rtmp))
+        {
+            return (from, RelayRequest.PushTo(stream, new Uri(to.CreatePushUrl(stream, ends).Url), ends));
+        }
+
+        StreamProtocol[] sources = [.. new[] { StreamProtocol.Rtmp, StreamProtocol.HttpFlv, StreamProtocol.Hls }.Where(from.Capabilities.CanPlay)];
+        if (to.Capabilities.Supports(ProviderFeatures.PullRelay) && from.Capabilities.Supports(ProviderFeatures.PlayUrls) && sources.Length > 0)
+        {
+            string source = from.CreatePlayUrls(stream, ends, new PlayUrlOptions { Protocols = [sources[0]] }).Urls[0].Url;
+            return (to, RelayRequest.PullFrom(new Uri(source), stream, ends));
+        }
+
+        return null;
     }
 
     private async Task StopWarmAsync(StreamId stream, string why)
@@ -896,8 +935,8 @@ public sealed partial class MultiCloudStreamProvider : StreamProviderBase, IMemb
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Composite}: the warm-backup relay of {Stream} to {To} failed: {Reason}")]
     private static partial void LogWarmFailed(ILogger logger, string composite, StreamId stream, string to, string reason);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "{Composite}: cannot keep {To} warm for {Stream}: {From} has no push relays and {To} no pull relays")]
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "{Composite}: cannot keep {To} warm for {Stream}: {From} has no push relays and {To} no pull relays, or they sign no URL valid for an hour")]
     private static partial void LogCannotWarm(ILogger logger, string composite, StreamId stream, string from, string to);
 
-    private sealed record WarmRelay(IStreamProvider Runner, string Id, string From, string To);
+    private sealed record WarmRelay(IStreamProvider Runner, string Id, string From, string To, DateTimeOffset EndsAt);
 }
