@@ -313,7 +313,8 @@ public sealed partial class MultiCloudStreamProvider : StreamProviderBase, IMemb
         }
         else
         {
-            Health.ReportFailure(member, HealthSignal.Api, $"{failure.GetType().Name}{(failure.ErrorCode is { } code ? " " + code : string.Empty)}", failure.ErrorCode ?? failure.GetType().Name);
+            // LiveCloud's messages name the operation, vendor code and request id, never a URL's query or a key.
+            Health.ReportFailure(member, HealthSignal.Api, failure.Message, failure.ErrorCode ?? failure.GetType().Name);
         }
     }
 
