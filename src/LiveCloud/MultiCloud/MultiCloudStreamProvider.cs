@@ -456,8 +456,8 @@ public sealed partial class MultiCloudStreamProvider : StreamProviderBase, IMemb
     protected override Task DropStreamCoreAsync(StreamId stream, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<string> live = OpenShow(stream)?.LiveOn ?? [];
-        IEnumerable<IStreamProvider> targets = live.Count > 0 ? live.Select(n => _byName[n]) : _members.Where(m => IsUp(m.Name));
+        IStreamProvider[] live = [.. (OpenShow(stream)?.LiveOn ?? []).Where(_byName.ContainsKey).Select(n => _byName[n])];
+        IEnumerable<IStreamProvider> targets = live.Length > 0 ? live : _members.Where(m => IsUp(m.Name));
         return Task.WhenAll(targets.Select(m => m.DropStreamAsync(stream, cancellationToken)));
     }
 
