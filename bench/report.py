@@ -12,6 +12,7 @@ work, out_path, meta_path = sys.argv[1], sys.argv[2], sys.argv[3]
 meta = json.load(open(meta_path))
 lengths = json.load(open(os.path.join(work, "lengths.json")))
 soak = json.load(open(os.path.join(work, "soak.json"))) if os.path.exists(os.path.join(work, "soak.json")) else None
+failover = json.load(open(os.path.join(work, "failover.json"))) if os.path.exists(os.path.join(work, "failover.json")) else None
 
 bench = {}
 host = {}
@@ -186,6 +187,45 @@ else:
     targets.append(("soak completed within its time bound", soak["callsPerVendor"], "=", soak["callsPerVendor"], 0.0, soak["complete"]))
     targets.append(("soak: no growth in open sockets", soak["maxSocketsAfter"], "≤", soak["socketsAfterFirstTenth"], 0.0, soak["socketsOk"]))
     targets.append(("soak: no growth in memory after GC (KiB)", round(soak["heapGrowth"] / 1024), "≤", round(soak["heapAllowance"] / 1024), 0.0, soak["heapOk"]))
+w("")
+
+# ---------------------------------------------------------------- multi-cloud failover (issue 17)
+w("## Multi-cloud failover (two real nginx-rtmp servers)")
+w("")
+if failover is None:
+    w("Not run.")
+    targets.append(("failover ran", 0, "=", 1, 0.0, False))
+else:
+    st, tg, runs = failover["settings"], failover["targets"], failover["runs"]
+    w("Two real nginx-rtmp servers are the members `NginxA` (primary) and `NginxB` of one multi-cloud provider, their hooks on a real")
+    w("callback endpoint. An ffmpeg host asks the provider for a fresh push URL after each failure (as `<live-pusher>` code does")
+    w("after error -1307); an ffmpeg viewer reads HLS and asks for play URLs again when its read ends, stalls for")
+    w(f"{st['viewerStallSeconds']:g} s, or the provider raises `ServingProviderChanged`. Once the viewer has played from NginxA for a few")
+    w("seconds, NginxA's master and worker are SIGKILLed. Seconds from the kill; each run is a fresh pair of servers.")
+    w("")
+    w("| Run | Detected (NginxA marked down) | Host on NginxB | Viewer playing again | Viewer's black gap | Host's fresh URLs |")
+    w("|---:|---:|---:|---:|---:|---:|")
+    for i, r in enumerate(runs, 1):
+        w(f"| {i} | {r['detectSeconds']:.2f} s | {r['hostMovedSeconds']:.2f} s | {r['playingAgainSeconds']:.2f} s | {r['gapSeconds']:.2f} s | {r['hostAttempts']} |")
+    def median(k):
+        v = sorted(r[k] for r in runs)
+        return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+    w(f"| median | {median('detectSeconds'):.2f} s | {median('hostMovedSeconds'):.2f} s | {median('playingAgainSeconds'):.2f} s | {median('gapSeconds'):.2f} s | |")
+    w("")
+    w(f"Budget. Detection: {st['failuresToMarkDown']} failed checks in a row at a {st['probeIntervalSeconds']:g} s interval, the first 0–1 s after the")
+    w("kill, so 2–3 s (a refused connection fails at once; a server that drops packets instead adds the probe timeout,")
+    w(f"{st['probeTimeoutSeconds']:g} s, to each check). The host: its push dies with the server; it asks again every {st['hostRetrySeconds']:g} s and")
+    w("gets NginxB's URL from the first request after detection, plus an RTMP connect and publish: about a second. The viewers:")
+    w(f"NginxB has a playlist once its first fragment is cut (`hls_fragment {st['hlsFragmentSeconds']} s`, at the test pattern's one-second key")
+    w(f"frames; `hls_playlist_length {st['hlsPlaylistSeconds']} s`), and the viewer asks again the moment the provider says the serving member")
+    w("changed: about a second and a half after the host. After detection, HLS segment and playlist lengths dominate: clouds'")
+    w("CDNs commonly cut 2–10 s segments and a player starts two or three segments behind the live edge, so there the viewers' gap")
+    w("grows by one to three segment lengths; halving the segment here (0.5 s) would save about half a second, and a shorter")
+    w("probe interval saves detection time for more probes. Phase B adds the browser's `<video>` gap (hls.js) to these figures.")
+    worst_detect = max(r["detectSeconds"] for r in runs)
+    worst_playing = max(r["playingAgainSeconds"] for r in runs)
+    targets.append((f"failover: detection, worst of {len(runs)} runs (s)", worst_detect, "≤", tg["detectSeconds"], 0.0, worst_detect <= tg["detectSeconds"]))
+    targets.append((f"failover: viewers playing again after the kill, worst of {len(runs)} runs (s)", worst_playing, "≤", tg["playingAgainSeconds"], 0.0, worst_playing <= tg["playingAgainSeconds"]))
 w("")
 
 # ---------------------------------------------------------------- live rooms (bench/rooms.py wrote it; its targets are in its own table)

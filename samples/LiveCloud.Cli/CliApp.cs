@@ -66,9 +66,14 @@ internal static class CliApp
         var cost = new Command("cost", "What a show costs on every configured provider that has prices, cheapest first.") { config, viewers, bitrate, hours, json };
         cost.SetAction((parse, token) => Run(parse, error, config, provider, p => CostAsync(p, parse, output, viewers, bitrate, hours, json)));
 
+        var routeStream = new Option<string>("--stream") { Description = "The stream, app/name.", Required = true };
+        var region = new Option<string?>("--region") { Description = "The viewer's billing region (mainland, europe…); the price tables' default when left out." };
+        var route = new Command("route", "Which member of a multi-cloud provider a viewer and a host are sent to now, and why (after checking each member).") { config, provider, routeStream, region, json };
+        route.SetAction((parse, token) => Run(parse, error, config, provider, p => RouteAsync(p, output, parse.GetValue(routeStream)!, parse.GetValue(region), parse.GetValue(json), token)));
+
         var root = new RootCommand("LiveCloud: signed live-stream URLs, domains, streams, recordings and cost over Tencent, Aliyun, Qiniu and nginx-rtmp.")
         {
-            urls, domains, streams, record, cost,
+            urls, domains, streams, record, cost, route,
         };
 
         ParseResult parsed = root.Parse(args);
@@ -330,6 +335,53 @@ internal static class CliApp
         foreach (RecordedFile f in files)
         {
             await output.WriteLineAsync($"{f.StartTime:u}  {f.Duration.TotalSeconds,7:0.0} s  {f.SizeBytes,10} B  {f.PlaybackUrl}");
+        }
+    }
+
+    // The decision after as many rounds of checks as mark a member down, so that a member that does not answer is down.
+    private static async Task RouteAsync(StreamProviders providers, TextWriter output, string streamText, string? region, bool json, CancellationToken token)
+    {
+        IStreamProvider selected = providers.Default;
+        MultiCloud.MultiCloudStreamProvider show = selected.GetService<MultiCloud.MultiCloudStreamProvider>()
+            ?? throw new ArgumentException($"--provider '{selected.Name}' is not a multi-cloud provider; route needs a section with \"Type\": \"MultiCloud\" (configured: {string.Join(", ", providers.Names)}).");
+        StreamId stream = StreamId.Parse(streamText);
+        if (region is not null && !StreamId.IsValidPart(region))
+        {
+            throw new ArgumentException($"--region '{region}' may hold only letters, digits, '_', '-', '.' and '='.");
+        }
+
+        for (int round = 0; round < show.Options.Health.FailuresToMarkDown; round++)
+        {
+            await show.CheckHealthAsync(token);
+        }
+
+        MultiCloud.RoutingDecision play = show.RoutePlay(stream, region);
+        MultiCloud.RoutingDecision push = show.RoutePush(stream);
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(
+                new
+                {
+                    provider = show.Name.ToLowerInvariant(),
+                    stream = stream.ToString(),
+                    region,
+                    routing = show.Options.Routing.ToString().ToLowerInvariant(),
+                    play = new { provider = play.Provider, reason = play.Reason },
+                    push = new { provider = push.Provider, reason = push.Reason },
+                    candidates = play.Candidates.Select(c => new { provider = c.Provider, up = c.IsUp, holdsStream = c.HoldsStream, pricePerGB = c.PricePerGB, currency = c.Currency, priceNote = c.PriceNote }),
+                },
+                Json));
+            return;
+        }
+
+        await output.WriteLineAsync($"{show.Name} · {stream} · region {region ?? "(default)"} · routing {show.Options.Routing}");
+        await output.WriteLineAsync($"play → {play.Provider}: {play.Reason}");
+        await output.WriteLineAsync($"push → {push.Provider}: {push.Reason}");
+        foreach (MultiCloud.RouteCandidate c in play.Candidates)
+        {
+            string price = c.PricePerGB is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p:0.####} {c.Currency}/GB") : c.PriceNote ?? "-";
+            string health = show.Health.Get(c.Provider) is { IsUp: false, LastFailure: { } why } ? "down (" + why + ")" : c.IsUp ? "up" : "down";
+            await output.WriteLineAsync($"  {c.Provider,-12} {health,-6} {(c.HoldsStream ? "live" : "-"),-5} {price}");
         }
     }
 

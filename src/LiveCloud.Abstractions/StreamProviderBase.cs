@@ -71,8 +71,13 @@ public abstract class StreamProviderBase : IStreamProvider
             throw new ArgumentException($"Rendition '{rendition}' may hold only letters, digits, '_', '-', '.' and '='.", nameof(options));
         }
 
+        if (options.Region is { } region && !StreamId.IsValidPart(region))
+        {
+            throw new ArgumentException($"Region '{region}' may hold only letters, digits, '_', '-', '.' and '='.", nameof(options));
+        }
+
         IReadOnlyList<StreamProtocol> protocols = PlayOrder.Select(options.Protocols ?? Capabilities.PlayProtocols, options.Client);
-        return CreatePlayUrlsCore(stream, expiresAt, protocols, options.Rendition);
+        return CreatePlayUrlsCore(stream, expiresAt, protocols, options).SignedBy(Name);
     }
 
     /// <inheritdoc />
@@ -270,6 +275,17 @@ public abstract class StreamProviderBase : IStreamProvider
 
     /// <summary>Signs play URLs for <paramref name="protocols"/>, in that order; arguments are already checked.</summary>
     protected virtual PlayUrlSet CreatePlayUrlsCore(StreamId stream, DateTimeOffset expiresAt, IReadOnlyList<StreamProtocol> protocols, string? rendition) => throw NotSupported("play URLs");
+
+    /// <summary>
+    /// Signs play URLs for <paramref name="protocols"/>, in that order, with every option at hand (a provider that routes by
+    /// <see cref="PlayUrlOptions.Region"/> overrides this one); by default the overload with the rendition only.
+    /// Arguments are already checked.
+    /// </summary>
+    protected virtual PlayUrlSet CreatePlayUrlsCore(StreamId stream, DateTimeOffset expiresAt, IReadOnlyList<StreamProtocol> protocols, PlayUrlOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return CreatePlayUrlsCore(stream, expiresAt, protocols, options.Rendition);
+    }
 
     /// <summary>Lists domains.</summary>
     protected virtual IAsyncEnumerable<LiveDomain> ListDomainsCoreAsync(CancellationToken cancellationToken) => throw NotSupported("domains");

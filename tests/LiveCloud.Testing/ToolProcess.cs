@@ -14,7 +14,7 @@ public sealed class ToolProcess : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
-    private ToolProcess(string tool, IEnumerable<string> args)
+    private ToolProcess(string tool, IEnumerable<string> args, Action<string>? onOutputLine = null)
     {
         var start = new ProcessStartInfo(Require(tool)) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (string arg in args)
@@ -23,7 +23,14 @@ public sealed class ToolProcess : IAsyncDisposable
         }
 
         _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.OutputDataReceived += (_, e) =>
+        {
+            Append(_stdout, e.Data);
+            if (e.Data is { } line)
+            {
+                onOutputLine?.Invoke(line);
+            }
+        };
         _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
         _process.Start();
         _process.BeginOutputReadLine();
@@ -63,6 +70,20 @@ public sealed class ToolProcess : IAsyncDisposable
         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac",
         "-t", seconds.ToString(CultureInfo.InvariantCulture), "-f", "flv", url,
     ]);
+
+    /// <summary>
+    /// Reads <paramref name="url"/> as a player would (copying, into nothing) for as long as it plays, reporting ffmpeg's
+    /// progress lines (<c>out_time_us=…</c> every quarter second) to <paramref name="onProgressLine"/>; a read stalled for
+    /// <paramref name="ioTimeoutSeconds"/> fails.
+    /// </summary>
+    public static ToolProcess Read(string url, Action<string> onProgressLine, int ioTimeoutSeconds = 3) => new(
+        "ffmpeg",
+        [
+            "-hide_banner", "-loglevel", "error", "-nostdin",
+            "-rw_timeout", (ioTimeoutSeconds * 1_000_000L).ToString(CultureInfo.InvariantCulture),
+            "-i", url, "-map", "0", "-c", "copy", "-f", "null", "-", "-progress", "pipe:1", "-stats_period", "0.25",
+        ],
+        onProgressLine);
 
     /// <summary>ffprobe of <paramref name="url"/> with extra arguments (e.g. <c>-show_entries format=duration</c>).</summary>
     public static ToolProcess Probe(string url, params string[] extra) => new("ffprobe",

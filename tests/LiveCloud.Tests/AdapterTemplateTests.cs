@@ -28,7 +28,7 @@ public sealed partial class AdapterTemplateTests
         string[] providers = [.. Directory.GetFiles(Path.Combine(Root, "src"), "*StreamProvider.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(Path.GetFileName)
-            .Where(n => n is not ("IStreamProvider.cs" or "DelegatingStreamProvider.cs" or "InstrumentedStreamProvider.cs" or "LoggingStreamProvider.cs" or "OpenTelemetryStreamProvider.cs"))!];
+            .Where(n => n is not ("IStreamProvider.cs" or "DelegatingStreamProvider.cs" or "InstrumentedStreamProvider.cs" or "LoggingStreamProvider.cs" or "OpenTelemetryStreamProvider.cs" or "MultiCloudStreamProvider.cs"))!];
         Vendors().Select(vendor => $"{vendor}StreamProvider.cs").Should().BeEquivalentTo(providers);
         Vendors().Should().NotBeEmpty();
     }

@@ -48,6 +48,19 @@ public enum StreamEventKind
     /// and handed on as is: <see cref="StreamEvent.VendorEventType"/> and <see cref="StreamEvent.RawPayload"/> say what it was.
     /// </summary>
     Other,
+
+    /// <summary>
+    /// Raised by a multi-cloud provider, not a vendor: a member that holds or serves this stream was marked down or up
+    /// again. <see cref="StreamEvent.Detail"/> says which and why; <see cref="StreamEvent.VendorEventType"/> is the member's name.
+    /// </summary>
+    ProviderHealthChanged,
+
+    /// <summary>
+    /// Raised by a multi-cloud provider, not a vendor: the member this stream's viewers play from changed (a failover, or
+    /// the first member to hold it). Players should ask for play URLs again; <see cref="StreamEvent.Detail"/> says from
+    /// which member to which and why, and <see cref="StreamEvent.VendorEventType"/> is the new member's name.
+    /// </summary>
+    ServingProviderChanged,
 }
 
 /// <summary>A verified, parsed vendor callback.</summary>

@@ -35,11 +35,21 @@ public sealed record PlayUrlOptions
 
     /// <summary>Orders (and filters) the URLs for a player.</summary>
     public PlayClient Client { get; init; } = PlayClient.Any;
+
+    /// <summary>
+    /// Where the viewer is, as a billing region of the vendors' price tables (<c>mainland</c>, …); <see langword="null"/>
+    /// when unknown. A single provider signs the same URLs whatever it is; a multi-cloud provider sends the viewer to
+    /// the healthy member that holds the stream and delivers to this region most cheaply. Letters, digits, '_', '-',
+    /// '.' and '=' only.
+    /// </summary>
+    public string? Region { get; init; }
 }
 
 /// <summary>The signed play URLs of one stream, all expiring together.</summary>
 public sealed record PlayUrlSet
 {
+    private string? _provider;
+
     /// <summary>Creates a set.</summary>
     public PlayUrlSet(StreamId stream, DateTimeOffset expiresAt, IReadOnlyList<PlayUrl> urls)
     {
@@ -58,6 +68,23 @@ public sealed record PlayUrlSet
 
     /// <summary>The URLs, best first for the <see cref="PlayClient"/> they were made for.</summary>
     public IReadOnlyList<PlayUrl> Urls { get; }
+
+    /// <summary>
+    /// The name of the provider that signed the URLs: the provider called, or, through a multi-cloud provider, the member
+    /// it chose. Every <see cref="StreamProviderBase"/> sets it (at no cost: no copy is made).
+    /// </summary>
+    public string? Provider
+    {
+        get => _provider;
+        init => _provider = value;
+    }
+
+    /// <summary>Names <paramref name="provider"/> as the signer unless one is named already (a member's name wins over its composite's).</summary>
+    internal PlayUrlSet SignedBy(string provider)
+    {
+        _provider ??= provider;
+        return this;
+    }
 
     /// <summary>The URL of <paramref name="protocol"/>, or <see langword="null"/> when the set has none.</summary>
     public string? this[StreamProtocol protocol]

@@ -39,6 +39,9 @@ public static class CostEngine
     /// <summary>Five-minute bandwidth samples per day.</summary>
     public const int SamplesPerDay = 288;
 
+    // The unit of a self-hosted estimate's server line: rent, a fixed cost, not delivery (multi-cloud routing leaves it out).
+    internal const string ServerUnit = "server·month";
+
     private const double MaxBitrateKbps = 10_000_000;
     private const double MaxOverheadFactor = 10;
     private const double MaxTranscodingMinutesPerDay = 1_000_000_000;
@@ -210,7 +213,7 @@ public static class CostEngine
         var serverLine = ToItem(new Line(
             $"Servers: {Num(servers)} × {Num(usableMbps)} Mbps usable uplink ({Num(viewersPerServer)} viewers each at {Num(viewerMbps)} Mbps) for {profile.PeakViewers} peak viewers",
             servers,
-            "server·month",
+            ServerUnit,
             model.ServerMonthlyCost));
 
         var notes = new List<string> { "Transcoding and recording run on the servers themselves: their cost is the server rent." };

@@ -33,6 +33,9 @@ public sealed class LiveCloudBuilder
     /// <summary>The <c>LiveCloud</c> configuration section.</summary>
     public IConfiguration Configuration { get; }
 
+    /// <summary>The decorators every provider gets.</summary>
+    internal ProviderDecorators Decorators => _decorators;
+
     /// <summary>
     /// Wraps every configured provider (those added before and after this call) in a decorator, typically a
     /// <see cref="DelegatingStreamProvider"/>. The first decorator added is the outermost: calls pass through the
@@ -191,11 +194,20 @@ public sealed class LiveCloudBuilder
 internal sealed class ProviderDecorators
 {
     private readonly List<Func<IStreamProvider, IServiceProvider, IStreamProvider>> _decorators = [];
+    private Func<IStreamProvider, IServiceProvider, IStreamProvider>? _innermost;
 
     public void Add(Func<IStreamProvider, IServiceProvider, IStreamProvider> decorator) => _decorators.Add(decorator);
 
+    /// <summary>The decorator closest to every provider, inside those of <c>Use</c> (the multi-cloud members' tap).</summary>
+    public void SetInnermost(Func<IStreamProvider, IServiceProvider, IStreamProvider> decorator) => _innermost = decorator;
+
     public IStreamProvider Apply(IStreamProvider provider, IServiceProvider services)
     {
+        if (_innermost is not null)
+        {
+            provider = _innermost(provider, services);
+        }
+
         // The first added is the outermost, so wrap from the last one in.
         for (int i = _decorators.Count - 1; i >= 0; i--)
         {

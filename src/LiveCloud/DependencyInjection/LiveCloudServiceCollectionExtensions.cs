@@ -17,7 +17,9 @@ public static class LiveCloudServiceCollectionExtensions
     /// configured provider as a keyed <see cref="IStreamProvider"/> under its name (any letter case),
     /// <see cref="StreamProviders"/> to enumerate them, and a start-up check that the selected provider is
     /// configured (it runs with the host, or through <c>IStartupValidator</c>). Also registers the shared
-    /// <see cref="LiveCloud.Dns.ICnameVerifier"/>, configured from <c>LiveCloud:Dns</c>.
+    /// <see cref="LiveCloud.Dns.ICnameVerifier"/>, configured from <c>LiveCloud:Dns</c>. Every section with
+    /// <c>"Type": "MultiCloud"</c> becomes a <see cref="LiveCloud.MultiCloud.MultiCloudStreamProvider"/> over the providers it
+    /// names; without one, nothing of the multi-cloud machinery is registered.
     /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The <c>LiveCloud</c> section.</param>
@@ -49,7 +51,9 @@ public static class LiveCloudServiceCollectionExtensions
             services.AddSingleton(decorators);
         }
 
-        return new LiveCloudBuilder(services, configuration, decorators);
+        var builder = new LiveCloudBuilder(services, configuration, decorators);
+        LiveCloud.MultiCloud.MultiCloudRegistration.AddConfigured(builder);
+        return builder;
     }
 
     private sealed class SelectedProviderValidator(IEnumerable<ProviderRegistration> registrations) : IValidateOptions<LiveCloudOptions>
