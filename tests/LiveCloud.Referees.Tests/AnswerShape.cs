@@ -8,14 +8,15 @@ public static class AnswerShape
     /// <summary>
     /// Every problem with <paramref name="answer"/> for <paramref name="fields"/>: a field the adapter reads that the
     /// answer lacks, or holds with another JSON type than the vendor's model. Fields recorded as absent from the
-    /// vendor's model are skipped (the emulator answers what the vendor sends).
+    /// vendor's model are skipped (the emulator answers what the vendor sends); a row whose action the vendor models
+    /// nowhere is held to its documented fields.
     /// </summary>
     public static IEnumerable<string> Problems(JsonNode? answer, ActionFields fields)
     {
         foreach (string entry in fields.Read)
         {
             string path = ActionFields.PathOf(entry);
-            if (fields.IsNotInModel(path))
+            if (fields.IsNotedAbsent(path))
             {
                 continue;
             }
