@@ -21,7 +21,7 @@ public static class AnswerShape
                 continue;
             }
 
-            foreach (string problem in Check(answer, path.Split('.'), ActionFields.TypeOf(entry), path))
+            foreach (string problem in Check(answer, path.Split('.'), ActionFields.TypeOf(entry), path, ActionFields.IsOptional(entry)))
             {
                 yield return $"{fields.Action}: {problem}";
             }
@@ -61,7 +61,7 @@ public static class AnswerShape
         }
     }
 
-    private static IEnumerable<string> Check(JsonNode? node, string[] segments, string type, string path)
+    private static IEnumerable<string> Check(JsonNode? node, string[] segments, string type, string path, bool optional)
     {
         if (segments.Length == 0)
         {
@@ -81,13 +81,17 @@ public static class AnswerShape
         JsonNode? child = node is JsonObject o && o.TryGetPropertyValue(name, out JsonNode? c) ? c : null;
         if (child is null)
         {
-            yield return $"{path}: the answer has no {name}";
+            if (!(optional && segments.Length == 1))
+            {
+                yield return $"{path}: the answer has no {name}";
+            }
+
             yield break;
         }
 
         if (!intoList)
         {
-            foreach (string p in Check(child, segments[1..], type, path))
+            foreach (string p in Check(child, segments[1..], type, path, optional))
             {
                 yield return p;
             }
@@ -103,7 +107,7 @@ public static class AnswerShape
 
         foreach (JsonNode? item in items)
         {
-            foreach (string p in Check(item, segments[1..], type, path))
+            foreach (string p in Check(item, segments[1..], type, path, optional))
             {
                 yield return p;
             }

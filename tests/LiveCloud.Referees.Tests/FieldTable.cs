@@ -3,7 +3,7 @@ namespace LiveCloud.Referees.Tests;
 /// <summary>
 /// For every vendor action an adapter calls: the request fields it sends and the response fields it reads, as
 /// <c>path:type</c> with the vendor model's type (<c>string</c>, <c>number</c>, <c>boolean</c>, a <c>[]</c> suffix for
-/// lists; <c>A.B[].C</c> walks into objects and lists). <see cref="FieldNameTests"/> checks each against the vendor's
+/// lists; <c>A.B[].C</c> walks into objects and lists; a read field the vendor sends only in some states ends in <c>?</c>). <see cref="FieldNameTests"/> checks each against the vendor's
 /// own model (same casing, same type), against what the adapter puts on the wire and reads in its source, and against
 /// what the emulator answers.
 /// </summary>
@@ -22,8 +22,11 @@ public sealed record ActionFields(string Action, string? RequestModel, string? R
     /// <summary>The path of a <c>path:type</c> entry.</summary>
     public static string PathOf(string entry) => entry[..entry.LastIndexOf(':')];
 
-    /// <summary>The type of a <c>path:type</c> entry.</summary>
-    public static string TypeOf(string entry) => entry[(entry.LastIndexOf(':') + 1)..];
+    /// <summary>The type of a <c>path:type</c> entry (without an optional field's <c>?</c>).</summary>
+    public static string TypeOf(string entry) => entry[(entry.LastIndexOf(':') + 1)..].TrimEnd('?');
+
+    /// <summary>Whether a read entry is <c>path:type?</c>: the vendor sends the field only in some states (a failure's reason), so an answer may lack it.</summary>
+    public static bool IsOptional(string entry) => entry.EndsWith('?');
 
     /// <summary>Whether <paramref name="path"/> is recorded as absent from the vendor's model.</summary>
     public bool IsNotInModel(string path) => IsNotedAbsent(path) || NotInModel?.Any(n => n.StartsWith("*:", StringComparison.Ordinal)) == true;
@@ -131,10 +134,10 @@ public static class FieldTable
              "RepeatNumber:number", "CallbackUrl:string", "TaskName:string"],
             ["TaskId:string", "RetCode:number", "Description:string"]),
         A("DescribeLivePullToPush", ["Region:string", "TaskId:string"],
-            ["RetCode:number", "Description:string", "TaskId:string", "TaskStatus:number", "TaskInvalidReason:string", "TaskExitReason:string",
+            ["RetCode:number", "Description:string", "TaskId:string", "TaskStatus:number", "TaskInvalidReason:string?", "TaskExitReason:string?",
              "TaskInfo.TaskId:string", "TaskInfo.SourceType:string", "TaskInfo.SourceUrls:string[]", "TaskInfo.DstUrl:string", "TaskInfo.StartTime:string", "TaskInfo.EndTime:string"]),
         A("DescribeLivePullToPushList", ["Region:string", "PageNumber:number", "PageSize:number"],
-            ["Total:number", "TaskList[].TaskId:string", "TaskList[].TaskStatus:number", "TaskList[].TaskInvalidReason:string", "TaskList[].TaskExitReason:string",
+            ["Total:number", "TaskList[].TaskId:string", "TaskList[].TaskStatus:number", "TaskList[].TaskInvalidReason:string?", "TaskList[].TaskExitReason:string?",
              "TaskList[].TaskInfo.TaskId:string", "TaskList[].TaskInfo.SourceType:string", "TaskList[].TaskInfo.SourceUrls:string[]", "TaskList[].TaskInfo.DstUrl:string",
              "TaskList[].TaskInfo.StartTime:string", "TaskList[].TaskInfo.EndTime:string"]),
         A("DeleteLivePullToPush", ["Region:string", "TaskId:string"], ["RetCode:number", "Description:string"]),

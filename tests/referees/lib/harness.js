@@ -70,11 +70,34 @@ async function withSkew(skewSeconds, fn) {
   }
 }
 
-/** Runs each step in order and collects what fn made of it: {name, ok, ...}. A throw is recorded, not fatal. */
+// "$(step|a.b)" in a step's strings stands for the value at a.b of that earlier step's result (an id the vendor
+// made): a string that is only that reference becomes the value itself, one that holds it gets its text.
+function resolve(value, results) {
+  if (typeof value === 'string') {
+    const lookUp = (reference, name, path) => {
+      const earlier = results.find((r) => r.name === name);
+      const found = earlier && path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), earlier);
+      if (found === undefined) throw new Error(`${reference}: no such earlier result`);
+      return found;
+    };
+    const whole = value.match(/^\$\(([^|()]+)\|([^()]+)\)$/);
+    if (whole) return lookUp(value, whole[1], whole[2]);
+    return value.replace(/\$\(([^|()]+)\|([^()]+)\)/g, (reference, name, path) => String(lookUp(reference, name, path)));
+  }
+  if (Array.isArray(value)) return value.map((v) => resolve(v, results));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, results)]));
+  return value;
+}
+
+/**
+ * Runs each step in order and collects what fn made of it: {name, ok, ...}. A throw is recorded, not fatal. A step's
+ * "$(step|path)" strings are replaced by what that earlier step answered.
+ */
 async function runSteps(steps, fn) {
   const results = [];
   for (const step of steps) {
     try {
+      Object.assign(step, resolve(step, results));
       results.push(Object.assign({ name: step.name }, await withSkew(step.skewSeconds, () => fn(step))));
     } catch (e) {
       results.push({ name: step.name, ok: false, thrown: String(e && e.stack || e) });
