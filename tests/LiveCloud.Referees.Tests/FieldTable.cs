@@ -234,9 +234,10 @@ public static class FieldTable
             ["StartTime:number", "EndTime:number", "Type:number", "SrcAddr:string", "VodSrcAddrs[].SrcAddr:string", "CycleMode:number", "Domain:string", "App:string",
              "Stream:string", "Title:string", "GroupName:string"],
             ["TaskId:string"]),
+        // A live source's task answers SrcAddr, a file's SrcAddrS: each is optional.
         V("ListPullToPushTaskV2", ["Page:number", "Size:number", "Title:string", "GroupNames:string[]"],
             ["List[].TaskId:string", "List[].Title:string", "List[].Status:string", "List[].StartTime:string", "List[].EndTime:string", "List[].Type:number",
-             "List[].SrcAddr:string", "List[].SrcAddrS:string[]", "List[].DstAddr:string", "List[].GroupName:string",
+             "List[].SrcAddr:string?", "List[].SrcAddrS:string[]?", "List[].DstAddr:string", "List[].GroupName:string",
              "Pagination.PageTotal:number", "Pagination.TotalCount:number"]),
         V("StopPullToPushTask", ["TaskId:string", "GroupName:string"], []),
         V("DescribeLiveTrafficData", ["StartTime:string", "EndTime:string", "Aggregation:number", "DomainList:string[]"],

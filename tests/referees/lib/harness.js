@@ -17,6 +17,11 @@ const path = require('path');
 
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
 
+// Standard output carries the result document only: whatever an SDK prints (Huawei's logs its errors there) goes to
+// standard error.
+const writeResult = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write.bind(process.stderr);
+
 // Some SDKs write under the home folder (Huawei's writes a user-agent id there): give them a temporary one.
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'livecloud-referee-'));
 process.env.HOME = home;
@@ -108,8 +113,8 @@ async function runSteps(steps, fn) {
 
 /** Writes the result document and ends the process. */
 function finish(result) {
-  process.stdout.write(JSON.stringify(Object.assign({ hosts: [...new Set(hosts)] }, result), (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
-  process.stdout.write('\n');
+  writeResult(JSON.stringify(Object.assign({ hosts: [...new Set(hosts)] }, result), (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+  writeResult('\n');
 }
 
 module.exports = { input, agent, clock, withSkew, runSteps, finish };
