@@ -23,7 +23,7 @@ public sealed record HuaweiSignature(string CanonicalRequest, string HashedCanon
 /// </summary>
 /// <remarks>
 /// Canonical request: method, the path with each segment percent-encoded and <b>always ending in <c>/</c></b> (the request
-/// itself need not), the query sorted by name then value (RFC 3986 encoding: <c>%20</c>, <c>%2B</c>, <c>%2F</c>, <c>%3A</c>),
+/// itself need not), the query sorted by name then value before it is encoded (RFC 3986: <c>%20</c>, <c>%2B</c>, <c>%2F</c>, <c>%3A</c>),
 /// <c>name:value</c> lines of the signed headers sorted by lower-case name, the header names, and the lower-case hex
 /// SHA-256 of the body. String to sign: <c>SDK-HMAC-SHA256</c>, the <c>X-Sdk-Date</c> value and the canonical request's
 /// hash, on three lines. The key is the secret access key itself (no derived key, no credential scope).
@@ -73,16 +73,20 @@ public static class HuaweiApiSigner
         return joined.EndsWith('/') ? joined : joined + "/";
     }
 
-    /// <summary>The canonical query string: names and values encoded, sorted by name then value (ordinal), <c>name=value</c> joined by <c>&amp;</c>.</summary>
+    /// <summary>
+    /// The canonical query string: sorted by name then value as they are (ordinal, before encoding, as Huawei's SDKs sort
+    /// them), then each encoded, <c>name=value</c> joined by <c>&amp;</c>. Sorting the encoded text instead would order
+    /// <c>a/b</c> (<c>a%2Fb</c>) before <c>a-b</c>, or <c>é</c> before <c>z</c>, where the SDKs and the gateway do not.
+    /// </summary>
     /// <param name="query">The parameters, not encoded; a list parameter appears once per value.</param>
     public static string CanonicalQuery(IEnumerable<KeyValuePair<string, string>> query)
     {
         ArgumentNullException.ThrowIfNull(query);
         return string.Join('&', query
-            .Select(p => (Name: Encode(p.Key), Value: Encode(p.Value ?? string.Empty)))
+            .Select(p => (Name: p.Key, Value: p.Value ?? string.Empty))
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ThenBy(p => p.Value, StringComparer.Ordinal)
-            .Select(p => p.Name + "=" + p.Value));
+            .Select(p => Encode(p.Name) + "=" + Encode(p.Value)));
     }
 
     /// <summary>Signs one request.</summary>

@@ -39,6 +39,10 @@ public sealed class HuaweiFixture : StreamProviderFixture<HuaweiStreamProvider>,
 
     public override IReadOnlyList<string> SignaturesOf(CallbackRequest callback) => [(string)JsonNode.Parse(callback.Body)!["auth_sign"]!];
 
+    // Relays come from a public-looking host (Huawei relays pull only); the emulator connects to none.
+    public override (Uri PushTarget, Uri PullSource)? RelayRemotes =>
+        (new Uri("rtmp://live-push.platform.example.com/live/conformance_key?auth=conformance_secret"), new Uri("rtmp://camera.example.com/live/cam_1"));
+
     protected override HuaweiStreamProvider CreateProvider()
     {
         var options = new HuaweiOptions

@@ -39,6 +39,10 @@ public sealed class VolcengineFixture : StreamProviderFixture<VolcengineStreamPr
     // sign is all Volcengine signs (it covers t only); the push signature fp_user_url repeats is checked in the adapter's tests.
     public override IReadOnlyList<string> SignaturesOf(CallbackRequest callback) => [(string)JsonNode.Parse(callback.Body)!["sign"]!];
 
+    // Relays come from a public-looking host (Volcengine relays pull only); the emulator connects to none.
+    public override (Uri PushTarget, Uri PullSource)? RelayRemotes =>
+        (new Uri("rtmp://live-push.platform.example.com/live/conformance_key?auth=conformance_secret"), new Uri("rtmp://camera.example.com/live/cam_1"));
+
     protected override VolcengineStreamProvider CreateProvider()
     {
         var options = new VolcengineOptions

@@ -2,12 +2,16 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LiveCloud.Aliyun;
 using LiveCloud.Http;
+using LiveCloud.Huawei;
 using LiveCloud.Qiniu;
 using LiveCloud.Tencent;
 using LiveCloud.Testing;
 using LiveCloud.Testing.Emulators.Aliyun;
+using LiveCloud.Testing.Emulators.Huawei;
 using LiveCloud.Testing.Emulators.Qiniu;
 using LiveCloud.Testing.Emulators.Tencent;
+using LiveCloud.Testing.Emulators.Volcengine;
+using LiveCloud.Volcengine;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -74,6 +78,23 @@ public static class AdapterCalls
 
         await client.DescribeBillBandwidthAndFluxListAsync(Now.AddDays(-1), Now, 60, [TencentApiEmulator.PlayDomain]);
 
+        // Relays: a pull into a stream, a push to a full URL (with every optional field), a looped file.
+        string pull = await client.CreateLivePullStreamTaskAsync(new TencentPullStreamTaskRequest("PullLivePushLive", ["rtmp://camera.example.com/live/cam_1"], Now, Now.AddHours(1)) { Stream = stream });
+        await client.CreateLivePullStreamTaskAsync(new TencentPullStreamTaskRequest("PullLivePushLive", ["rtmp://play.example.com/live/room_1001?txSecret=s&txTime=t"], Now, Now.AddHours(1))
+        {
+            ToUrl = "rtmp://live-push.platform.example.com/live/key",
+            CallbackUrl = new Uri("https://example.com/relay"),
+            Comment = "referee",
+        });
+        await client.CreateLivePullStreamTaskAsync(new TencentPullStreamTaskRequest("PullVodPushLive", ["https://vod.example.com/a.mp4"], Now, Now.AddHours(1)) { Stream = stream, VodLoopTimes = -1 });
+        await foreach (TencentPullStreamTask _ in client.DescribeLivePullStreamTasksAsync())
+        {
+        }
+
+        await client.DescribeLivePullStreamTaskAsync(pull);
+        await client.DescribeLivePullStreamTaskStatusAsync(pull);
+        await client.DeleteLivePullStreamTaskAsync(pull);
+
         var sent = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (RecordedRequest request in emulator.Requests)
         {
@@ -131,6 +152,21 @@ public static class AdapterCalls
         await client.DeleteLiveAppRecordConfigAsync(Play, "live", "room_1001");
         await client.DescribeLiveDomainTrafficDataAsync(Play, Now.AddHours(-1), Now);
 
+        // Relays, with every optional field.
+        string task = await client.CreateLivePullToPushAsync(new AliyunPullToPushRequest("cn-shanghai", "live", ["rtmp://camera.example.com/live/cam_1"], "rtmp://push.example.com/live/room_1001", Now, Now.AddHours(1))
+        {
+            SourceProtocol = "rtmp",
+            RepeatNumber = -1,
+            CallbackUrl = new Uri("https://example.com/relay"),
+            TaskName = "referee",
+        });
+        await client.DescribeLivePullToPushAsync("cn-shanghai", task);
+        await foreach (AliyunPullToPushTask _ in client.DescribeLivePullToPushListAsync("cn-shanghai"))
+        {
+        }
+
+        await client.DeleteLivePullToPushAsync("cn-shanghai", task);
+
         var sent = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach ((string action, IReadOnlyDictionary<string, string> parameters) in emulator.Calls)
         {
@@ -153,7 +189,7 @@ public static class AdapterCalls
         PiliStreamState live = emulator.AddStream("room_live", live: true);
         live.History.Add((Now.AddHours(-2).ToUnixTimeSeconds(), Now.AddHours(-1).ToUnixTimeSeconds(), false));
         emulator.AddStream("room_other", live: true);
-        var options = new QiniuOptions { AccessKey = QiniuEmulator.AccessKey, SecretKey = QiniuEmulator.SecretKey, Hub = QiniuEmulator.Hub, Endpoint = emulator.BaseAddress };
+        var options = new QiniuOptions { AccessKey = QiniuEmulator.AccessKey, SecretKey = QiniuEmulator.SecretKey, Hub = QiniuEmulator.Hub, Endpoint = emulator.BaseAddress, PubEndpoint = emulator.BaseAddress };
         var client = new QiniuApiClient(options, Pipeline("Qiniu", emulator.BaseAddress), new FakeTimeProvider(Now));
         const string Hub = QiniuEmulator.Hub;
         await client.CreateStreamAsync(Hub, "room_new");
@@ -176,6 +212,25 @@ public static class AdapterCalls
         await client.GetHubAsync(Hub);
         await client.ListDomainsAsync(Hub);
         await client.GetDomainAsync(Hub, "pili-publish.example.com");
+
+        // Pub relays, with every optional field.
+        string task = await client.CreatePubTaskAsync(new QiniuPubTaskRequest("lcreferee1", "rtmp://camera.example.com/live/cam_1", "rtmp://pili-publish.example.com/PiliSDKTest/room_new")
+        {
+            Description = "livecloud:pull:PiliSDKTest/room_new:rtmp://camera.example.com/live/***",
+            StopAt = Now.AddHours(1),
+            StatusCallbackUrl = new Uri("https://example.com/relay"),
+        });
+        await client.StartPubTaskAsync(task);
+        await client.GetPubTaskAsync(task);
+        string other = await client.CreatePubTaskAsync(new QiniuPubTaskRequest("lcreferee2", "rtmp://camera.example.com/live/cam_2", "rtmp://pili-publish.example.com/PiliSDKTest/room_new"));
+        await foreach (QiniuPubTask _ in client.ListPubTasksAsync(pageSize: 1))
+        {
+        }
+
+        await client.DeletePubTaskAsync(other);
+
+        await client.StopPubTaskAsync(task);
+        await client.DeletePubTaskAsync(task);
 
         var sent = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (RecordedRequest request in emulator.Requests)
@@ -201,11 +256,199 @@ public static class AdapterCalls
         return sent;
     }
 
+    /// <summary>The fields of every Volcengine Live call (a GET's query, a POST's JSON body; Action and Version left out).</summary>
+    public static async Task<Dictionary<string, HashSet<string>>> VolcengineAsync()
+    {
+        var clock = new FakeTimeProvider(Now);
+        await using VolcengineLiveEmulator emulator = (await VolcengineLiveEmulator.StartAsync(clock)).AddSampleDomains();
+        const string Push = VolcengineLiveEmulator.PushDomain, Play = VolcengineLiveEmulator.PlayDomain;
+        emulator.Online.Add(new EmulatedVolcengineOnline(VolcengineLiveEmulator.SampleVhost, Push, "live", "room_1001", Now));
+        var options = new VolcengineOptions
+        {
+            AccessKeyId = VolcengineLiveEmulator.AccessKeyId,
+            SecretAccessKey = VolcengineLiveEmulator.SecretAccessKey,
+            PushDomain = Push,
+            PushKey = "push-key",
+            PlayDomain = Play,
+            PlayKey = "play-key",
+            Endpoint = emulator.BaseAddress,
+        };
+        var client = new VolcengineApiClient(options, Pipeline(VolcengineOptions.ProviderName, emulator.BaseAddress), clock);
+        await foreach (VolcengineDomain _ in client.ListDomainDetailAsync())
+        {
+        }
+
+        await client.DescribeDomainAsync(Push);
+        await foreach (VolcengineOnlineStreamInfo _ in client.DescribeLiveStreamInfoByPageAsync(Push, "live", "room_1001"))
+        {
+        }
+
+        await client.DescribeLiveStreamStateAsync(Push, "live", "room_1001");
+        await client.ForbidStreamAsync(Push, "live", "room_1001", Now.AddHours(1));
+        await client.ResumeStreamAsync(Push, "live", "room_1001");
+        await client.KillStreamAsync(VolcengineLiveEmulator.SampleVhost, "live", "room_1001");
+        string record = await client.CreatePullRecordTaskAsync(Play, "live", "room_1001", "rtmp://play.example.com/live/room_1001?volcTime=1&volcSecret=s", Now.AddHours(1));
+        await client.StopPullRecordTaskAsync(record);
+        await foreach (VolcengineRecordFile _ in client.DescribeRecordTaskFileHistoryAsync(Now.AddHours(-1), Now.AddHours(1), "live", "room_1001", VolcengineLiveEmulator.SampleVhost))
+        {
+        }
+
+        string task = await client.CreatePullToPushTaskAsync(new VolcenginePullToPushTask(Now, Now.AddHours(1), new Uri("rtmp://camera.example.com/live/cam_1"), Push, "live", "room_1001") { Title = "referee1", GroupName = "default" });
+        await client.CreatePullToPushTaskAsync(new VolcenginePullToPushTask(Now, Now.AddHours(1), new Uri("https://vod.example.com/a.mp4"), Push, "live", "room_1001") { Loop = true });
+        await foreach (VolcenginePullToPushTaskInfo _ in client.ListPullToPushTaskV2Async("referee", "default"))
+        {
+        }
+
+        await client.StopPullToPushTaskAsync(task, "default");
+        await client.DescribeLiveTrafficDataAsync(Now.AddHours(-1), Now, 300, [Play]);
+        await client.GeneratePlayUrlAsync(Play, "live", "room_1001", Now.AddHours(1), "ld");
+
+        var sent = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (VolcengineCall call in emulator.Calls)
+        {
+            ActionFields row = FieldTable.Volcengine.Single(r => r.Action == call.Action);
+            HashSet<string> fields = Fields(sent, call.Action);
+            foreach (string name in call.Query.Keys)
+            {
+                fields.Add(name + ":" + TypeInTable(row, name));
+            }
+
+            if (call.Body is not null)
+            {
+                fields.UnionWith(JsonFields(JsonNode.Parse(call.Body)));
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>The fields of every Huawei Live call (query and JSON body), by the Go SDK's action name.</summary>
+    public static async Task<Dictionary<string, HashSet<string>>> HuaweiAsync()
+    {
+        var clock = new FakeTimeProvider(Now);
+        await using HuaweiLiveEmulator emulator = (await HuaweiLiveEmulator.StartAsync(clock)).AddSampleDomains();
+        const string Push = HuaweiLiveEmulator.PushDomain, Play = HuaweiLiveEmulator.PlayDomain;
+        emulator.Online.Add(new EmulatedHuaweiOnline(Push, "live", "room_1001", Now.AddMinutes(-5)));
+        emulator.KeyChains[Play] = ("key", "d_sha256", 3600);
+        emulator.Traffic[Play] = 4096;
+        var options = new HuaweiOptions
+        {
+            AccessKeyId = HuaweiLiveEmulator.AccessKeyId,
+            SecretAccessKey = HuaweiLiveEmulator.SecretAccessKey,
+            ProjectId = HuaweiLiveEmulator.ProjectId,
+            Endpoint = emulator.BaseAddress,
+            PushDomain = Push,
+            PushKey = "AbCdEf0123456789AbCdEf0123456789",
+            PushAuthTimeout = TimeSpan.FromHours(1),
+            PlayDomain = Play,
+            PlayKey = "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp",
+            PlayAuthTimeout = TimeSpan.FromHours(1),
+        };
+        var client = new HuaweiApiClient(options, Pipeline(HuaweiOptions.ProviderName, emulator.BaseAddress), clock);
+        await client.ShowDomainsAsync();
+        await client.ShowDomainAsync(Push);
+        await client.ShowDomainKeyChainAsync(Play);
+        await foreach (HuaweiOnlineStreamInfo _ in client.ListLiveStreamsOnlineAsync(Push, "live", "room_1001"))
+        {
+        }
+
+        await client.CreateStreamForbiddenAsync(Push, "live", "room_1001", Now.AddHours(1));
+        await client.CreateStreamForbiddenAsync(Push, "live", "room_1001", Now.AddHours(2));
+        await foreach (HuaweiStreamBlock _ in client.ListStreamForbiddenAsync(Push, "live", "room_1001"))
+        {
+        }
+
+        await client.DeleteStreamForbiddenAsync(Push, "live", "room_1001");
+        await client.CreateStreamForbiddenOnceAsync(Push, "live", "room_1001");
+        await client.CreateRecordRuleAsync(new HuaweiRecordRule(Push, "live", "*", "COMMAND_RECORD", ["HLS"], "live-records", "cn-north-4", "record/{app}/{stream}"));
+        await foreach (HuaweiRecordRule _ in client.ListRecordRulesAsync(Push, "live", "*"))
+        {
+        }
+
+        await client.RunRecordAsync(Push, "live", "room_1001", HuaweiRecordAction.Start);
+        await client.RunRecordAsync(Push, "live", "room_1001", HuaweiRecordAction.Stop);
+        await foreach (HuaweiRecordContent _ in client.ListRecordContentsAsync(Push, "live", "room_1001", Now.AddHours(-1), Now.AddHours(1)))
+        {
+        }
+
+        string task = await client.CreatePullTaskAsync(new HuaweiPullTaskRequest("PullVodPushLive", ["https://vod.example.com/a.mp4"], Push, "live", "room_1001", Now.AddHours(1))
+        {
+            PushArgs = "hwSecret=s&hwTime=t",
+            StartTime = Now,
+            VodLoopTime = "-1",
+        });
+        await foreach (HuaweiPullTask _ in client.ListPullTasksAsync())
+        {
+        }
+
+        await foreach (HuaweiPullTask _ in client.ListPullTasksAsync(task))
+        {
+        }
+
+        await client.DeletePullTaskAsync(task);
+        await client.ListDomainTrafficSummaryAsync([Play], Now.AddHours(-1), Now);
+
+        var sent = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (EmulatedHuaweiCall call in emulator.Calls)
+        {
+            string action = HuaweiAction(call.Method, call.Route);
+            ActionFields row = FieldTable.Huawei.Single(r => r.Action == action);
+            HashSet<string> fields = Fields(sent, action);
+            foreach ((string name, _) in call.Query)
+            {
+                fields.Add(name + ":" + TypeInTable(row, name));
+            }
+
+            if (call.Body.Length > 0)
+            {
+                fields.UnionWith(JsonFields(JsonNode.Parse(call.Body)));
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>The Go SDK's action name of a Huawei request, from its method and its path after the project id (<c>v2:</c> for statistics).</summary>
+    public static string HuaweiAction(string method, string route) => (method, route) switch
+    {
+        ("GET", "domain") => "ShowDomain",
+        ("GET", "guard/key-chain") => "ShowDomainKeyChain",
+        ("GET", "realtime/streams") => "ListLiveStreamsOnline",
+        ("GET", "stream/blocks") => "ListStreamForbidden",
+        ("POST", "stream/blocks") => "CreateStreamForbidden",
+        ("PUT", "stream/blocks") => "UpdateStreamForbidden",
+        ("DELETE", "stream/blocks") => "DeleteStreamForbidden",
+        ("POST", "stream/block-once") => "CreateStreamForbiddenOnce",
+        ("POST", "record/control") => "RunRecord",
+        ("POST", "record/rules") => "CreateRecordRule",
+        ("GET", "record/rules") => "ListRecordRules",
+        ("GET", "record/contents") => "ListRecordContents",
+        ("POST", "pull/stream/task") => "CreatePullTask",
+        ("GET", "pull/stream/task") => "ListPullTasks",
+        ("DELETE", "pull/stream/task") => "DeletePullTask",
+        ("GET", "v2:stats/traffic/summary") => "ListDomainTrafficSummary",
+        _ => $"unknown {method} {route}",
+    };
+
     /// <summary>The client's operation name of a Pili request, from its method, path and (for <c>/disabled</c>) body.</summary>
     public static string QiniuOperation(RecordedRequest request)
     {
         string path = request.PathAndQuery.Split('?')[0];
         string[] seg = path.Trim('/').Split('/');
+        if (seg[0] == "tasks")
+        {
+            return (request.Method, seg.Length, seg[^1]) switch
+            {
+                ("POST", 1, _) => "CreatePubTask",
+                ("GET", 1, _) => "ListPubTasks",
+                ("GET", 2, _) => "GetPubTask",
+                ("DELETE", 2, _) => "DeletePubTask",
+                ("POST", 3, "start") => "StartPubTask",
+                ("POST", 3, "stop") => "StopPubTask",
+                _ => "unknown " + request.Method + " " + path,
+            };
+        }
+
         return (request.Method, seg.Length, seg.Length > 3 ? seg[3] : null, seg[^1]) switch
         {
             ("POST", 4, "streams", _) => "CreateStream",

@@ -59,6 +59,16 @@ public sealed class AliyunLiveRefereeTests(AliyunLiveRefereeTests.Run run) : ICl
                 }
             }
 
+            // Each client's create meets Throttling.User once; the faults let every other request through.
+            var faults = new List<Fault>();
+            foreach (string client in Clients)
+            {
+                Fault[] upTo = NodeReferee.AtStep(steps, $"{client}:relay-throttled", AliyunLiveEmulator.ThrottlingUser);
+                faults.AddRange(upTo.Skip(faults.Count));
+            }
+
+            _emulator.Then([.. faults]);
+
             Output = await NodeReferee.RunAsync("aliyun-live.js", Json.Obj(
                 ("port", _emulator.BaseAddress.Port),
                 ("now", Now.ToString("O")),
@@ -112,6 +122,26 @@ public sealed class AliyunLiveRefereeTests(AliyunLiveRefereeTests.Run run) : ICl
             yield return Step("delete-config", "DeleteLiveAppRecordConfig", [("DomainName", Play), .. stream]);
             yield return Step("delete-config-again", "DeleteLiveAppRecordConfig", [("DomainName", Play), .. stream]);
             yield return Step("traffic", "DescribeLiveDomainTrafficData", [("DomainName", Play), ("StartTime", "2026-11-24T07:00:00Z"), ("EndTime", "2026-11-24T08:00:00Z"), ("Interval", "300")]);
+            string region = RegionOf(client);
+            (string, object?)[] relay = [("Region", region), ("StartTime", "2026-11-24T08:00:00Z"), ("EndTime", "2026-11-24T09:00:00Z")];
+            yield return Step("relay-live", "CreateLivePullToPush",
+            [
+                .. relay, ("SourceType", "live"), ("SourceProtocol", "rtmp"), ("SourceUrls", "[\"rtmp://camera.example.com/live/cam_1\"]"),
+                ("DstUrl", $"rtmp://{Push}/live/{StreamOf(client)}?auth_key=1795510800-0-0-0f0e0d0c0b0a09080706050403020100"),
+                ("CallbackUrl", "https://example.com/relay?lc_relay=pull&lc_sig=0f0f"), ("TaskName", "lcreferee"),
+            ]);
+            yield return Step("relay-url", "CreateLivePullToPush",
+            [
+                .. relay, ("SourceType", "url"), ("SourceUrls", "[\"https://vod.example.com/loop.mp4\"]"), ("RepeatNumber", "-1"),
+                ("DstUrl", "rtmp://live-push.platform.example.com/live/key?auth=platform_secret"),
+            ]);
+            yield return Step("relay-throttled", "CreateLivePullToPush", [.. relay, ("SourceType", "live"), ("SourceProtocol", "rtmp"), ("SourceUrls", "[\"rtmp://camera.example.com/live/cam_2\"]"), ("DstUrl", $"rtmp://{Push}/live/throttled")]);
+            yield return Step("relay-describe", "DescribeLivePullToPush", [("Region", region), ("TaskId", $"$({client}:relay-live|body.TaskId)")]);
+            yield return Step("relay-page-1", "DescribeLivePullToPushList", [("Region", region), ("PageNumber", "1"), ("PageSize", "1")]);
+            yield return Step("relay-page-2", "DescribeLivePullToPushList", [("Region", region), ("PageNumber", "2"), ("PageSize", "1")]);
+            yield return Step("relay-delete", "DeleteLivePullToPush", [("Region", region), ("TaskId", $"$({client}:relay-live|body.TaskId)")]);
+            yield return Step("relay-delete-again", "DeleteLivePullToPush", [("Region", region), ("TaskId", $"$({client}:relay-live|body.TaskId)")]);
+            yield return Step("relay-delete-url", "DeleteLivePullToPush", [("Region", region), ("TaskId", $"$({client}:relay-url|body.TaskId)")]);
             yield return With(Step("sts", "DescribeLiveDomainDetail", [("DomainName", Play)]), ("accessKeyId", "STS.referee"), ("accessKeySecret", "sts-secret"), ("securityToken", "CAIS+sts/token=="));
             yield return With(Step("wrong-secret", "DescribeLiveDomainDetail", [("DomainName", Play)]), ("accessKeySecret", "not-the-secret"));
             yield return With(Step("unknown-key", "DescribeLiveDomainDetail", [("DomainName", Play)]), ("accessKeyId", "nobody"));
@@ -121,6 +151,9 @@ public sealed class AliyunLiveRefereeTests(AliyunLiveRefereeTests.Run run) : ICl
 
     // Each client's sequence has a stream of its own, so one sequence's forbid or recording does not change another's answers.
     private static string StreamOf(string client) => "room_" + client.Replace('-', '_');
+
+    // And a region of its own for its relays, so its task list pages over its own tasks only.
+    private static string RegionOf(string client) => AliyunLiveEmulator.PullToPushRegions[Array.IndexOf(Clients, client)];
 
     private JsonObject Ok(string client, string step)
     {
@@ -172,7 +205,7 @@ public sealed class AliyunLiveRefereeTests(AliyunLiveRefereeTests.Run run) : ICl
     {
         NodeReferee.Require();
         run.Emulator.Calls.Select(c => c.Action).Distinct().Should().Contain(FieldTable.Aliyun.Select(a => a.Action), "every call was accepted and reached its action");
-        run.Output["results"]!.AsArray().Where(r => ((string)r!["name"]!).StartsWith(client + ":", StringComparison.Ordinal)).Should().HaveCount(20, "each client makes the whole sequence");
+        run.Output["results"]!.AsArray().Where(r => ((string)r!["name"]!).StartsWith(client + ":", StringComparison.Ordinal)).Should().HaveCount(29, "each client makes the whole sequence");
     }
 
     [SkippableTheory]
@@ -227,6 +260,51 @@ public sealed class AliyunLiveRefereeTests(AliyunLiveRefereeTests.Run run) : ICl
         Error(client, "stale", "InvalidTimeStamp.Expired", 400);
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(ClientData))]
+    public void Relays_are_created_from_a_live_source_and_a_looped_url(string client)
+    {
+        string live = (string)Ok(client, "relay-live")["TaskId"]!;
+        ((int)Ok(client, "relay-live")["RetCode"]!).Should().Be(0);
+        JsonNode info = Ok(client, "relay-describe")["TaskInfo"]!;
+        ((string?)info["TaskId"]).Should().Be(live);
+        info["SourceUrls"]!.AsArray().Select(u => (string?)u).Should().Equal("rtmp://camera.example.com/live/cam_1");
+        ((string?)info["SourceProtocol"]).Should().Be("RTMP");
+        ((string?)Ok(client, "relay-url")["TaskId"]).Should().NotBe(live);
+        run.Emulator.PullToPushTasks.Values.Should().NotContain(t => t.Region == RegionOf(client), "each sequence deletes its tasks");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ClientData))]
+    public void A_throttled_create_is_Throttling_User_and_made_once(string client)
+    {
+        Error(client, "relay-throttled", "Throttling.User", 400);
+        run.Emulator.Server.Requests.Count(r => (r.PathAndQuery + r.Body).Contains("CreateLivePullToPush", StringComparison.Ordinal) || r.Headers.GetValueOrDefault("x-acs-action") == "CreateLivePullToPush")
+            .Should().Be(3 * Clients.Length, "each client sends each of its three creates once, the throttled one too");
+        Ok(client, "relay-page-1");
+        ((int)Ok(client, "relay-page-1")["Total"]!).Should().Be(2, "the throttled create made no task");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ClientData))]
+    public void The_task_list_pages_over_two_pages(string client)
+    {
+        JsonObject first = Ok(client, "relay-page-1");
+        JsonObject second = Ok(client, "relay-page-2");
+        ((int)first["PageSize"]!).Should().Be(1);
+        first["TaskList"]!.AsArray().Concat(second["TaskList"]!.AsArray()).Select(t => (string?)t!["TaskId"])
+            .Should().BeEquivalentTo([(string?)Ok(client, "relay-live")["TaskId"], (string?)Ok(client, "relay-url")["TaskId"]]);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ClientData))]
+    public void A_task_is_deleted_once_and_a_second_delete_is_CodeTaskNotExist(string client)
+    {
+        ((int)Ok(client, "relay-delete")["RetCode"]!).Should().Be(0);
+        Error(client, "relay-delete-again", "CodeTaskNotExist", 400);
+        Ok(client, "relay-delete-url");
+    }
+
     public static TheoryData<string, string, string> Reads()
     {
         var data = new TheoryData<string, string, string>();
@@ -236,6 +314,8 @@ public sealed class AliyunLiveRefereeTests(AliyunLiveRefereeTests.Run run) : ICl
             {
                 ("domains", "DescribeLiveUserDomains"), ("domain", "DescribeLiveDomainDetail"), ("online", "DescribeLiveStreamsOnlineList"),
                 ("configs", "DescribeLiveRecordConfig"), ("files", "DescribeLiveStreamRecordIndexFiles"), ("traffic", "DescribeLiveDomainTrafficData"),
+                ("relay-live", "CreateLivePullToPush"), ("relay-describe", "DescribeLivePullToPush"), ("relay-page-1", "DescribeLivePullToPushList"),
+                ("relay-delete", "DeleteLivePullToPush"),
             })
             {
                 data.Add(client, step, action);

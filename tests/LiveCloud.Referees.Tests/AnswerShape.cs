@@ -8,19 +8,20 @@ public static class AnswerShape
     /// <summary>
     /// Every problem with <paramref name="answer"/> for <paramref name="fields"/>: a field the adapter reads that the
     /// answer lacks, or holds with another JSON type than the vendor's model. Fields recorded as absent from the
-    /// vendor's model are skipped (the emulator answers what the vendor sends).
+    /// vendor's model are skipped (the emulator answers what the vendor sends); a row whose action the vendor models
+    /// nowhere is held to its documented fields.
     /// </summary>
     public static IEnumerable<string> Problems(JsonNode? answer, ActionFields fields)
     {
         foreach (string entry in fields.Read)
         {
             string path = ActionFields.PathOf(entry);
-            if (fields.IsNotInModel(path))
+            if (fields.IsNotedAbsent(path))
             {
                 continue;
             }
 
-            foreach (string problem in Check(answer, path.Split('.'), ActionFields.TypeOf(entry), path))
+            foreach (string problem in Check(answer, path.Split('.'), ActionFields.TypeOf(entry), path, ActionFields.IsOptional(entry)))
             {
                 yield return $"{fields.Action}: {problem}";
             }
@@ -60,7 +61,7 @@ public static class AnswerShape
         }
     }
 
-    private static IEnumerable<string> Check(JsonNode? node, string[] segments, string type, string path)
+    private static IEnumerable<string> Check(JsonNode? node, string[] segments, string type, string path, bool optional)
     {
         if (segments.Length == 0)
         {
@@ -80,13 +81,17 @@ public static class AnswerShape
         JsonNode? child = node is JsonObject o && o.TryGetPropertyValue(name, out JsonNode? c) ? c : null;
         if (child is null)
         {
-            yield return $"{path}: the answer has no {name}";
+            if (!(optional && segments.Length == 1))
+            {
+                yield return $"{path}: the answer has no {name}";
+            }
+
             yield break;
         }
 
         if (!intoList)
         {
-            foreach (string p in Check(child, segments[1..], type, path))
+            foreach (string p in Check(child, segments[1..], type, path, optional))
             {
                 yield return p;
             }
@@ -102,7 +107,7 @@ public static class AnswerShape
 
         foreach (JsonNode? item in items)
         {
-            foreach (string p in Check(item, segments[1..], type, path))
+            foreach (string p in Check(item, segments[1..], type, path, optional))
             {
                 yield return p;
             }

@@ -16,6 +16,10 @@ public sealed class FieldModelTests
 
     public static TheoryData<string> QiniuActions => [.. FieldTable.Qiniu.Select(a => a.Action)];
 
+    public static TheoryData<string> VolcengineActions => [.. FieldTable.Volcengine.Select(a => a.Action)];
+
+    public static TheoryData<string> HuaweiActions => [.. FieldTable.Huawei.Select(a => a.Action)];
+
     [Theory]
     [MemberData(nameof(AliyunActions))]
     public void Aliyun_fields_are_in_the_official_TypeScript_models(string action) =>
@@ -25,6 +29,16 @@ public sealed class FieldModelTests
     [MemberData(nameof(QiniuActions))]
     public void Qiniu_fields_are_in_the_official_Go_models(string action) =>
         ModelProblems(FieldTable.Qiniu.Single(a => a.Action == action), VendorModels.Qiniu).Should().BeEmpty();
+
+    [Theory]
+    [MemberData(nameof(VolcengineActions))]
+    public void Volcengine_fields_are_in_the_official_Go_models(string action) =>
+        ModelProblems(FieldTable.Volcengine.Single(a => a.Action == action), VendorModels.Volcengine).Should().BeEmpty();
+
+    [Theory]
+    [MemberData(nameof(HuaweiActions))]
+    public void Huawei_fields_are_in_the_official_Go_models(string action) =>
+        ModelProblems(FieldTable.Huawei.Single(a => a.Action == action), VendorModels.Huawei).Should().BeEmpty();
 
     [Fact]
     public void A_misspelt_or_retyped_field_is_caught()
@@ -74,6 +88,16 @@ public sealed class FieldModelTests
         foreach (string note in fields.NotInModel ?? [])
         {
             string path = note[..note.IndexOf(':', StringComparison.Ordinal)];
+            if (path == "*")
+            {
+                if (fields.RequestModel is not null || fields.ResponseModel is not null)
+                {
+                    yield return $"{fields.Action}: a row with a vendor model cannot be noted as modelled nowhere";
+                }
+
+                continue;
+            }
+
             if (!fields.Sent.Concat(fields.Read).Any(e => ActionFields.PathOf(e) == path))
             {
                 yield return $"{fields.Action}: the note on {path} names no field of the row";
@@ -125,17 +149,35 @@ public sealed partial class AdapterFieldTests
         SentProblems(FieldTable.Qiniu, sent).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Volcengine_sends_exactly_the_tabled_fields()
+    {
+        Dictionary<string, HashSet<string>> sent = await AdapterCalls.VolcengineAsync();
+        SentProblems(FieldTable.Volcengine, sent).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Huawei_sends_exactly_the_tabled_fields()
+    {
+        Dictionary<string, HashSet<string>> sent = await AdapterCalls.HuaweiAsync();
+        SentProblems(FieldTable.Huawei, sent).Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("LiveCloud.Tencent/TencentApiClient.cs", "Tencent")]
     [InlineData("LiveCloud.Aliyun/AliyunApiClient.cs", "Aliyun")]
     [InlineData("LiveCloud.Qiniu/QiniuApiClient.cs", "Qiniu")]
+    [InlineData("LiveCloud.Volcengine/VolcengineApiClient.cs", "Volcengine")]
+    [InlineData("LiveCloud.Huawei/HuaweiApiClient.cs", "Huawei")]
     public void The_adapter_reads_exactly_the_tabled_fields(string source, string vendor)
     {
         (ActionFields[] table, string[] envelope) = vendor switch
         {
             "Tencent" => (FieldTable.Tencent, FieldTable.TencentEnvelope),
             "Aliyun" => (FieldTable.Aliyun, FieldTable.AliyunEnvelope),
-            _ => (FieldTable.Qiniu, FieldTable.QiniuEnvelope),
+            "Qiniu" => (FieldTable.Qiniu, FieldTable.QiniuEnvelope),
+            "Volcengine" => (FieldTable.Volcengine, FieldTable.VolcengineEnvelope),
+            _ => (FieldTable.Huawei, FieldTable.HuaweiEnvelope),
         };
         HashSet<string> read = ReadNames(File.ReadAllText(Path.Combine(NodeReferee.RepositoryRoot, "src", source)));
         HashSet<string> tabled = [.. table.SelectMany(a => a.Read).SelectMany(e => ActionFields.PathOf(e).Split('.')).Select(s => s.TrimEnd('[', ']'))];
@@ -144,7 +186,7 @@ public sealed partial class AdapterFieldTests
         tabled.Except(read).Should().BeEmpty("every field the table says the adapter reads appears in its source");
     }
 
-    /// <summary>The field names a client's source reads from answers: the JsonFields readers and the client's own helpers.</summary>
+    /// <summary>The field names a client's source reads from answers: the JsonFields readers and the clients' own helpers and pagers.</summary>
     public static HashSet<string> ReadNames(string source)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -169,6 +211,13 @@ public sealed partial class AdapterFieldTests
         foreach (Match m in Pager().Matches(source))
         {
             names.UnionWith([m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value]);
+        }
+
+        // Huawei's pager: PagesAsync(operation, path, filter, offsetName, limitName, limit, offsetMeaning, itemsName, totalName, …)
+        // reads the items and the total; the offset and limit are only sent.
+        foreach (Match m in HuaweiPager().Matches(source))
+        {
+            names.UnionWith([m.Groups[1].Value, m.Groups[2].Value]);
         }
 
         return names;
@@ -205,9 +254,12 @@ public sealed partial class AdapterFieldTests
     [GeneratedRegex(@"\.(?:GetText|GetInt64|GetDouble|GetBoolean|GetUnixSeconds|GetObject|GetArray|TryGetProperty|GetProperty)\(""(\w+)""")]
     private static partial Regex Reader();
 
-    [GeneratedRegex(@"\b(?:Items\(\w+, ""(\w+)"", ""(\w+)""\)|Time\(\w+, ""(\w+)""\)|ToDomain\(\w+, ""(\w+)""\)|Field\(body, ""(\w+)""\))")]
+    [GeneratedRegex(@"\b(?:Items\(\w+, ""(\w+)"", ""(\w+)""\)|Time\(\w+, ""(\w+)""\)|ToDomain\(\w+, ""(\w+)""\)|Field\(\w+, ""(\w+)""\)|Number\(\w+, ""(\w+)""\))")]
     private static partial Regex Helper();
 
     [GeneratedRegex(@"PagesAsync\(""\w+"", [^;]*?, ""\w+"", ""(\w+)"", \w+, ""(\w+)"", ""(\w+)"", ""(\w+)""")]
     private static partial Regex Pager();
+
+    [GeneratedRegex(@"PagesAsync\(""\w+"", ""[^""]+"", \w+, ""\w+"", ""\w+"", \w+, [\w.]+, ""(\w+)"", ""(\w+)""")]
+    private static partial Regex HuaweiPager();
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using LiveCloud.Http;
+using LiveCloud.Huawei;
 using LiveCloud.Qiniu;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,6 +23,15 @@ public sealed class LibraryFixTests
 
         hub.Name.Should().Be("PiliHubAsNamed", "the answer's hubName, not the hub asked for");
         hub.VodDomain.Should().Be("vod.example.com");
+    }
+
+    [Fact]
+    public void Huawei_sorts_a_repeated_parameters_values_before_encoding_them_as_Huaweis_SDKs_do()
+    {
+        // The Go SDK (core/auth/signer: sort.Strings on the raw values, then escape) and the Node core (value.sort(), then
+        // urlEncode) order "a-b" before "a/b" and "z" before "é"; sorting the encoded text ("a%2Fb", "%C3%A9") inverts both.
+        HuaweiApiSigner.CanonicalQuery([new("tag", "a/b"), new("tag", "é"), new("tag", "a-b"), new("tag", "z")])
+            .Should().Be("tag=a-b&tag=a%2Fb&tag=z&tag=%C3%A9");
     }
 
     private sealed class CannedHandler(string json) : HttpMessageHandler

@@ -69,6 +69,28 @@ public static class NodeReferee
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    /// <summary>
+    /// The faults that let the first <paramref name="step"/> requests through and play <paramref name="fault"/> on the
+    /// next: the SDKs do not retry, so each step is one request and the fault meets exactly that step.
+    /// </summary>
+    /// <param name="steps">The steps the script will take.</param>
+    /// <param name="step">The name of the step that meets the fault.</param>
+    /// <param name="fault">The fault.</param>
+    /// <param name="reachesFaults">Whether a step's request reaches the emulator's faults (one refused before them, for a
+    /// bad signature, does not); every step by default.</param>
+    public static Fault[] AtStep(JsonArray steps, string step, Fault fault, Func<JsonObject, bool>? reachesFaults = null)
+    {
+        List<JsonObject> all = [.. steps.Select(s => s!.AsObject())];
+        int index = all.FindIndex(s => (string?)s["name"] == step);
+        if (index < 0)
+        {
+            throw new ArgumentException($"No step '{step}'.", nameof(step));
+        }
+
+        int before = all.Take(index).Count(reachesFaults ?? (static _ => true));
+        return [.. Enumerable.Repeat<Fault>(static _ => Task.FromResult(false), before), fault];
+    }
+
     /// <summary>The result of the step named <paramref name="name"/> in a script's <c>results</c>.</summary>
     public static JsonObject Step(JsonObject output, string name) =>
         output["results"]!.AsArray().Select(r => r!.AsObject()).SingleOrDefault(r => (string?)r["name"] == name)

@@ -2,10 +2,12 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using LiveCloud.Aliyun.Signing;
+using LiveCloud.Huawei;
 using LiveCloud.Qiniu;
 using LiveCloud.Tencent;
 using LiveCloud.Tencent.Im;
 using LiveCloud.Testing;
+using LiveCloud.Volcengine;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCloud.Referees.Tests;
@@ -36,7 +38,9 @@ public sealed class SignerAgreementTests(SignerAgreementTests.Referee referee) :
                 ("acs3", new JsonArray([.. SignerCases.Acs3.Select(c => c.DeepClone())])),
                 ("rpc", new JsonArray([.. SignerCases.Rpc.Select(c => c.DeepClone())])),
                 ("qiniu", new JsonArray([.. SignerCases.Qiniu.Select(c => c.DeepClone())])),
-                ("usersig", new JsonArray([.. SignerCases.UserSig.Select(c => c.DeepClone())]))));
+                ("usersig", new JsonArray([.. SignerCases.UserSig.Select(c => c.DeepClone())])),
+                ("volcengine", new JsonArray([.. SignerCases.Volcengine.Select(c => c.DeepClone())])),
+                ("huawei", new JsonArray([.. SignerCases.Huawei.Select(c => c.DeepClone())]))));
             Results = output["results"]!.AsObject();
         }
 
@@ -58,6 +62,10 @@ public sealed class SignerAgreementTests(SignerAgreementTests.Referee referee) :
     public static TheoryData<string> QiniuCases => SignerCases.Ids(SignerCases.Qiniu);
 
     public static TheoryData<string> UserSigCases => SignerCases.Ids(SignerCases.UserSig);
+
+    public static TheoryData<string> VolcengineCases => SignerCases.Ids(SignerCases.Volcengine);
+
+    public static TheoryData<string> HuaweiCases => SignerCases.Ids(SignerCases.Huawei);
 
     [SkippableTheory]
     [MemberData(nameof(TencentCases))]
@@ -160,6 +168,61 @@ public sealed class SignerAgreementTests(SignerAgreementTests.Referee referee) :
         }
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(VolcengineCases))]
+    public void VolcengineRequestSigner_signs_as_the_npm_sdks_Signer(string id)
+    {
+        JsonObject c = SignerCases.Case(SignerCases.Volcengine, id);
+        var query = new List<KeyValuePair<string, string>>();
+        foreach ((string name, JsonNode? value) in c["query"]!.AsObject())
+        {
+            query.AddRange(value is JsonArray values ? values.Select(v => new KeyValuePair<string, string>(name, (string)v!)) : [new(name, (string)value!)]);
+        }
+
+        string xDate = VolcengineRequestSigner.FormatXDate(DateTimeOffset.Parse((string)c["date"]!, System.Globalization.CultureInfo.InvariantCulture));
+        string? body = (string?)c["body"];
+        string bodyHash = string.IsNullOrEmpty(body) ? VolcengineRequestSigner.EmptyBodySha256 : VolcengineRequestSigner.Sha256Hex(Encoding.UTF8.GetBytes(body));
+
+        // The npm SDK's header set: the headers it was given, X-Date, X-Content-Sha256 with a body, X-Security-Token with STS.
+        List<KeyValuePair<string, string>> headers = [.. Pairs(c["headers"]), new("x-date", xDate)];
+        if (!string.IsNullOrEmpty(body))
+        {
+            headers.Add(new("x-content-sha256", bodyHash));
+        }
+
+        if ((string?)c["token"] is { } token)
+        {
+            headers.Add(new("x-security-token", token));
+        }
+
+        var signer = new VolcengineRequestSigner((string)c["accessKeyId"]!, (string)c["secret"]!, (string)c["region"]!, (string)c["service"]!);
+        VolcengineSignature ours = signer.Sign((string)c["method"]!, "/", VolcengineRequestSigner.CanonicalQuery(query), headers, bodyHash, xDate);
+
+        ours.Authorization.Should().Be((string?)Official(id)["authorization"]);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(HuaweiCases))]
+    public void HuaweiApiSigner_signs_as_the_sdk_cores_AKSKSigner(string id)
+    {
+        JsonObject c = SignerCases.Case(SignerCases.Huawei, id);
+        JsonObject official = Official(id);
+        var query = new List<KeyValuePair<string, string>>();
+        foreach ((string name, JsonNode? value) in c["query"]!.AsObject())
+        {
+            query.AddRange(value is JsonArray values ? values.Select(v => new KeyValuePair<string, string>(name, (string)v!)) : [new(name, (string)value!)]);
+        }
+
+        // The headers the SDK signs: the request's, host and the X-Sdk-Date it stamped (the clock was set to the case's date).
+        ((string?)official["sdkDate"]).Should().Be(DateTimeOffset.Parse((string)c["date"]!, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime.ToString(HuaweiApiSigner.DateFormat, System.Globalization.CultureInfo.InvariantCulture));
+        List<KeyValuePair<string, string>> headers = [.. Pairs(c["headers"]), new("host", (string)c["host"]!), new("x-sdk-date", (string)official["sdkDate"]!)];
+        byte[] body = (string?)official["body"] is { } text ? Encoding.UTF8.GetBytes(text) : [];
+
+        HuaweiSignature ours = HuaweiApiSigner.Sign((string)c["method"]!, (string)c["path"]!, query, headers, body, (string)c["ak"]!, (string)c["sk"]!);
+
+        ours.Authorization.Should().Be((string?)official["authorization"]);
+    }
+
     [SkippableFact]
     public void The_verifier_refuses_the_official_UserSig_for_another_key_user_or_time()
     {
@@ -181,6 +244,8 @@ public sealed class SignerAgreementTests(SignerAgreementTests.Referee referee) :
         SignerCases.Rpc.Should().HaveCountGreaterThanOrEqualTo(20);
         SignerCases.Qiniu.Should().HaveCountGreaterThanOrEqualTo(20);
         SignerCases.UserSig.Should().HaveCountGreaterThanOrEqualTo(20);
+        SignerCases.Volcengine.Should().HaveCountGreaterThanOrEqualTo(20);
+        SignerCases.Huawei.Should().HaveCountGreaterThanOrEqualTo(20);
     }
 
     private static List<KeyValuePair<string, string>> Pairs(JsonNode? node) =>

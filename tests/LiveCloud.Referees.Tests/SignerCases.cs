@@ -33,6 +33,12 @@ public static class SignerCases
     /// <summary>UserSigs of <c>tls-sig-api-v2</c> (checked by <c>UserSigVerifier</c>, compared with <c>UserSig.Create</c>).</summary>
     public static IReadOnlyList<JsonObject> UserSig { get; } = BuildUserSig();
 
+    /// <summary>Volcengine HMAC-SHA256 (<c>@volcengine/openapi</c>'s <c>Signer</c> vs <c>VolcengineRequestSigner</c>), over the npm SDK's header set.</summary>
+    public static IReadOnlyList<JsonObject> Volcengine { get; } = BuildVolcengine();
+
+    /// <summary>Huawei SDK-HMAC-SHA256 (the SDK core's <c>AKSKSigner</c> vs <c>HuaweiApiSigner</c>).</summary>
+    public static IReadOnlyList<JsonObject> Huawei { get; } = BuildHuawei();
+
     /// <summary>The case ids of a list, for [MemberData].</summary>
     public static TheoryData<string> Ids(IReadOnlyList<JsonObject> cases) => [.. cases.Select(c => (string)c["id"]!)];
 
@@ -157,6 +163,82 @@ public static class SignerCases
         // The qiniu package (like Qiniu's Go SDK) signs a request without a Content-Type as form-encoded, and its rpc
         // sends that header; QiniuToken's null means no Content-Type is sent at all (as Qiniu's Python SDK signs it).
         Add("no-content-type-is-form", "GET", "/v2/hubs/PiliSDKTest", null, libraryContentType: Form);
+        return cases;
+    }
+
+    private static List<JsonObject> BuildVolcengine()
+    {
+        var cases = new List<JsonObject>();
+        void Add(string id, string method, JsonObject query, string? body = null, string? token = null, JsonObject? headers = null, string date = "2026-11-24T08:00:00Z",
+            string region = "cn-north-1", string service = "live", string secret = "EXAMPLESKdGVzdHNlY3JldGtleTAwMDAwMDAwMDAwMDA=", string action = "DescribeLiveStreamState")
+        {
+            var q = Json.Obj(("Action", action), ("Version", "2023-01-01"));
+            foreach ((string name, JsonNode? value) in query)
+            {
+                q[name] = value?.DeepClone();
+            }
+
+            cases.Add(Json.Obj(("id", "volc-" + id), ("method", method), ("query", q), ("body", body), ("token", token), ("headers", headers ?? []), ("date", date),
+                ("region", region), ("service", service), ("accessKeyId", "AKLTEXAMPLEAKID0000000000000000000000000000"), ("secret", secret)));
+        }
+
+        Add("get-stream", "GET", Json.Obj(("Domain", "push.example.com"), ("App", "live"), ("Stream", "room_1001")));
+        for (int i = 0; i < Values.Length; i++)
+        {
+            Add($"get-value-{i}", "GET", Json.Obj(("Domain", "push.example.com"), ("App", "live"), ("Stream", Values[i])));
+        }
+
+        Add("post-empty-object", "POST", [], "{}", action: "ListDomainDetail");
+        Add("post-stream", "POST", [], """{"Domain":"push.example.com","App":"live","Stream":"room_1001"}""", action: "ForbidStream");
+        Add("post-utf8", "POST", [], """{"RegionList":[{"Country":"中国","Province":"浙江"}],"Stream":"直播 * ( ) ! ' ~ +"}""", action: "DescribeLiveTrafficData");
+        Add("post-large", "POST", [], Large, action: "ForbidStream");
+        Add("repeated-key", "GET", Json.Obj(("DomainList", Json.Arr("b.example.com", "a.example.com", "a b"))));
+        Add("sts-token", "POST", [], "{}", token: "STS2eyJ0b2tlbiI6InJlZmVyZWUifQ==", action: "DescribeDomain");
+        Add("host-signed", "POST", [], "{}", headers: Json.Obj(("Host", "live.volcengineapi.com")), action: "DescribeDomain");
+        Add("day-boundary", "GET", Json.Obj(("Stream", "room_1001")), date: "2026-12-31T23:59:59Z");
+        Add("other-region-service", "GET", Json.Obj(("SpaceName", "demo")), region: "ap-singapore-1", service: "vod", action: "GetPlayInfo");
+        Add("unicode-secret", "GET", Json.Obj(("Stream", "room_1001")), secret: "密钥+/=🔑");
+        Add("empty-value", "GET", Json.Obj(("Stream", ""), ("App", "live")));
+        return cases;
+    }
+
+    private static List<JsonObject> BuildHuawei()
+    {
+        var cases = new List<JsonObject>();
+        const string Project = "0123456789abcdef0123456789abcdef";
+        void Add(string id, string method, string route, JsonObject? query = null, string? body = null, JsonObject? headers = null, string date = "2026-11-24T08:00:00Z",
+            string host = "live.cn-north-4.myhuaweicloud.com", string sk = "HwTestSecretAccessKey0000000000000000001", string? token = null)
+        {
+            JsonObject h = headers ?? Json.Obj(("content-type", "application/json"), ("X-Project-Id", Project));
+            if (token is not null)
+            {
+                h["X-Security-Token"] = token;
+            }
+
+            cases.Add(Json.Obj(("id", "huawei-" + id), ("method", method), ("host", host), ("path", route.StartsWith('/') ? route : $"/v1/{Project}/{route}"), ("query", query ?? []),
+                ("body", body), ("headers", h), ("date", date), ("ak", "HWTESTAK00000000001"), ("sk", sk)));
+        }
+
+        Add("domains", "GET", "domain");
+        Add("domain", "GET", "domain", Json.Obj(("domain", "push.example.com")));
+        for (int i = 0; i < Values.Length; i++)
+        {
+            Add($"query-value-{i}", "GET", "realtime/streams", Json.Obj(("publish_domain", "push.example.com"), ("app", "live"), ("stream", Values[i])));
+        }
+
+        Add("post-block", "POST", "stream/blocks", body: """{"domain":"push.example.com","app_name":"live","stream_name":"room_1001","resume_time":"2026-11-24T09:00:00Z"}""");
+        Add("post-utf8", "POST", "stream/blocks", body: """{"domain":"push.example.com","app_name":"live","stream_name":"直播 * ( ) ! ' ~ +"}""");
+        Add("post-empty-object", "POST", "record/control", Json.Obj(("action", "STOP")), "{}");
+        Add("delete-query", "DELETE", "pull/stream/task", Json.Obj(("region", "cn-north-4"), ("task_id", "pull-1")));
+        Add("repeated-values", "GET", $"/v2/{Project}/stats/traffic/summary", Json.Obj(("play_domains", Json.Arr("z.example.com", "a.example.com", "m-1.example.com")), ("start_time", "2026-11-23T00:00:00Z")));
+        Add("repeated-values-reordered-by-encoding", "GET", "domain", Json.Obj(("tag", Json.Arr("a/b", "a-b", "a b", "a~b"))));
+        Add("repeated-unicode-values", "GET", "domain", Json.Obj(("tag", Json.Arr("é", "z", "直播"))));
+        Add("security-token", "GET", "domain", token: "gQpjbi1ub3J0aC00+sts/token==");
+        Add("no-content-type", "GET", "domain", headers: Json.Obj(("X-Project-Id", Project)));
+        Add("day-boundary", "GET", "domain", date: "2026-12-31T23:59:59Z");
+        Add("other-region", "GET", "domain", host: "live.ap-southeast-1.myhuaweicloud.com");
+        Add("path-reserved", "GET", "domain/a+b~c", Json.Obj(("domain", "push.example.com")));
+        Add("unicode-secret", "GET", "domain", sk: "密钥+/=🔑");
         return cases;
     }
 

@@ -16,6 +16,11 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
     /// <summary>The emulator's clock, and the SDK's.</summary>
     public static readonly DateTimeOffset Now = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
+    // A push relay's source: the stream's own RTMP play URL, signed by the library until the relay's end.
+    private static readonly string SignedPlayUrl = "rtmp://" + TencentApiEmulator.PlayDomain + "/live/room_1001?txSecret="
+        + LiveCloud.Tencent.TencentUrlSigner.ComputeTxSecret("e12c46f2612d5106e2034781ab261ca3", "room_1001", Now.AddHours(1).ToUnixTimeSeconds())
+        + "&txTime=" + LiveCloud.Tencent.TencentUrlSigner.FormatTxTime(Now.AddHours(1).ToUnixTimeSeconds());
+
     /// <summary>The emulator, the steps the SDK took and what it made of the answers.</summary>
     public sealed class Run : IAsyncLifetime
     {
@@ -24,6 +29,9 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
         public JsonObject Output { get; private set; } = [];
 
         public IReadOnlyList<RecordedRequest> Requests { get; private set; } = [];
+
+        /// <summary>The ids of the pull-stream tasks the emulator holds after the run.</summary>
+        public IReadOnlyList<string> PullTaskIds { get; private set; } = [];
 
         public JsonArray Steps { get; private set; } = [];
 
@@ -68,12 +76,27 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
                 Step("stop", "StopRecordTask", Json.Obj(("TaskId", "task-1"))),
                 Step("stop-unknown", "StopRecordTask", Json.Obj(("TaskId", "task-404"))),
                 Step("bill", "DescribeBillBandwidthAndFluxList", Json.Obj(("StartTime", "2026-11-23T00:00:00Z"), ("EndTime", "2026-11-24T00:00:00Z"), ("Granularity", 60), ("PlayDomains", Json.Arr(TencentApiEmulator.PlayDomain)))),
+                Step("relay-push", "CreateLivePullStreamTask", Relay("PullLivePushLive", SignedPlayUrl, "", "", "", ("ToUrl", "rtmp://live-push.platform.example.com/live/key?auth=platform_secret"),
+                    ("CallbackUrl", "https://example.com/relay?lc_relay=push&lc_sig=0f0f"), ("Comment", "livecloud:push:live/room_1001"))),
+                Step("relay-pull", "CreateLivePullStreamTask", Relay("PullLivePushLive", "rtmp://camera.example.com/live/cam_1", TencentApiEmulator.PushDomain, "live", "room_2002")),
+                Step("relay-vod", "CreateLivePullStreamTask", Relay("PullVodPushLive", "https://vod.example.com/loop.mp4", TencentApiEmulator.PushDomain, "live", "room_3003", ("VodLoopTimes", "-1"))),
+                Step("relay-throttled", "CreateLivePullStreamTask", Relay("PullLivePushLive", "rtmp://camera.example.com/live/cam_4", TencentApiEmulator.PushDomain, "live", "room_4004")),
+                Step("relay-too-long", "CreateLivePullStreamTask", With(Relay("PullLivePushLive", "rtmp://camera.example.com/live/cam_5", TencentApiEmulator.PushDomain, "live", "room_5005"), ("EndTime", "2026-12-01T08:00:00Z"))),
+                Step("relay-page-1", "DescribeLivePullStreamTasks", Json.Obj(("PageNum", 1), ("PageSize", 2))),
+                Step("relay-page-2", "DescribeLivePullStreamTasks", Json.Obj(("PageNum", 2), ("PageSize", 2))),
+                Step("relay-task", "DescribeLivePullStreamTasks", Json.Obj(("TaskId", "$(relay-push|response.TaskId)"))),
+                Step("relay-status", "DescribeLivePullStreamTaskStatus", Json.Obj(("TaskId", "$(relay-push|response.TaskId)"))),
+                Step("relay-status-unknown", "DescribeLivePullStreamTaskStatus", Json.Obj(("TaskId", "404"))),
+                Step("relay-delete", "DeleteLivePullStreamTask", Json.Obj(("TaskId", "$(relay-push|response.TaskId)"), ("Operator", "livecloud"))),
+                Step("relay-delete-again", "DeleteLivePullStreamTask", Json.Obj(("TaskId", "$(relay-push|response.TaskId)"), ("Operator", "livecloud"))),
                 With(Step("wrong-key", "DescribeLiveDomains", Json.Obj(("PageSize", 10))), ("secretKey", TencentApiEmulator.SecretKey + "x")),
                 With(Step("unknown-id", "DescribeLiveDomains", Json.Obj(("PageSize", 10))), ("secretId", "AKIDUNKNOWN")),
                 With(Step("stale", "DescribeLiveDomains", Json.Obj(("PageSize", 10))), ("skewSeconds", -600)),
                 Step("unknown-action", "DescribeNothing", []),
             ];
             Steps = steps;
+            _emulator.PullTaskRuns["118001"] = ("active", Now.AddSeconds(-30)); // the emulator numbers tasks from 118001: the first is relay-push
+            _emulator.Then(NodeReferee.AtStep(steps, "relay-throttled", TencentApiEmulator.Throttle));
             Output = await NodeReferee.RunAsync("tencent-live.js", Json.Obj(
                 ("port", _emulator.Endpoint.Port),
                 ("now", Now.ToString("O")),
@@ -82,6 +105,7 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
                 ("region", "ap-guangzhou"),
                 ("steps", steps.DeepClone())));
             Requests = _emulator.Requests;
+            PullTaskIds = [.. _emulator.PullTasks.Keys.Order(StringComparer.Ordinal)];
         }
 
         public async Task DisposeAsync()
@@ -93,6 +117,20 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
         }
 
         private static JsonObject Step(string name, string action, JsonObject parameters) => Json.Obj(("name", name), ("action", action), ("params", parameters));
+
+        // A CreateLivePullStreamTask as the adapter makes it: an hour from now, ISO UTC, with its Operator; a push to a
+        // full ToUrl leaves DomainName, AppName and StreamName empty.
+        private static JsonObject Relay(string sourceType, string source, string domain, string app, string stream, params (string, object?)[] more)
+        {
+            JsonObject p = Json.Obj(("SourceType", sourceType), ("SourceUrls", Json.Arr(source)), ("DomainName", domain), ("AppName", app), ("StreamName", stream),
+                ("StartTime", "2026-11-24T08:00:00Z"), ("EndTime", "2026-11-24T09:00:00Z"), ("Operator", "livecloud"));
+            foreach ((string name, object? value) in more)
+            {
+                p[name] = JsonValue.Create(value);
+            }
+
+            return p;
+        }
     }
 
     private JsonObject Ok(string step)
@@ -180,11 +218,64 @@ public sealed class TencentLiveRefereeTests(TencentLiveRefereeTests.Run run) : I
         Error("unknown-action", "InvalidAction");
     }
 
+    [SkippableFact]
+    public void Relays_are_created_in_each_shape_the_adapter_uses()
+    {
+        ((string?)Ok("relay-push")["TaskId"]).Should().Be("118001", "a push relay: empty DomainName, AppName and StreamName, a full ToUrl");
+        ((string?)Ok("relay-pull")["TaskId"]).Should().Be("118002", "a pull relay into a stream of the push domain");
+        ((string?)Ok("relay-vod")["TaskId"]).Should().Be("118003", "a file looped until the end (VodLoopTimes -1)");
+        JsonObject push = run.Requests.Select(r => JsonNode.Parse(r.Body)!.AsObject()).First(b => (string?)b["ToUrl"] is not null);
+        ((string?)push["DomainName"]).Should().BeEmpty();
+        push["SourceUrls"]!.AsArray().Select(u => (string?)u).Should().Equal(SignedPlayUrl);
+    }
+
+    [SkippableFact]
+    public void A_throttled_create_is_RequestLimitExceeded_and_made_once()
+    {
+        Error("relay-throttled", "RequestLimitExceeded");
+        run.Requests.Count(r => r.Headers["X-TC-Action"] == "CreateLivePullStreamTask")
+            .Should().Be(run.Steps.Count(s => (string?)s!["action"] == "CreateLivePullStreamTask"), "the SDK sends each create once, the throttled one too");
+        run.PullTaskIds.Should().Equal(["118002", "118003"], "the first task was deleted and the throttled create made none");
+    }
+
+    [SkippableFact]
+    public void A_relay_of_seven_days_or_more_is_InvalidTaskTime() => Error("relay-too-long", "InvalidParameter.InvalidTaskTime");
+
+    [SkippableFact]
+    public void The_task_list_pages_to_TotalPage_and_answers_one_task_by_id()
+    {
+        JsonObject first = Ok("relay-page-1");
+        ((int)first["TotalPage"]!).Should().Be(2);
+        ((int)first["TotalNum"]!).Should().Be(3);
+        JsonObject second = Ok("relay-page-2");
+        first["TaskInfos"]!.AsArray().Concat(second["TaskInfos"]!.AsArray()).Select(t => (string?)t!["TaskId"]).Should().BeEquivalentTo(["118001", "118002", "118003"]);
+        JsonNode task = Ok("relay-task")["TaskInfos"]!.AsArray().Single()!;
+        ((string?)task["TaskId"]).Should().Be("118001");
+        ((string?)task["Comment"]).Should().Be("livecloud:push:live/room_1001");
+    }
+
+    [SkippableFact]
+    public void The_task_status_parses_and_an_unknown_task_is_TaskNotExist()
+    {
+        JsonObject status = Ok("relay-status")["TaskStatusInfo"]!.AsObject();
+        ((string?)status["RunStatus"]).Should().Be("active");
+        ((string?)status["ReportTime"]).Should().Be("2026-11-24T07:59:30Z");
+        Error("relay-status-unknown", "InvalidParameter.TaskNotExist");
+    }
+
+    [SkippableFact]
+    public void A_task_is_deleted_once_and_a_second_delete_is_TaskNotExist()
+    {
+        Ok("relay-delete");
+        Error("relay-delete-again", "InvalidParameter.TaskNotExist");
+    }
+
     public static TheoryData<string, string> Reads => new()
     {
         { "domains", "DescribeLiveDomains" }, { "domain", "DescribeLiveDomain" }, { "online", "DescribeLiveStreamOnlineList" },
         { "state-active", "DescribeLiveStreamState" }, { "record", "CreateRecordTask" }, { "record-tasks", "DescribeRecordTask" },
-        { "bill", "DescribeBillBandwidthAndFluxList" },
+        { "bill", "DescribeBillBandwidthAndFluxList" }, { "relay-push", "CreateLivePullStreamTask" }, { "relay-page-1", "DescribeLivePullStreamTasks" },
+        { "relay-task", "DescribeLivePullStreamTasks" }, { "relay-status", "DescribeLivePullStreamTaskStatus" },
     };
 
     [SkippableTheory]

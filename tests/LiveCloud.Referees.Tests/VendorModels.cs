@@ -29,12 +29,22 @@ public sealed partial class VendorModels
     /// <summary>Qiniu Pili's models, recorded from Qiniu's Go SDK.</summary>
     public static VendorModels Qiniu => s_qiniu.Value;
 
+    /// <summary>Volcengine Live's models, recorded from Volcengine's Go SDK.</summary>
+    public static VendorModels Volcengine => s_volcengine.Value;
+
+    /// <summary>Huawei Cloud Live's models, recorded from Huawei's Go SDK.</summary>
+    public static VendorModels Huawei => s_huawei.Value;
+
     private static readonly Lazy<VendorModels> s_tencent = new(() => FromTencentDeclarations(Path.Combine(
         NodeReferee.Folder, "node_modules", "tencentcloud-sdk-nodejs", "tencentcloud", "services", "live", "v20180801", "live_models.d.ts")));
 
     private static readonly Lazy<VendorModels> s_aliyun = new(() => FromRecording(Path.Combine(NodeReferee.Folder, "models", "aliyun-live-20161101.json")));
 
     private static readonly Lazy<VendorModels> s_qiniu = new(() => FromRecording(Path.Combine(NodeReferee.Folder, "models", "qiniu-pili.json")));
+
+    private static readonly Lazy<VendorModels> s_volcengine = new(() => FromRecording(Path.Combine(NodeReferee.Folder, "models", "volcengine-live-20230101.json")));
+
+    private static readonly Lazy<VendorModels> s_huawei = new(() => FromRecording(Path.Combine(NodeReferee.Folder, "models", "huawei-live.json")));
 
     /// <summary>The wire names of a model's fields.</summary>
     public IReadOnlyDictionary<string, string>? Fields(string model) => _models.GetValueOrDefault(model);

@@ -1,6 +1,7 @@
 'use strict';
 // What the official SDKs' own signing code makes of fixed inputs, for byte-for-byte comparison with LiveCloud's
-// signers. Input: {tencent, acs3, rpc, qiniu, usersig: [cases]} (see tests/LiveCloud.Referees.Tests/SignerCases.cs).
+// signers. Input: {tencent, acs3, rpc, qiniu, usersig, volcengine, huawei: [cases]} (see
+// tests/LiveCloud.Referees.Tests/SignerCases.cs).
 // Output: {results: {caseId: {...}}}. No network: pop-core's transport is replaced by one that records the request it
 // was handed (its signature is computed before that).
 const zlib = require('zlib');
@@ -14,6 +15,9 @@ const kitx = require(require.resolve('kitx', popCorePath));
 const httpx = require(require.resolve('httpx', popCorePath));
 const qiniu = require('qiniu');
 const TLSSigAPIv2 = require('tls-sig-api-v2');
+const VolcengineSigner = require('@volcengine/openapi').Signer;
+const { BasicCredentials } = require('@huaweicloud/huaweicloud-sdk-core');
+const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner');
 
 const results = {};
 
@@ -73,12 +77,32 @@ function usersig(c) {
   return { sig, document: JSON.parse(zlib.inflateSync(compressed).toString('utf8')) };
 }
 
+// @volcengine/openapi's Signer over a request as its Service hands it over (the query with Action and Version, the
+// headers to sign, the body text), at a fixed date. It signs every header it is given except its unsignable ones
+// (content-type among them), plus X-Date, X-Content-Sha256 for a body and X-Security-Token.
+function volcengine(c) {
+  const request = { region: c.region, method: c.method, pathname: '/', params: c.query, headers: Object.assign({}, c.headers), body: c.body };
+  new VolcengineSigner(request, c.service).addAuthorization({ accessKeyId: c.accessKeyId, secretKey: c.secret, sessionToken: c.token }, new Date(Date.parse(c.date)));
+  return { authorization: request.headers.Authorization };
+}
+
+// The Huawei SDK core's AKSKSigner over a request as BasicCredentials hands it over (endpoint with the path, the query,
+// the headers, the body object, which it hashes as JSON.stringify makes it), with the clock at the case's date.
+function huawei(c) {
+  clock.epochMs = Date.parse(c.date);
+  const request = { method: c.method, endpoint: `https://${c.host}${c.path}`, headers: Object.assign({}, c.headers), queryParams: c.query, data: c.body === undefined ? undefined : JSON.parse(c.body) };
+  const headers = AKSKSigner.sign(request, new BasicCredentials().withAk(c.ak).withSk(c.sk));
+  return { authorization: headers.Authorization, sdkDate: headers['X-Sdk-Date'], body: request.data === undefined ? null : JSON.stringify(request.data) };
+}
+
 async function main() {
   for (const c of input.tencent || []) results[c.id] = tencent(c);
   for (const c of input.acs3 || []) results[c.id] = acs3(c);
   for (const c of input.rpc || []) results[c.id] = await rpc(c);
   for (const c of input.qiniu || []) results[c.id] = qiniuToken(c);
   for (const c of input.usersig || []) results[c.id] = usersig(c);
+  for (const c of input.volcengine || []) results[c.id] = volcengine(c);
+  for (const c of input.huawei || []) results[c.id] = huawei(c);
   finish({ results });
 }
 

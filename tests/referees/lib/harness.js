@@ -17,6 +17,11 @@ const path = require('path');
 
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
 
+// Standard output carries the result document only: whatever an SDK prints (Huawei's logs its errors there) goes to
+// standard error.
+const writeResult = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write.bind(process.stderr);
+
 // Some SDKs write under the home folder (Huawei's writes a user-agent id there): give them a temporary one.
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'livecloud-referee-'));
 process.env.HOME = home;
@@ -70,11 +75,34 @@ async function withSkew(skewSeconds, fn) {
   }
 }
 
-/** Runs each step in order and collects what fn made of it: {name, ok, ...}. A throw is recorded, not fatal. */
+// "$(step|a.b)" in a step's strings stands for the value at a.b of that earlier step's result (an id the vendor
+// made): a string that is only that reference becomes the value itself, one that holds it gets its text.
+function resolve(value, results) {
+  if (typeof value === 'string') {
+    const lookUp = (reference, name, path) => {
+      const earlier = results.find((r) => r.name === name);
+      const found = earlier && path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), earlier);
+      if (found === undefined) throw new Error(`${reference}: no such earlier result`);
+      return found;
+    };
+    const whole = value.match(/^\$\(([^|()]+)\|([^()]+)\)$/);
+    if (whole) return lookUp(value, whole[1], whole[2]);
+    return value.replace(/\$\(([^|()]+)\|([^()]+)\)/g, (reference, name, path) => String(lookUp(reference, name, path)));
+  }
+  if (Array.isArray(value)) return value.map((v) => resolve(v, results));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, results)]));
+  return value;
+}
+
+/**
+ * Runs each step in order and collects what fn made of it: {name, ok, ...}. A throw is recorded, not fatal. A step's
+ * "$(step|path)" strings are replaced by what that earlier step answered.
+ */
 async function runSteps(steps, fn) {
   const results = [];
   for (const step of steps) {
     try {
+      Object.assign(step, resolve(step, results));
       results.push(Object.assign({ name: step.name }, await withSkew(step.skewSeconds, () => fn(step))));
     } catch (e) {
       results.push({ name: step.name, ok: false, thrown: String(e && e.stack || e) });
@@ -85,8 +113,8 @@ async function runSteps(steps, fn) {
 
 /** Writes the result document and ends the process. */
 function finish(result) {
-  process.stdout.write(JSON.stringify(Object.assign({ hosts: [...new Set(hosts)] }, result), (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
-  process.stdout.write('\n');
+  writeResult(JSON.stringify(Object.assign({ hosts: [...new Set(hosts)] }, result), (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+  writeResult('\n');
 }
 
 module.exports = { input, agent, clock, withSkew, runSteps, finish };

@@ -19,7 +19,7 @@ public static class HuaweiSignatures
 
     /// <summary>
     /// The canonical request: method, canonical URI (segments encoded, a trailing <c>/</c> always), canonical query (pairs
-    /// sorted by name then value), one <c>name:value</c> line per signed header, a blank line, the signed header names, the
+    /// sorted by name then value before encoding), one <c>name:value</c> line per signed header, a blank line, the signed header names, the
     /// payload hash.
     /// </summary>
     public static string CanonicalRequest(string method, string path, IEnumerable<(string Name, string Value)> query, IReadOnlyList<(string Name, string Value)> signedHeaders, string payloadHash)
@@ -30,11 +30,11 @@ public static class HuaweiSignatures
             uri += "/";
         }
 
+        // Sorted as they are, then encoded: Huawei's SDKs (Go's sort.Strings, the Node core's sort) order the raw text.
         string canonicalQuery = string.Join("&", query
-            .Select(q => (Name: PercentEncode(q.Name), Value: PercentEncode(q.Value)))
             .OrderBy(q => q.Name, StringComparer.Ordinal)
             .ThenBy(q => q.Value, StringComparer.Ordinal)
-            .Select(q => $"{q.Name}={q.Value}"));
+            .Select(q => $"{PercentEncode(q.Name)}={PercentEncode(q.Value)}"));
         var text = new StringBuilder();
         text.Append(method).Append('\n').Append(uri).Append('\n').Append(canonicalQuery).Append('\n');
         foreach ((string name, string value) in signedHeaders)

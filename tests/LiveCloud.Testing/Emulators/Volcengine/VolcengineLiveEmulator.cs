@@ -409,7 +409,18 @@ public sealed class VolcengineLiveEmulator : IAsyncDisposable
             case "DescribeDomain":
             {
                 HashSet<string> names = Strings(b, "DomainList") ?? throw Missing("DomainList");
-                return new JsonObject { ["DomainList"] = new JsonArray([.. Domains.Where(d => names.Contains(d.Name)).Select(Domain)]) };
+                // DescribeDomain's items are ListDomainDetail's without ProjectName and Tags (DescribeDomainResResultDomainListItem of
+                // Volcengine's Go SDK has neither).
+                return new JsonObject
+                {
+                    ["DomainList"] = new JsonArray([.. Domains.Where(d => names.Contains(d.Name)).Select(d =>
+                    {
+                        JsonObject item = Domain(d).AsObject();
+                        item.Remove("ProjectName");
+                        item.Remove("Tags");
+                        return (JsonNode)item;
+                    })]),
+                };
             }
 
             case "DescribeLiveStreamInfoByPage":
