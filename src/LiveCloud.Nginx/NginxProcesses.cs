@@ -15,7 +15,9 @@ internal static class NginxProcesses
 
     // sh -c WATCHDOG livecloud-watchdog GRACE OUTPUT COMMAND ARGS…: starts COMMAND with its output in the file OUTPUT (or,
     // for "-", on the watchdog's own standard output and error), prints its pid, stops it when standard input reaches
-    // end-of-file (this process is gone, or closed the pipe), and exits with its status (128 + N for signal N).
+    // end-of-file (this process is gone, or closed the pipe), and exits with its status (128 + N for signal N) once its
+    // helper is gone too, so that nothing of it is left when this process sees it exit. The shell's own messages
+    // ("Terminated" for the helper) go nowhere: the command's standard error is the command's alone.
     private const string Watchdog = """
         exec 3<&0 0</dev/null
         grace=$1
@@ -32,10 +34,11 @@ internal static class NginxProcesses
           kill -KILL "$n"
         ) >/dev/null 2>&1 &
         w=$!
-        exec 3<&-
+        exec 3<&- 2>/dev/null
         wait "$n"
         code=$?
-        kill "$w" 2>/dev/null
+        kill "$w"
+        wait "$w"
         exit "$code"
         """;
 

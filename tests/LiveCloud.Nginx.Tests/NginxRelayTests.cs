@@ -53,7 +53,7 @@ public sealed class NginxRelayTests : IClassFixture<NginxRelayFixture>
         await Local.Provider.StopRelayAsync(started.Id);
         (await Local.Provider.GetRelayAsync(started.Id)).Status.Should().Be(RelayStatus.Stopped);
         await Poll.UntilAsync(async () => !await Outside.IsLiveAsync(outside), "the relayed stream to end on the outside server");
-        ProcessesNaming(key).Should().BeEmpty("stopping a relay ends its ffmpeg");
+        await Poll.UntilAsync(() => ProcessesNaming(key).Length == 0, "stopping a relay to end its ffmpeg and watchdog");
         await Local.Provider.StopRelayAsync(started.Id); // stopping a stopped relay succeeds
 
         string[] statuses = [.. _fixture.EventsOf(started.Id).Select(e => e.Detail!.Split(':')[0])];
@@ -117,7 +117,7 @@ public sealed class NginxRelayTests : IClassFixture<NginxRelayFixture>
 
         (await other.GetRelayAsync(owned.Id)).Status.Should().Be(RelayStatus.Stopped);
 
-        ProcessesNaming(ownedKey).Should().BeEmpty("a disposed provider leaves no ffmpeg behind");
+        await Poll.UntilAsync(() => ProcessesNaming(ownedKey).Length == 0, "a disposed provider to leave no ffmpeg behind");
         (await Local.Provider.ListRelaysAsync().ToListAsync()).Should().NotContain(r => r.Id == owned.Id, "a relay belongs to the provider (and process) that started it");
 
         RelayTask ended = await UntilStatusAsync(timed.Id, RelayStatus.Ended);
