@@ -137,6 +137,59 @@ public sealed class CliRelayNginxTests : IAsyncLifetime, IDisposable
         lines[^1].Should().Contain("end time");
     }
 
+    [SkippableFact]
+    public async Task A_relay_does_not_outlive_its_command_even_when_the_command_is_killed()
+    {
+        string rtmp = $"rtmp://127.0.0.1:{_options.RtmpPort}/live/";
+        await using ToolProcess host = ToolProcess.Push(rtmp + "killed", seconds: 300);
+        await Poll.UntilAsync(async () => (await Run("streams", "--config", _config)).Out.Contains("live/killed", StringComparison.Ordinal), "the show to be live", 60);
+
+        // The CLI as its own process, as an operator runs it; then SIGKILL, which no handler sees.
+        const string marker = "sigkill-relay-key-7f3e";
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "LiveCloud.Cli.dll"), "relay", "start", "--config", _config, "--stream", "live/killed", "--to", $"{rtmp}killedcopy?key={marker}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var cli = System.Diagnostics.Process.Start(start)!;
+        var said = new System.Text.StringBuilder();
+        cli.OutputDataReceived += (_, e) => { lock (said) { said.AppendLine(e.Data); } };
+        cli.ErrorDataReceived += (_, e) => { lock (said) { said.AppendLine(e.Data); } };
+        cli.BeginOutputReadLine();
+        cli.BeginErrorReadLine();
+        try
+        {
+            await Poll.UntilAsync(() => { lock (said) { return said.ToString().Contains(": Running", StringComparison.Ordinal); } }, "the CLI's relay to run", 120);
+            ProcessesNaming(marker).Should().Contain(c => c.Contains("ffmpeg -hide_banner", StringComparison.Ordinal), "the relay's ffmpeg runs while the command does");
+        }
+        finally
+        {
+            cli.Kill(); // SIGKILL to the CLI alone, not its process tree
+            await cli.WaitForExitAsync();
+        }
+
+        await Poll.UntilAsync(() => ProcessesNaming(marker).Length == 0, "the relay's ffmpeg to end with the killed command (its watchdog)", 60);
+        await Poll.UntilAsync(async () => !(await Run("streams", "--config", _config)).Out.Contains("live/killedcopy", StringComparison.Ordinal), "the copy to end");
+    }
+
+    // Processes whose command line holds the text.
+    private static string[] ProcessesNaming(string text) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Select(d =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' ');
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return string.Empty;
+                }
+            })
+            .Where(c => c.Contains(text, StringComparison.Ordinal))];
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
