@@ -89,11 +89,20 @@ internal sealed partial class NginxRelays : IAsyncDisposable
             throw new LiveCloudException($"{_provider} StartRelay: stream {request.Stream} is already being pushed; nginx would refuse the relay as a second publisher.") { Provider = _provider };
         }
 
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var relay = new Relay("relay-" + Guid.NewGuid().ToString("N")[..12], request, ffmpeg, _time.GetUtcNow());
-        _relays[relay.Id] = relay;
+        var supervision = new Task<Task>(() => SuperviseAsync(relay));
+        relay.Supervision = supervision.Unwrap();
+        _relays[relay.Id] = relay; // listed before its first event
         Prune();
-        relay.Supervision = Task.Run(() => SuperviseAsync(relay), CancellationToken.None);
+        supervision.Start(TaskScheduler.Default);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed meanwhile: DisposeAsync may not have seen this relay.
+            await relay.StopAsync().ConfigureAwait(false);
+            await relay.Supervision.ConfigureAwait(false);
+            throw new ObjectDisposedException(GetType().FullName);
+        }
+
         return relay.Snapshot();
     }
 
