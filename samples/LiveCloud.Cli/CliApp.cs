@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.Channels;
 using LiveCloud.Costs;
+using LiveCloud.Nginx;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,8 +11,9 @@ using Microsoft.Extensions.Options;
 namespace LiveCloud.Cli;
 
 /// <summary>
-/// The commands. Exit codes: 0 success, 1 a vendor or runtime failure, 2 bad input (unknown provider,
-/// missing key, bad stream name, expiry in the past…) — always one line on stderr, never a stack trace.
+/// The commands. Exit codes: 0 success, 1 a vendor or runtime failure (a relay that failed included), 2 bad input
+/// (unknown provider, missing key, bad stream name, expiry in the past, a relay target refused…) — always one line on
+/// stderr, never a stack trace.
 /// </summary>
 internal static class CliApp
 {
@@ -71,9 +74,11 @@ internal static class CliApp
         var route = new Command("route", "Which member of a multi-cloud provider a viewer and a host are sent to now, and why (after checking each member).") { config, provider, routeStream, region, json };
         route.SetAction((parse, token) => Run(parse, error, config, provider, p => RouteAsync(p, output, parse.GetValue(routeStream)!, parse.GetValue(region), parse.GetValue(json), token)));
 
-        var root = new RootCommand("LiveCloud: signed live-stream URLs, domains, streams, recordings and cost over Tencent, Aliyun, Qiniu and nginx-rtmp.")
+        Command relay = RelayCommand(config, provider, json, output, error);
+
+        var root = new RootCommand("LiveCloud: signed live-stream URLs, domains, streams, recordings, relays and cost over Tencent, Aliyun, Qiniu, Volcengine, Huawei and nginx-rtmp.")
         {
-            urls, domains, streams, record, cost, route,
+            urls, domains, streams, record, relay, cost, route,
         };
 
         ParseResult parsed = root.Parse(args);
@@ -83,7 +88,210 @@ internal static class CliApp
             return 2;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        // Ctrl+C cancels the command's token; a self-hosted relay then stops its ffmpeg before the process ends.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
+        return await parsed.InvokeAsync(invocation, cancellationToken);
+    }
+
+    // relay start|pull|stop|get|list. A self-hosted (nginx) relay is an ffmpeg of this process: 'start' and 'pull' then
+    // stay, printing each status change, until the relay ends or Ctrl+C stops it.
+    private static Command RelayCommand(Option<string> config, Option<string?> provider, Option<bool> json, TextWriter output, TextWriter error)
+    {
+        var stream = new Option<string>("--stream") { Description = "The provider's stream as app/name, e.g. live/room1.", Required = true };
+        var to = new Option<string>("--to") { Description = "Where to push: the platform's ingest URL with its stream key (rtmp, rtmps or srt).", Required = true };
+        var from = new Option<string>("--from") { Description = "What to pull: an rtmp(s), srt or http(s) FLV/HLS URL, or an http(s) file.", Required = true };
+        var until = new Option<string?>("--until") { Description = "When the relay stops by itself: ISO 8601 (2026-12-01T20:00:00Z) or Unix seconds." };
+        var loop = new Option<bool>("--loop") { Description = "Play a file source (http or https) again when it ends." };
+        var id = new Option<string>("--id") { Description = "The relay id 'relay start' or 'relay pull' printed.", Required = true };
+
+        var start = new Command("start", "Push a stream of the provider out to another platform (simulcast). With the self-hosted nginx provider the relay runs inside this command until Ctrl+C, its end time or the stream's end.")
+        {
+            config, provider, stream, to, until, json,
+        };
+        start.SetAction((parse, token) => Run(
+            parse,
+            error,
+            config,
+            provider,
+            () => RelayRequest.PushTo(RelayStream(parse.GetValue(stream)!), RelayUrl("--to", parse.GetValue(to)!), Until(parse.GetValue(until))),
+            (p, request) => StartRelayAsync(p.Default, request, output, parse.GetValue(json), token)));
+
+        var pull = new Command("pull", "Pull an outside stream or file into a stream of the provider. With the self-hosted nginx provider the relay runs inside this command until Ctrl+C, its end time or the source's end.")
+        {
+            config, provider, from, stream, loop, until, json,
+        };
+        pull.SetAction((parse, token) => Run(
+            parse,
+            error,
+            config,
+            provider,
+            () => RelayRequest.PullFrom(RelayUrl("--from", parse.GetValue(from)!), RelayStream(parse.GetValue(stream)!), Until(parse.GetValue(until)), parse.GetValue(loop)),
+            (p, request) => StartRelayAsync(p.Default, request, output, parse.GetValue(json), token)));
+
+        var stop = new Command("stop", "Stop a relay (a self-hosted relay only from the command that runs it: press Ctrl+C there).") { config, provider, id };
+        stop.SetAction((parse, token) => Run(parse, error, config, provider, async p =>
+        {
+            await p.Default.StopRelayAsync(parse.GetValue(id)!, token);
+            await output.WriteLineAsync($"stopped relay {parse.GetValue(id)}");
+        }));
+
+        var get = new Command("get", "A relay's status.") { config, provider, id, json };
+        get.SetAction((parse, token) => Run(parse, error, config, provider, async p =>
+            await WriteRelayAsync(p.Default, await p.Default.GetRelayAsync(parse.GetValue(id)!, token), output, parse.GetValue(json))));
+
+        var list = new Command("list", "The provider's relays (a self-hosted relay is listed only by the command that runs it).") { config, provider, json };
+        list.SetAction((parse, token) => Run(parse, error, config, provider, p => ListRelaysAsync(p.Default, output, parse.GetValue(json), token)));
+
+        return new Command("relay", "Push a stream out to other platforms, pull outside streams in; stop, get and list relays. A self-hosted (nginx) relay belongs to the process that started it: it runs while 'relay start' or 'relay pull' runs.")
+        {
+            start, pull, stop, get, list,
+        };
+    }
+
+    private static async Task StartRelayAsync(IStreamProvider p, RelayRequest relayRequest, TextWriter output, bool json, CancellationToken token)
+    {
+        if (p.GetService<NginxStreamProvider>() is not { } local)
+        {
+            await WriteRelayAsync(p, await p.StartRelayAsync(relayRequest, token), output, json);
+            return;
+        }
+
+        // Self-hosted: the relay is this process's ffmpeg. Follow it (every status change) until it is over or Ctrl+C.
+        var changes = Channel.CreateUnbounded<StreamEvent>();
+        void OnChange(object? sender, StreamEvent e) => changes.Writer.TryWrite(e);
+        local.RelayStatusChanged += OnChange;
+        try
+        {
+            RelayTask relay = await p.StartRelayAsync(relayRequest, token);
+            await WriteRelayAsync(p, relay, output, json);
+            if (!json)
+            {
+                await output.WriteLineAsync($"relay {relay.Id} runs inside this command (self-hosted provider): Ctrl+C stops it");
+            }
+
+            try
+            {
+                await foreach (StreamEvent change in changes.Reader.ReadAllAsync(token))
+                {
+                    if (change.RelayId != relay.Id || change.Detail is null || change.Detail.StartsWith(nameof(RelayStatus.Starting), StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    relay = await p.GetRelayAsync(relay.Id, CancellationToken.None);
+                    if (json)
+                    {
+                        await WriteRelayAsync(p, relay, output, json);
+                    }
+                    else
+                    {
+                        await output.WriteLineAsync($"{change.OccurredAt:u} relay {relay.Id}: {change.Detail}");
+                    }
+
+                    if (relay.Status is RelayStatus.Stopped or RelayStatus.Failed or RelayStatus.Ended)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                await p.StopRelayAsync(relay.Id, CancellationToken.None);
+                relay = await p.GetRelayAsync(relay.Id, CancellationToken.None);
+                await (json ? WriteRelayAsync(p, relay, output, json) : output.WriteLineAsync($"stopped relay {relay.Id}"));
+            }
+
+            if (relay.Status == RelayStatus.Failed)
+            {
+                throw new LiveCloudException($"relay {relay.Id} failed: {relay.Reason}") { Provider = p.Name };
+            }
+        }
+        finally
+        {
+            local.RelayStatusChanged -= OnChange;
+        }
+    }
+
+    private static async Task ListRelaysAsync(IStreamProvider p, TextWriter output, bool json, CancellationToken token)
+    {
+        var relays = new List<RelayTask>();
+        await foreach (RelayTask relay in p.ListRelaysAsync(token))
+        {
+            relays.Add(relay);
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { provider = p.Name.ToLowerInvariant(), relays = relays.Select(RelayJson) }, Json));
+            return;
+        }
+
+        bool local = p.GetService<NginxStreamProvider>() is not null;
+        await output.WriteLineAsync(relays.Count > 0 ? $"{relays.Count} relays:"
+            : local ? "no relays in this process (a self-hosted relay is listed only by the 'relay start' or 'relay pull' that runs it)" : "no relays");
+        foreach (RelayTask relay in relays)
+        {
+            await output.WriteLineAsync(RelayLine(relay));
+        }
+    }
+
+    private static Task WriteRelayAsync(IStreamProvider p, RelayTask relay, TextWriter output, bool json) => json
+        ? output.WriteLineAsync(JsonSerializer.Serialize(new { provider = p.Name.ToLowerInvariant(), relay = RelayJson(relay) }, Json))
+        : output.WriteLineAsync(RelayLine(relay));
+
+    // RelayTask.Remote is already redacted by the provider: never the stream key.
+    private static object RelayJson(RelayTask r) => new
+    {
+        id = r.Id,
+        direction = r.Direction.ToString().ToLowerInvariant(),
+        stream = r.Stream.ToString(),
+        remote = r.Remote,
+        status = r.Status.ToString().ToLowerInvariant(),
+        endsAt = r.EndsAt,
+        createdAt = r.CreatedAt,
+        reason = r.Reason,
+    };
+
+    private static string RelayLine(RelayTask r) =>
+        $"relay {r.Id}: {r.Direction.ToString().ToLowerInvariant()} {r.Stream} {(r.Direction == RelayDirection.Push ? "→" : "←")} {r.Remote}, {r.Status.ToString().ToLowerInvariant()}"
+        + (r.EndsAt is { } end ? $", until {end:u}" : string.Empty) + (r.Reason is { } reason ? $" ({reason})" : string.Empty);
+
+    private static StreamId RelayStream(string value)
+    {
+        try
+        {
+            return StreamId.Parse(value);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"--stream: {ex.Message.Replace(" (Parameter 'value')", string.Empty, StringComparison.Ordinal)} (e.g. live/room1)", ex);
+        }
+    }
+
+    // The URL itself is never echoed: it may hold the platform's stream key.
+    private static Uri RelayUrl(string option, string value) =>
+        Uri.TryCreate(value.Trim(), UriKind.Absolute, out Uri? url) && !url.IsFile
+            ? url
+            : throw new ArgumentException($"{option} must be an absolute URL such as rtmp://live-push.example.com/app/stream-key (the value is not shown: it may hold a stream key).");
+
+    private static DateTimeOffset? Until(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        DateTimeOffset until;
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= UnixSecondsMax)
+        {
+            until = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+        else if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out until))
+        {
+            throw new ArgumentException($"--until '{value}' is not a time: give ISO 8601 (e.g. 2026-12-01T20:00:00Z) or Unix seconds.");
+        }
+
+        return until > DateTimeOffset.UtcNow ? until : throw new ArgumentException($"--until {until:u} is not in the future.");
     }
 
     // One line for what the parser refused. "Required command was not provided." alone hides the word typed, so an
@@ -102,10 +310,15 @@ internal static class CliApp
         return string.Join(" ", parsed.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal));
     }
 
-    private static async Task<int> Run(ParseResult parse, TextWriter error, Option<string> configOption, Option<string?> providerOption, Func<StreamProviders, Task> body)
+    private static Task<int> Run(ParseResult parse, TextWriter error, Option<string> configOption, Option<string?> providerOption, Func<StreamProviders, Task> body) =>
+        Run(parse, error, configOption, providerOption, static () => true, (providers, _) => body(providers));
+
+    // prepare reads the command's own arguments (bad ones exit 2) before the configuration is read.
+    private static async Task<int> Run<T>(ParseResult parse, TextWriter error, Option<string> configOption, Option<string?> providerOption, Func<T> prepare, Func<StreamProviders, T, Task> body)
     {
         try
         {
+            T input = prepare();
             IConfigurationSection section = LoadSection(parse.GetValue(configOption)!);
             if (parse.GetValue(providerOption) is { } selected)
             {
@@ -116,7 +329,7 @@ internal static class CliApp
             AddProviders(services.AddLiveCloud(section));
             await using ServiceProvider sp = services.BuildServiceProvider();
             sp.GetRequiredService<IStartupValidator>().Validate();
-            await body(sp.GetRequiredService<StreamProviders>());
+            await body(sp.GetRequiredService<StreamProviders>(), input);
             return 0;
         }
         catch (Exception ex) when (BadInput(ex) is { } message)

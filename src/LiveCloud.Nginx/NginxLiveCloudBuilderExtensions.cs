@@ -31,7 +31,8 @@ public static class NginxLiveCloudBuilderExtensions
                 context.Options,
                 context.CreatePipeline(context.Options.HttpEndpoint),
                 context.TimeProvider,
-                context.CnameVerifier),
+                context.CnameVerifier,
+                context.CreateLogger()),
             configure);
         builder.Services.TryAddSingleton(sp => new NginxRtmpServer(
             sp.GetRequiredService<IOptionsMonitor<NginxOptions>>().Get(NginxOptions.ProviderName),

@@ -67,6 +67,28 @@ public sealed class NginxOptions : VendorOptions
     /// <summary>The ffprobe executable used to read recordings' durations (default <c>ffprobe</c>); durations fall back to file times without it.</summary>
     public string FfprobePath { get; set; } = "ffprobe";
 
+    /// <summary>The ffmpeg executable relays run, one per relay (default <c>ffmpeg</c>): a path or a name looked up on <c>PATH</c>.</summary>
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
+    /// <summary>
+    /// Whether relays may reach loopback, private (RFC 1918, unique-local), link-local and CGNAT addresses (default
+    /// <see langword="false"/>: a relay makes this server connect where the caller says, so an internal address is
+    /// refused unless this is set, e.g. for a second server on the same network).
+    /// </summary>
+    public bool AllowPrivateRelayTargets { get; set; }
+
+    /// <summary>
+    /// How long a relay's media may stand still before its ffmpeg is started again (default 20 s): a target or source
+    /// that hangs without closing the connection.
+    /// </summary>
+    public TimeSpan RelayStallTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long a relay keeps trying without media moving before it gives up as <see cref="RelayStatus.Failed"/>
+    /// (default 10 minutes). Between tries it waits <see cref="RestartDelay"/>, doubling up to <see cref="MaxRestartDelay"/>.
+    /// </summary>
+    public TimeSpan RelayGiveUpAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long <see cref="NginxRtmpServer.StartAsync"/> waits for both ports to answer (default 15 s).</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -76,11 +98,12 @@ public sealed class NginxOptions : VendorOptions
     /// <summary>
     /// How long <see cref="NginxRtmpServer"/> waits before starting nginx again after its master died (default 1 s). The
     /// wait doubles with each restart that follows a short run, up to <see cref="MaxRestartDelay"/>, and starts again from
-    /// this once nginx has run for <see cref="MaxRestartDelay"/>.
+    /// this once nginx has run for <see cref="MaxRestartDelay"/>. A relay's ffmpeg is started again the same way, the wait
+    /// starting again from this once media moved.
     /// </summary>
     public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest wait between restarts of a crashing nginx (default 30 s).</summary>
+    /// <summary>The longest wait between restarts of a crashing nginx, or tries of a failing relay (default 30 s).</summary>
     public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often <see cref="NginxRtmpServer"/> looks for a respawned worker (default 2 s; Linux only).</summary>
@@ -156,11 +179,14 @@ public sealed class NginxOptions : VendorOptions
         CheckPath(check, RecordingsDirectory, nameof(RecordingsDirectory), required: false);
         CheckPath(check, ModulePath, nameof(ModulePath), required: true);
         check.That(!string.IsNullOrWhiteSpace(NginxPath), nameof(NginxPath), "is required (default 'nginx').");
+        check.That(!string.IsNullOrWhiteSpace(FfmpegPath), nameof(FfmpegPath), "is required (default 'ffmpeg').");
 
         CheckPositive(check, StartTimeout, nameof(StartTimeout));
         CheckPositive(check, StopTimeout, nameof(StopTimeout));
         CheckPositive(check, RestartDelay, nameof(RestartDelay));
         CheckPositive(check, HealthCheckInterval, nameof(HealthCheckInterval));
+        CheckPositive(check, RelayStallTimeout, nameof(RelayStallTimeout));
+        CheckPositive(check, RelayGiveUpAfter, nameof(RelayGiveUpAfter));
         check.That(MaxRestartDelay >= RestartDelay, nameof(MaxRestartDelay), $"must be at least {check.PathOf(nameof(RestartDelay))} ({RestartDelay}); got {MaxRestartDelay}.");
         if (Resilience is not null)
         {

@@ -1,14 +1,112 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace LiveCloud.Nginx;
 
 /// <summary>
-/// What <see cref="NginxRtmpServer"/> reads about processes from Linux's <c>/proc</c>: whether a pid is an nginx of its
+/// How <see cref="NginxRtmpServer"/> and the relays start their child processes so that none outlives this process (the
+/// watchdog), and what the server reads about processes from Linux's <c>/proc</c>: whether a pid is an nginx of its
 /// work directory, the master's workers, and who listens on a port. Elsewhere (no <c>/proc</c>) every answer is
 /// "unknown" and the server only does what needs no such knowledge.
 /// </summary>
 internal static class NginxProcesses
 {
+    private const string ChildLine = "livecloud-watchdog-child ";
+
+    // sh -c WATCHDOG livecloud-watchdog GRACE OUTPUT COMMAND ARGS…: starts COMMAND with its output in the file OUTPUT (or,
+    // for "-", on the watchdog's own standard output and error), prints its pid, stops it when standard input reaches
+    // end-of-file (this process is gone, or closed the pipe), and exits with its status (128 + N for signal N) once its
+    // helper is gone too, so that nothing of it is left when this process sees it exit. The shell's own messages
+    // ("Terminated" for the helper) go nowhere: the command's standard error is the command's alone.
+    private const string Watchdog = """
+        exec 3<&0 0</dev/null
+        grace=$1
+        out=$2
+        shift 2
+        if [ "$out" = - ]; then "$@" 3<&- & else "$@" 3<&- >"$out" 2>&1 & fi
+        n=$!
+        echo "livecloud-watchdog-child $n"
+        (
+          while read -r _ <&3; do :; done
+          kill -TERM "$n"
+          i=0
+          while [ "$i" -lt "$grace" ] && kill -0 "$n"; do sleep 1; i=$((i + 1)); done
+          kill -KILL "$n"
+        ) >/dev/null 2>&1 &
+        w=$!
+        exec 3<&- 2>/dev/null
+        wait "$n"
+        code=$?
+        kill "$w"
+        wait "$w"
+        exit "$code"
+        """;
+
+    /// <summary>
+    /// How to start <paramref name="command"/> (the executable, then its arguments) so that it never outlives this process.
+    /// .NET cannot ask the kernel to signal a child when its parent dies, so on Unix the command runs under a small
+    /// <c>sh</c> watchdog in its own session (<c>setsid</c>: a terminal's Ctrl+C reaches only this process). The watchdog's
+    /// standard input is a pipe only this process holds (keep <see cref="Process.StandardInput"/> open): the kernel closes
+    /// it when this process exits in any way, SIGKILL included, and closing it on purpose does the same; the watchdog then
+    /// stops the command (SIGTERM, SIGKILL after <paramref name="grace"/>) and exits with its status. The watchdog's first
+    /// line of standard output names the command's pid (<see cref="TryReadChildLine"/>). Without <c>/bin/sh</c> (Windows)
+    /// the command itself is started, <paramref name="watched"/> is <see langword="false"/> and only disposing stops it.
+    /// </summary>
+    /// <param name="command">The executable (a full path) and its arguments.</param>
+    /// <param name="outputPath">The file the command's output goes to; <see langword="null"/> to read it from the process's standard output and error.</param>
+    /// <param name="grace">How long the command may take to stop after SIGTERM.</param>
+    /// <param name="workingDirectory">The command's working directory.</param>
+    /// <param name="watched">Whether the watchdog runs it.</param>
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> command, string? outputPath, TimeSpan grace, string workingDirectory, out bool watched)
+    {
+        watched = File.Exists("/bin/sh");
+        if (!watched)
+        {
+            var direct = new ProcessStartInfo(command[0])
+            {
+                UseShellExecute = false,
+                WorkingDirectory = workingDirectory,
+                RedirectStandardOutput = outputPath is null,
+                RedirectStandardError = outputPath is null,
+            };
+            foreach (string arg in command.Skip(1))
+            {
+                direct.ArgumentList.Add(arg);
+            }
+
+            return direct;
+        }
+
+        string? setsid = NginxRtmpServer.ResolveExecutable("setsid");
+        var start = new ProcessStartInfo(setsid ?? "/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true, // the watchdog's lifeline
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        if (setsid is not null)
+        {
+            start.ArgumentList.Add("/bin/sh");
+        }
+
+        string seconds = Math.Max(1, (int)Math.Ceiling(grace.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        foreach (string arg in (string[])["-c", Watchdog, "livecloud-watchdog", seconds, outputPath ?? "-", .. command])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+
+    /// <summary>Whether <paramref name="line"/> is the watchdog's line naming the command's pid, and that pid.</summary>
+    public static bool TryReadChildLine(string? line, out int pid)
+    {
+        pid = 0;
+        return line is not null && line.StartsWith(ChildLine, StringComparison.Ordinal)
+            && int.TryParse(line.AsSpan(ChildLine.Length), NumberStyles.None, CultureInfo.InvariantCulture, out pid);
+    }
     /// <summary>Whether <c>/proc</c> can be read.</summary>
     public static bool Supported { get; } = OperatingSystem.IsLinux() && File.Exists("/proc/self/stat");
 

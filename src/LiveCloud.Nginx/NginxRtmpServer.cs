@@ -36,33 +36,6 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
     /// <summary>The install hint given when nginx or its RTMP module is missing.</summary>
     public const string InstallHint = "apt-get install nginx-light libnginx-mod-rtmp";
 
-    private const string MasterLine = "livecloud-nginx-master ";
-
-    // sh -c WATCHDOG livecloud-nginx GRACE OUTPUT NGINX ARGS…: starts nginx with its output in OUTPUT, prints its pid, stops
-    // it when standard input reaches end-of-file (the host is gone), and exits with nginx's status (128 + N for signal N).
-    private const string Watchdog = """
-        exec 3<&0 0</dev/null
-        grace=$1
-        out=$2
-        shift 2
-        "$@" 3<&- >"$out" 2>&1 &
-        n=$!
-        echo "livecloud-nginx-master $n"
-        (
-          while read -r _ <&3; do :; done
-          kill -TERM "$n"
-          i=0
-          while [ "$i" -lt "$grace" ] && kill -0 "$n"; do sleep 1; i=$((i + 1)); done
-          kill -KILL "$n"
-        ) >/dev/null 2>&1 &
-        w=$!
-        exec 3<&-
-        wait "$n"
-        code=$?
-        kill "$w" 2>/dev/null
-        exit "$code"
-        """;
-
     private readonly NginxOptions _options;
     private readonly NginxUrlSigner _signer;
     private readonly ILogger _logger;
@@ -271,8 +244,7 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
         var process = new Process { StartInfo = StartInfo(nginx, out bool watched) };
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { } line && line.StartsWith(MasterLine, StringComparison.Ordinal)
-                && int.TryParse(line.AsSpan(MasterLine.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            if (NginxProcesses.TryReadChildLine(e.Data, out int pid))
             {
                 masterPid.TrySetResult(pid);
             }
@@ -333,44 +305,10 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
         return null;
     }
 
-    private ProcessStartInfo StartInfo(string nginx, out bool watched)
-    {
-        string[] nginxArgs = [nginx, "-p", WorkDirectory + "/", "-c", ConfigPath];
-        watched = File.Exists("/bin/sh");
-        if (!watched)
-        {
-            // No POSIX shell (Windows): nginx itself, with no watchdog; disposing the server still stops it.
-            var direct = new ProcessStartInfo(nginx) { UseShellExecute = false, WorkingDirectory = WorkDirectory };
-            foreach (string arg in nginxArgs[1..])
-            {
-                direct.ArgumentList.Add(arg);
-            }
-
-            return direct;
-        }
-
-        string? setsid = ResolveExecutable("setsid");
-        var start = new ProcessStartInfo(setsid ?? "/bin/sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true, // the watchdog's lifeline: only this process holds the pipe's other end
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = WorkDirectory, // nginx's workers run here, which is how a leftover one is recognised
-        };
-        if (setsid is not null)
-        {
-            start.ArgumentList.Add("/bin/sh");
-        }
-
-        string grace = Math.Max(1, (int)Math.Ceiling(_options.StopTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        foreach (string arg in (string[])["-c", Watchdog, "livecloud-nginx", grace, OutputPath, .. nginxArgs])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return start;
-    }
+    // nginx under the watchdog, its output in OutputPath; its workers run in the work directory, which is how a leftover
+    // one is recognised.
+    private ProcessStartInfo StartInfo(string nginx, out bool watched) =>
+        NginxProcesses.StartInfo([nginx, "-p", WorkDirectory + "/", "-c", ConfigPath], OutputPath, _options.StopTimeout, WorkDirectory, out watched);
 
     // Watches the master until it dies, then starts nginx again with back-off, for as long as the server is started.
     private async Task SuperviseAsync(Run run, CancellationToken cancellationToken)

@@ -4,6 +4,8 @@ using LiveCloud.Configuration;
 using LiveCloud.Costs;
 using LiveCloud.Dns;
 using LiveCloud.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveCloud.Nginx;
 
@@ -11,33 +13,47 @@ namespace LiveCloud.Nginx;
 /// The self-hosted nginx-rtmp provider: signed RTMP push/play and HLS play URLs (<see cref="NginxUrlSigner"/> states
 /// the rules), stream state from <c>/stat</c>, drop and recording through <c>/control</c> (<see cref="NginxApiClient"/>),
 /// recordings from the recordings folder, a local block list for forbid/resume, and the nginx-rtmp hooks as events
-/// (<see cref="NginxCallbackVerifier"/>). <see cref="NginxRtmpServer"/> runs the nginx it talks to.
+/// (<see cref="NginxCallbackVerifier"/>), and relays run here, one supervised ffmpeg each. <see cref="NginxRtmpServer"/>
+/// runs the nginx it talks to.
 /// </summary>
 /// <remarks>
-/// No HTTP-FLV, WebRTC or SRT: stock nginx-rtmp has none. The hook endpoint must pass the request's form body
+/// <para>No HTTP-FLV, WebRTC or SRT: stock nginx-rtmp has none. The hook endpoint must pass the request's form body
 /// <em>and</em> query (nginx adds a hook token to the query) to <see cref="IStreamProvider.ParseCallbackAsync"/>,
 /// answering 2xx on success, 403 on <see cref="CallbackVerificationException"/> and 400 on <see cref="ArgumentException"/>
-/// (nginx refuses the push or play on either).
+/// (nginx refuses the push or play on either).</para>
+/// <para><b>Relays</b> (<see cref="IStreamProvider.StartRelayAsync"/>) are ffmpeg processes this provider starts and
+/// supervises, copying without re-encoding: a push relay plays the stream from nginx with a signed play URL (the
+/// <c>on_play</c> hook sees a play from 127.0.0.1) and writes it to the target; a pull relay reads the source and pushes
+/// it into nginx with a signed push URL (<c>on_publish</c> sees it, and the block list holds). ffmpeg is started again
+/// with back-off when the target or source drops (<see cref="RelayStatus.Retrying"/>), gives up after
+/// <see cref="NginxOptions.RelayGiveUpAfter"/> without media, and stops with the relay, at its end time, when a push
+/// relay's stream is no longer pushed, and when this provider is disposed; under a watchdog, it never outlives this
+/// process. A relay belongs to the process that started it: another process neither lists nor stops it. Its status
+/// changes are raised in this process as <see cref="RelayStatusChanged"/>. Private and loopback targets need
+/// <see cref="NginxOptions.AllowPrivateRelayTargets"/>.</para>
 /// </remarks>
-public sealed class NginxStreamProvider : StreamProviderBase
+public sealed class NginxStreamProvider : StreamProviderBase, IAsyncDisposable, IDisposable
 {
     private static readonly ProviderCapabilities NginxCapabilities = new(
         ProviderFeatures.PushUrls | ProviderFeatures.PlayUrls | ProviderFeatures.Domains | ProviderFeatures.Recording
-            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks | ProviderFeatures.CostEstimate,
+            | ProviderFeatures.StreamState | ProviderFeatures.StreamControl | ProviderFeatures.Callbacks | ProviderFeatures.CostEstimate
+            | ProviderFeatures.PushRelay | ProviderFeatures.PullRelay,
         [StreamProtocol.Rtmp],
         [StreamProtocol.Rtmp, StreamProtocol.Hls]);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset?> _blocked = new(StringComparer.Ordinal);
     private readonly string _recordingsDirectory;
+    private readonly NginxRelays _relays;
 
     /// <summary>Creates the provider over its vendor pipeline (whose name becomes the provider's).</summary>
     /// <param name="options">The options; validated here as at start-up.</param>
     /// <param name="pipeline">The vendor pipeline to <see cref="NginxOptions.HttpEndpoint"/> (DI makes it from the provider context).</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
+    /// <param name="logger">Where relays log their status changes and ffmpeg's (redacted) errors.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
-    public NginxStreamProvider(NginxOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ICnameVerifier? cnameVerifier = null)
-        : this(options, new NginxApiClient(VendorOptions.Validated(options, pipeline), pipeline, timeProvider), cnameVerifier)
+    public NginxStreamProvider(NginxOptions options, VendorHttpPipeline pipeline, TimeProvider? timeProvider = null, ICnameVerifier? cnameVerifier = null, ILogger? logger = null)
+        : this(options, new NginxApiClient(VendorOptions.Validated(options, pipeline), pipeline, timeProvider), cnameVerifier, logger)
     {
     }
 
@@ -45,8 +61,9 @@ public sealed class NginxStreamProvider : StreamProviderBase
     /// <param name="options">The options; validated here as at start-up.</param>
     /// <param name="client">The API client; its <see cref="VendorApiClient.ProviderName"/> and <see cref="VendorApiClient.TimeProvider"/> become the provider's name and clock.</param>
     /// <param name="cnameVerifier">The DNS CNAME checker; the shared default verifier when <see langword="null"/>.</param>
+    /// <param name="logger">Where relays log their status changes and ffmpeg's (redacted) errors; none when <see langword="null"/>.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names every bad key.</exception>
-    public NginxStreamProvider(NginxOptions options, NginxApiClient client, ICnameVerifier? cnameVerifier)
+    public NginxStreamProvider(NginxOptions options, NginxApiClient client, ICnameVerifier? cnameVerifier, ILogger? logger)
         : base((client ?? throw new ArgumentNullException(nameof(client))).ProviderName, client.TimeProvider, cnameVerifier ?? LiveCloud.Dns.CnameVerifier.Shared)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -56,7 +73,17 @@ public sealed class NginxStreamProvider : StreamProviderBase
         UrlSigner = new NginxUrlSigner(options.SigningKey!);
         CallbackVerifier = new NginxCallbackVerifier(options, UrlSigner, TimeProvider);
         _recordingsDirectory = NginxConfig.Full(options.ResolvedRecordingsDirectory);
+        _relays = new NginxRelays(Name, options, UrlSigner, client, TimeProvider, logger ?? NullLogger.Instance, e => RelayStatusChanged?.Invoke(this, e));
     }
+
+    /// <summary>
+    /// Raised, on the relay's supervision thread, when a relay of this provider changes status: a
+    /// <see cref="StreamEventKind.RelayStatusChanged"/> event with <see cref="StreamEvent.RelayId"/> and
+    /// <see cref="StreamEvent.Detail"/> = the status and its reason (<c>Retrying: … Connection refused …</c>; URLs
+    /// redacted). The self-hosted relays run in this process, so their events are raised here rather than arriving as
+    /// hooks; handlers should queue work and return.
+    /// </summary>
+    public event EventHandler<StreamEvent>? RelayStatusChanged;
 
     /// <summary>The options (their <see cref="NginxOptions.ToString"/> hides the signing key).</summary>
     public NginxOptions Options { get; }
@@ -72,6 +99,9 @@ public sealed class NginxStreamProvider : StreamProviderBase
 
     /// <inheritdoc />
     public override ProviderCapabilities Capabilities => NginxCapabilities;
+
+    /// <summary>Reads <see cref="NginxOptions.AllowPrivateRelayTargets"/>.</summary>
+    protected override bool AllowPrivateRelayTargets => Options.AllowPrivateRelayTargets;
 
     /// <inheritdoc />
     protected override IEnumerable<object?> Services => [Options, Client, UrlSigner, CallbackVerifier];
@@ -238,6 +268,53 @@ public sealed class NginxStreamProvider : StreamProviderBase
     }
 
     /// <summary>
+    /// Starts an ffmpeg relay in this process (see the remarks of <see cref="NginxStreamProvider"/>). A push relay needs its
+    /// stream pushed now (else <see cref="LiveCloudNotFoundException"/>); a pull relay needs it free; <see cref="RelayRequest.Loop"/>
+    /// needs an http(s) file. The returned relay is <see cref="RelayStatus.Starting"/>.
+    /// </summary>
+    /// <inheritdoc />
+    /// <exception cref="LiveCloudConfigurationException">ffmpeg is not installed (<see cref="NginxOptions.FfmpegPath"/>).</exception>
+    protected override Task<RelayTask> StartRelayCoreAsync(RelayRequest request, CancellationToken cancellationToken)
+    {
+        RequireApp(request.Stream, nameof(request));
+        return _relays.StartAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task<RelayTask> GetRelayCoreAsync(string relayId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_relays.Get(relayId) ?? throw RelayNotFound(relayId));
+    }
+
+    /// <inheritdoc />
+    protected override async IAsyncEnumerable<RelayTask> ListRelaysCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (RelayTask relay in _relays.List())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return relay;
+        }
+    }
+
+    /// <summary>Stops the relay's ffmpeg and waits until it has ended; a relay that already finished is left as it is.</summary>
+    /// <inheritdoc />
+    protected override async Task StopRelayCoreAsync(string relayId, CancellationToken cancellationToken)
+    {
+        if (!await _relays.StopAsync(relayId, cancellationToken).ConfigureAwait(false))
+        {
+            throw RelayNotFound(relayId);
+        }
+    }
+
+    /// <summary>Stops every relay of this provider (see <see cref="StopRelayCoreAsync"/>).</summary>
+    public ValueTask DisposeAsync() => _relays.DisposeAsync();
+
+    /// <summary>Stops every relay synchronously, for containers disposed without <c>await</c>: ffmpeg must not outlive its relay. Prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => _relays.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
     /// Verifies and parses an nginx-rtmp hook with <see cref="CallbackVerifier"/>; then refuses the push of a forbidden
     /// stream, and reads a <c>record_done</c> file's size and duration (ffprobe).
     /// </summary>
@@ -315,6 +392,9 @@ public sealed class NginxStreamProvider : StreamProviderBase
         until = blockedUntil;
         return true;
     }
+
+    private LiveCloudNotFoundException RelayNotFound(string relayId) =>
+        new($"The {Name} provider has no relay '{relayId}' in this process: a self-hosted relay belongs to the process that started it.") { Provider = Name };
 
     private void RequireApp(StreamId stream, string parameterName)
     {

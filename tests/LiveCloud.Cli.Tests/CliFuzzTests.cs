@@ -22,8 +22,9 @@ public sealed class CliFuzzTests(ITestOutputHelper log) : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("livecloud-cli-fuzz-").FullName;
 
-    // Commands that would call a vendor or nginx once the input is valid: the fuzz always gives them an unknown
-    // provider, so they end at start-up validation (exit 2) and no case reaches the network.
+    // Commands that would call a vendor or nginx once the input is valid (and relays, which a self-hosted provider
+    // would run in-process): the fuzz always gives them an unknown provider, so they end at their argument checks or at
+    // start-up validation (exit 2) and no case reaches the network.
     private static readonly string[][] NetworkCommands = [["domains"], ["streams"], ["record", "start"], ["record", "stop"], ["record", "list"]];
 
     private static readonly string[] Hostile =
@@ -39,7 +40,17 @@ public sealed class CliFuzzTests(ITestOutputHelper log) : IDisposable
     [
         "--bogus", "-x", "--stream", "--app", "--expires", "--json", "--viewers", "--bitrate-kbps", "--hours", "--task-id", "--config",
         "urls", "cost", "record", "start", "zz", "--help", "--version", "-h", "[suggest]", "--json=maybe", "--expires=1", "@",
+        "relay", "pull", "--to", "--from", "--until", "--id", "--loop", "--loop=maybe", "--until=0",
     ];
+
+    // Relay arguments, good and bad; the commands end before any call (see NetworkCommands), after the CLI read them.
+    private static readonly string[] RelayStreams = ["live/show", "show", "a/b/c", "/x", "x/", "live/名字", "live/bad name"];
+    private static readonly string[] RelayUrls =
+    [
+        "rtmp://live-push.example.com/app/stream-key", "rtmps://ingest.example.com:443/app/key?x=1", "srt://ingest.example.com:9000?streamid=k",
+        "https://cdn.example.com/replay.mp4", "rtmp://10.0.0.1/app/key", "rtmp://[::1]/app/key", "not a url", "/srv/replay.mp4", "rtmp://", "ftp://x/y",
+    ];
+    private static readonly string[] RelayTimes = ["2099-01-01T00:00:00Z", "4102444800", "0", "yesterday", "2020-01-01", "99999999999999999999", "+5"];
 
     // Keys of the base config with what a valid value looks like; mutations put hostile values there or remove them.
     private static readonly string[] TypedKeys =
@@ -154,6 +165,18 @@ public sealed class CliFuzzTests(ITestOutputHelper log) : IDisposable
                 Maybe(random, args, "--bitrate-kbps", Pick(random, ["556", "2500", "0.5", "10000000"]), 0.85);
                 Maybe(random, args, "--hours", Pick(random, ["4", "24", "0.1"]), 0.85);
                 Maybe(random, args, "--json", null, 0.5);
+                break;
+            case 8 when random.Next(2) == 0:
+                network = true;
+                string relay = Pick(random, ["start", "pull", "stop", "get", "list"]);
+                args.AddRange(["relay", relay]);
+                Maybe(random, args, "--config", config, 0.9);
+                Maybe(random, args, "--stream", Pick(random, random.Next(4) == 0 ? Hostile : RelayStreams), relay is "start" or "pull" ? 0.85 : 0.2);
+                Maybe(random, args, relay == "pull" ? "--from" : "--to", Pick(random, random.Next(4) == 0 ? Hostile : RelayUrls), relay is "start" or "pull" ? 0.85 : 0.2);
+                Maybe(random, args, "--until", Pick(random, random.Next(4) == 0 ? Hostile : RelayTimes), 0.4);
+                Maybe(random, args, "--loop", null, relay == "pull" ? 0.4 : 0.1);
+                Maybe(random, args, "--id", Pick(random, ["relay-0123456789ab", "x", ""]), relay is "stop" or "get" ? 0.85 : 0.1);
+                Maybe(random, args, "--json", null, 0.3);
                 break;
             case 8:
                 network = true;

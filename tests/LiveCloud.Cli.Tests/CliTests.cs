@@ -130,9 +130,9 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "bogus" }, "unknown command 'bogus'; the commands are: urls, domains, streams, record, cost, route.")]
+    [InlineData(new[] { "bogus" }, "unknown command 'bogus'; the commands are: urls, domains, streams, record, relay, cost, route.")]
     [InlineData(new[] { "record", "replay" }, "unknown command 'replay'; the commands are: start, stop, list.")]
-    [InlineData(new string[0], "a command is required; the commands are: urls, domains, streams, record, cost, route.")]
+    [InlineData(new string[0], "a command is required; the commands are: urls, domains, streams, record, relay, cost, route.")]
     public async Task An_unknown_or_missing_command_names_the_token_and_the_commands(string[] args, string expected)
     {
         (int code, _, string error) = await Run(args);

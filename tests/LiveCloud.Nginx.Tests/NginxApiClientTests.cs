@@ -146,7 +146,7 @@ public sealed class NginxApiClientTests
     public async Task Provider_over_a_test_double_client_needs_no_nginx()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
-        var provider = new NginxStreamProvider(TestOptions.Create(), new FakeStat(clock), null);
+        var provider = new NginxStreamProvider(TestOptions.Create(), new FakeStat(clock), null, null);
 
         provider.Name.Should().Be("Nginx");
         StreamState state = await provider.GetStreamStateAsync(Demo);
