@@ -13,6 +13,22 @@ public static class RoomStates
     public const string Ended = "ended";
 }
 
+/// <summary>What a room is: one of the app's provider streams, or a WeChat mini-program live room (小程序直播).</summary>
+public static class RoomKinds
+{
+    /// <summary>A stream of the app's provider: signed push and play URLs (<c>&lt;live-pusher&gt;</c>/<c>&lt;live-player&gt;</c>, web, OBS).</summary>
+    public const string Stream = "stream";
+
+    /// <summary>
+    /// A WeChat live room, created through <c>LiveCloud.WeChat</c>: WeChat mints its push address, viewers watch only in
+    /// WeChat's live player plugin, and its state comes from the status poller.
+    /// </summary>
+    public const string Plugin = "plugin";
+
+    /// <summary>Whether <paramref name="kind"/> is a kind.</summary>
+    public static bool IsKind(string? kind) => kind is Stream or Plugin;
+}
+
 /// <summary>A live room as stored.</summary>
 /// <param name="Id">The room's public id (16 lower-case hex digits).</param>
 /// <param name="Title">What the host called it.</param>
@@ -22,7 +38,13 @@ public static class RoomStates
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="LiveSince">When the current push began, while live.</param>
 /// <param name="EndedAt">When the host ended it.</param>
-public sealed record Room(string Id, string Title, string Provider, StreamId Stream, string State, DateTimeOffset CreatedAt, DateTimeOffset? LiveSince, DateTimeOffset? EndedAt);
+/// <param name="Kind">One of <see cref="RoomKinds"/>.</param>
+/// <param name="WeChatRoomId">For a plugin room, its WeChat room id (its stream is <c>live/{AppID}-{roomId}</c>).</param>
+public sealed record Room(string Id, string Title, string Provider, StreamId Stream, string State, DateTimeOffset CreatedAt, DateTimeOffset? LiveSince, DateTimeOffset? EndedAt, string Kind = RoomKinds.Stream, long? WeChatRoomId = null)
+{
+    /// <summary>Whether this is a WeChat plugin room.</summary>
+    public bool IsPlugin => Kind == RoomKinds.Plugin && WeChatRoomId is not null;
+}
 
 /// <summary>A recording of a room, from the provider's "recording ready" event.</summary>
 /// <param name="RoomId">The room.</param>

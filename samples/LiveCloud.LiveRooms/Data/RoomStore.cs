@@ -53,10 +53,22 @@ public sealed class RoomStore : IDisposable
           since INTEGER NOT NULL,
           PRIMARY KEY (room_id, session_id)
         );
-        PRAGMA user_version = 1;
         """;
 
-    private const string RoomColumns = "id, title, provider, stream_app, stream_name, state, created_at, live_since, ended_at";
+    // Version 2: a room's kind and, for a WeChat plugin room, its WeChat room id. Added to databases of version 1 (whose
+    // rooms are all stream rooms) at start-up; a WeChat room belongs to at most one room of its provider.
+    private const string SchemaVersion2 = """
+        ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'stream' CHECK (kind IN ('stream', 'plugin'));
+        ALTER TABLE rooms ADD COLUMN wechat_room_id INTEGER NULL;
+        """;
+
+    private const string Indexes = """
+        CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_wechat_room ON rooms (provider, wechat_room_id) WHERE wechat_room_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS rooms_by_kind ON rooms (kind, created_at);
+        PRAGMA user_version = 2;
+        """;
+
+    private const string RoomColumns = "id, title, provider, stream_app, stream_name, state, created_at, live_since, ended_at, kind, wechat_room_id";
 
     /// <summary>The most push sessions remembered per room (a captured signature replayed with new session ids cannot grow it).</summary>
     public const int MaxSessionsPerRoom = 16;
@@ -92,17 +104,51 @@ public sealed class RoomStore : IDisposable
         _connectionString = builder.ToString();
         _time = time;
         using SqliteConnection connection = Open();
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.CommandText = Schema;
+            command.ExecuteNonQuery();
+        }
+
+        Migrate(connection);
+    }
+
+    /// <summary>The schema version this code writes (<c>PRAGMA user_version</c>).</summary>
+    public const int SchemaVersion = 2;
+
+    // Brings a database of an older version (or a new one) to SchemaVersion, in one transaction.
+    private static void Migrate(SqliteConnection connection)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction();
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = Schema;
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('rooms') WHERE name = 'kind'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            command.CommandText = SchemaVersion2;
+            command.ExecuteNonQuery();
+        }
+
+        command.CommandText = Indexes;
         command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     /// <summary>Hashes a host token for storage and comparison (SHA-256 suits a 256-bit random token).</summary>
     public static byte[] HashToken(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 
-    /// <summary>Adds a room in state <c>idle</c>.</summary>
-    public async Task<Room> CreateAsync(string id, string title, string provider, StreamId stream, byte[] hostTokenHash, CancellationToken cancellationToken)
+    /// <summary>Adds a stream room in state <c>idle</c>.</summary>
+    public Task<Room> CreateAsync(string id, string title, string provider, StreamId stream, byte[] hostTokenHash, CancellationToken cancellationToken) =>
+        CreateAsync(id, title, provider, stream, hostTokenHash, null, cancellationToken);
+
+    /// <summary>
+    /// Adds a room in state <c>idle</c>: a WeChat plugin room when <paramref name="wechatRoomId"/> is given (its stream is
+    /// <c>live/{AppID}-{roomId}</c>), else a stream room.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The provider's WeChat room already belongs to a room (<see cref="FindByWeChatRoomAsync"/> names it).</exception>
+    public async Task<Room> CreateAsync(string id, string title, string provider, StreamId stream, byte[] hostTokenHash, long? wechatRoomId, CancellationToken cancellationToken)
     {
+        string kind = wechatRoomId is null ? RoomKinds.Stream : RoomKinds.Plugin;
         DateTimeOffset now = _time.GetUtcNow();
         await _writer.WaitAsync(cancellationToken);
         try
@@ -110,9 +156,11 @@ public sealed class RoomStore : IDisposable
             await using SqliteConnection connection = Open();
             await using SqliteCommand command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO rooms (id, title, provider, stream_app, stream_name, host_token_sha256, state, created_at, updated_at)
-                VALUES ($id, $title, $provider, $app, $name, $hash, 'idle', $now, $now)
+                INSERT INTO rooms (id, title, provider, stream_app, stream_name, host_token_sha256, state, created_at, updated_at, kind, wechat_room_id)
+                VALUES ($id, $title, $provider, $app, $name, $hash, 'idle', $now, $now, $kind, $wechat)
                 """;
+            command.Parameters.AddWithValue("$kind", kind);
+            command.Parameters.AddWithValue("$wechat", wechatRoomId is long w ? w : DBNull.Value);
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$title", title);
             command.Parameters.AddWithValue("$provider", provider);
@@ -120,14 +168,21 @@ public sealed class RoomStore : IDisposable
             command.Parameters.AddWithValue("$name", stream.Name);
             command.Parameters.AddWithValue("$hash", hostTokenHash);
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && wechatRoomId is not null) // SQLITE_CONSTRAINT
+            {
+                throw new InvalidOperationException($"WeChat room {wechatRoomId} of {provider} already belongs to a room, or its stream {stream} does.", ex);
+            }
         }
         finally
         {
             _writer.Release();
         }
 
-        return new Room(id, title, provider, stream, RoomStates.Idle, FromMs(now.ToUnixTimeMilliseconds()), null, null);
+        return new Room(id, title, provider, stream, RoomStates.Idle, FromMs(now.ToUnixTimeMilliseconds()), null, null, kind, wechatRoomId);
     }
 
     /// <summary>The room, or <see langword="null"/>.</summary>
@@ -153,11 +208,21 @@ public sealed class RoomStore : IDisposable
     }
 
     /// <summary>Rooms newest first: one page and the total count.</summary>
-    public async Task<(IReadOnlyList<Room> Rooms, int Total)> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    public Task<(IReadOnlyList<Room> Rooms, int Total)> ListAsync(int page, int pageSize, CancellationToken cancellationToken) =>
+        ListAsync(page, pageSize, null, cancellationToken);
+
+    /// <summary>Rooms of one <see cref="RoomKinds">kind</see> (every kind when <see langword="null"/>) newest first: one page and their total count.</summary>
+    public async Task<(IReadOnlyList<Room> Rooms, int Total)> ListAsync(int page, int pageSize, string? kind, CancellationToken cancellationToken)
     {
+        string where = kind is null ? string.Empty : " WHERE kind = $kind";
         await using SqliteConnection connection = Open();
         await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = $"SELECT {RoomColumns} FROM rooms ORDER BY created_at DESC, seq DESC LIMIT $limit OFFSET $offset";
+        command.CommandText = $"SELECT {RoomColumns} FROM rooms{where} ORDER BY created_at DESC, seq DESC LIMIT $limit OFFSET $offset";
+        if (kind is not null)
+        {
+            command.Parameters.AddWithValue("$kind", kind);
+        }
+
         command.Parameters.AddWithValue("$limit", pageSize);
         command.Parameters.AddWithValue("$offset", (long)(page - 1) * pageSize);
         var rooms = new List<Room>();
@@ -170,7 +235,12 @@ public sealed class RoomStore : IDisposable
         }
 
         await using SqliteCommand count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM rooms";
+        count.CommandText = "SELECT COUNT(*) FROM rooms" + where;
+        if (kind is not null)
+        {
+            count.Parameters.AddWithValue("$kind", kind);
+        }
+
         long total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         return (rooms, (int)total);
     }
@@ -479,6 +549,18 @@ public sealed class RoomStore : IDisposable
         return (await FindByStreamAsync(connection, null, stream, provider, cancellationToken))?.Room;
     }
 
+    /// <summary>The room of <paramref name="provider"/> that owns WeChat room <paramref name="wechatRoomId"/>, or <see langword="null"/>.</summary>
+    public async Task<Room?> FindByWeChatRoomAsync(string provider, long wechatRoomId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RoomColumns} FROM rooms WHERE provider = $provider AND wechat_room_id = $wechat";
+        command.Parameters.AddWithValue("$provider", provider);
+        command.Parameters.AddWithValue("$wechat", wechatRoomId);
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRoom(reader) : null;
+    }
+
     /// <summary>How many push sessions are remembered as on for a room (for tests and diagnostics).</summary>
     public async Task<int> CountSessionsAsync(string roomId, CancellationToken cancellationToken)
     {
@@ -522,7 +604,7 @@ public sealed class RoomStore : IDisposable
             return null;
         }
 
-        return (ReadRoom(reader), reader.IsDBNull(9) ? null : reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetInt64(10));
+        return (ReadRoom(reader), reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.IsDBNull(12) ? null : reader.GetInt64(12));
     }
 
     // No push session of the room is on any more (it ended, or the provider says nobody pushes).
@@ -611,7 +693,9 @@ public sealed class RoomStore : IDisposable
         reader.GetString(5),
         FromMs(reader.GetInt64(6)),
         reader.IsDBNull(7) ? null : FromMs(reader.GetInt64(7)),
-        reader.IsDBNull(8) ? null : FromMs(reader.GetInt64(8)));
+        reader.IsDBNull(8) ? null : FromMs(reader.GetInt64(8)),
+        reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetInt64(10));
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
