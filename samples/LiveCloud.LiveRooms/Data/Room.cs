@@ -55,6 +55,22 @@ public sealed record Room(string Id, string Title, string Provider, StreamId Str
 /// <param name="Format">Its container (<c>flv</c>, <c>mp4</c>, <c>m3u8</c>…).</param>
 public sealed record RoomRecording(string RoomId, Uri PlaybackUrl, DateTimeOffset StartTime, TimeSpan Duration, long? SizeBytes, string Format);
 
+/// <summary>An "also stream to" target of a room: a push relay of the room's stream to another platform.</summary>
+/// <param name="Id">The sample's id of the target (16 lower-case hex digits).</param>
+/// <param name="RoomId">The room.</param>
+/// <param name="Provider">The provider running the relay (the room's).</param>
+/// <param name="RelayId">The provider's relay (task) id.</param>
+/// <param name="Target">The target URL redacted (<see cref="RelayUrls.Redact"/>): its stream key is never stored.</param>
+/// <param name="Status">Where the relay stands.</param>
+/// <param name="Reason">The provider's reason, for a failing or retrying relay.</param>
+/// <param name="CreatedAt">When the host added it.</param>
+/// <param name="UpdatedAt">When its status last changed.</param>
+public sealed record RoomRelay(string Id, string RoomId, string Provider, string RelayId, string Target, RelayStatus Status, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether the relay is over (stopped, failed for good, or ended): it no longer counts against the room's limit.</summary>
+    public bool IsOver => Status is RelayStatus.Stopped or RelayStatus.Failed or RelayStatus.Ended;
+}
+
 /// <summary>What applying a stream event did.</summary>
 public enum EventOutcome
 {

@@ -53,6 +53,19 @@ public sealed class RoomStore : IDisposable
           since INTEGER NOT NULL,
           PRIMARY KEY (room_id, session_id)
         );
+        CREATE TABLE IF NOT EXISTS room_relays (
+          id TEXT PRIMARY KEY,
+          room_id TEXT NOT NULL REFERENCES rooms(id),
+          provider TEXT NOT NULL,
+          relay_id TEXT NOT NULL,
+          target TEXT NOT NULL,
+          status TEXT NOT NULL,
+          reason TEXT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          UNIQUE (provider, relay_id)
+        );
+        CREATE INDEX IF NOT EXISTS room_relays_by_room ON room_relays (room_id, created_at);
         """;
 
     // Version 2: a room's kind and, for a WeChat plugin room, its WeChat room id. Added to databases of version 1 (whose
@@ -65,7 +78,7 @@ public sealed class RoomStore : IDisposable
     private const string Indexes = """
         CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_wechat_room ON rooms (provider, wechat_room_id) WHERE wechat_room_id IS NOT NULL;
         CREATE INDEX IF NOT EXISTS rooms_by_kind ON rooms (kind, created_at);
-        PRAGMA user_version = 2;
+        PRAGMA user_version = 3;
         """;
 
     private const string RoomColumns = "id, title, provider, stream_app, stream_name, state, created_at, live_since, ended_at, kind, wechat_room_id";
@@ -114,7 +127,7 @@ public sealed class RoomStore : IDisposable
     }
 
     /// <summary>The schema version this code writes (<c>PRAGMA user_version</c>).</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     // Brings a database of an older version (or a new one) to SchemaVersion, in one transaction.
     private static void Migrate(SqliteConnection connection)
@@ -561,6 +574,88 @@ public sealed class RoomStore : IDisposable
         return await reader.ReadAsync(cancellationToken) ? ReadRoom(reader) : null;
     }
 
+    /// <summary>
+    /// Adds a relay of a room (an "also stream to" target). <see cref="RoomRelay.Target"/> must already be redacted
+    /// (<see cref="RelayUrls.Redact"/>): the stream key is never stored.
+    /// </summary>
+    public async Task AddRelayAsync(RoomRelay relay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO room_relays (id, room_id, provider, relay_id, target, status, reason, created_at, updated_at)
+                VALUES ($id, $room, $provider, $relay, $target, $status, $reason, $at, $at)
+                """;
+            command.Parameters.AddWithValue("$id", relay.Id);
+            command.Parameters.AddWithValue("$room", relay.RoomId);
+            command.Parameters.AddWithValue("$provider", relay.Provider);
+            command.Parameters.AddWithValue("$relay", relay.RelayId);
+            command.Parameters.AddWithValue("$target", relay.Target);
+            command.Parameters.AddWithValue("$status", relay.Status.ToString());
+            command.Parameters.AddWithValue("$reason", (object?)relay.Reason ?? DBNull.Value);
+            command.Parameters.AddWithValue("$at", relay.UpdatedAt.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>A room's relays, oldest first.</summary>
+    public async Task<IReadOnlyList<RoomRelay>> ListRelaysAsync(string roomId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RelayColumns} FROM room_relays WHERE room_id = $room ORDER BY created_at, rowid";
+        command.Parameters.AddWithValue("$room", roomId);
+        var relays = new List<RoomRelay>();
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            relays.Add(ReadRelay(reader));
+        }
+
+        return relays;
+    }
+
+    /// <summary>
+    /// Records where a relay stands. A relay stopped on request stays stopped (a late "exit" from the provider does not
+    /// bring it back); nothing changes when the status and reason are the ones stored.
+    /// </summary>
+    /// <returns>The relay as it is now when it changed; <see langword="null"/> when it did not, or no room has that relay.</returns>
+    public async Task<RoomRelay?> UpdateRelayAsync(string provider, string relayId, RelayStatus status, string? reason, CancellationToken cancellationToken)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = $"""
+                UPDATE room_relays SET status = $status, reason = $reason, updated_at = $now
+                WHERE provider = $provider COLLATE NOCASE AND relay_id = $relay AND status <> 'Stopped'
+                  AND (status <> $status OR COALESCE(reason, '') <> COALESCE($reason, ''))
+                RETURNING {RelayColumns}
+                """;
+            command.Parameters.AddWithValue("$provider", provider);
+            command.Parameters.AddWithValue("$relay", relayId);
+            command.Parameters.AddWithValue("$status", status.ToString());
+            command.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
+            command.Parameters.AddWithValue("$now", now);
+            await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadRelay(reader) : null;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     /// <summary>How many push sessions are remembered as on for a room (for tests and diagnostics).</summary>
     public async Task<int> CountSessionsAsync(string roomId, CancellationToken cancellationToken)
     {
@@ -684,6 +779,19 @@ public sealed class RoomStore : IDisposable
         command.Parameters.AddWithValue("$now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private const string RelayColumns = "id, room_id, provider, relay_id, target, status, reason, created_at, updated_at";
+
+    private static RoomRelay ReadRelay(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        Enum.Parse<RelayStatus>(reader.GetString(5)),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        FromMs(reader.GetInt64(7)),
+        FromMs(reader.GetInt64(8)));
 
     private static Room ReadRoom(SqliteDataReader reader) => new(
         reader.GetString(0),
