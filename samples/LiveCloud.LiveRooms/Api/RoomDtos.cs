@@ -48,6 +48,12 @@ public sealed record StateDto(string Id, string State, DateTimeOffset? LiveSince
 /// </summary>
 public sealed record AlertDto(string Id, string Alert);
 
+/// <summary>An "also stream to" target: its redacted URL (never the key) and where the relay stands; also the SSE <c>relay</c> event.</summary>
+public sealed record RelayDto(string Id, string RoomId, string Target, string Status, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>The targets of a room.</summary>
+public sealed record RelayListDto(IReadOnlyList<RelayDto> Items);
+
 /// <summary>Maps stored rooms to API shapes.</summary>
 public static class RoomDtos
 {
@@ -73,6 +79,13 @@ public static class RoomDtos
     {
         ArgumentNullException.ThrowIfNull(room);
         return new(room.Id, room.State, room.LiveSince);
+    }
+
+    /// <summary>A relay target (status in lower case: starting, running, retrying, failed, stopped, ended).</summary>
+    public static RelayDto Relay(RoomRelay relay)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        return new(relay.Id, relay.RoomId, relay.Target, relay.Status.ToString().ToLowerInvariant(), relay.Reason, relay.CreatedAt, relay.UpdatedAt);
     }
 
     /// <summary>A recording.</summary>

@@ -34,6 +34,7 @@ public static partial class RoomEndpoints
         rooms.MapGet("/{id}/recordings", RecordingsAsync);
         rooms.MapGet("/{id}/events", Events);
         rooms.MapPost("/{id}/chat", ChatAsync);
+        MapRelayEndpoints(rooms);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, IRoomChat chat, IOptions<LiveRoomsOptions> options, TimeProvider time, ILoggerFactory loggers)
@@ -198,8 +199,11 @@ public static partial class RoomEndpoints
             return TypedResults.Ok(new RoomDto(ended!.Id, ended.Title, ended.State, [], null, ended.Kind, RoomDtos.Plugin(ended)));
         }
 
-        // Forbid drops the current publisher too; repeating it (ending an ended room) is harmless.
+        // Ending the room stops its "also stream to" targets (ending it again retries any that would not stop).
         IStreamProvider provider = ProviderOf(room, providers);
+        await StopRelaysAsync(room, provider, store, notifier, loggers.CreateLogger(typeof(RoomEndpoints)), context.RequestAborted);
+
+        // Forbid drops the current publisher too; repeating it (ending an ended room) is harmless.
         if (provider.Capabilities.Supports(ProviderFeatures.StreamControl))
         {
             try

@@ -24,6 +24,13 @@ public sealed class RoomNotifier(RoomEventHub hub, RecordingStarter recorder)
         hub.Publish(room.Id, new RoomChange("alert", new AlertDto(room.Id, alert)));
     }
 
+    /// <summary>An "also stream to" target was added or its relay changed state.</summary>
+    public void RelayChanged(RoomRelay relay)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        hub.Publish(relay.RoomId, new RoomChange("relay", RoomDtos.Relay(relay)));
+    }
+
     /// <summary>A recording is ready.</summary>
     public void RecordingReady(RoomRecording recording)
     {

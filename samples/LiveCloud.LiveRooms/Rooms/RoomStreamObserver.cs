@@ -35,6 +35,19 @@ public sealed partial class RoomStreamObserver(
                 : StreamEventDecision.Accept;
         }
 
+        if (streamEvent is { Kind: StreamEventKind.RelayStatusChanged, RelayId: { } relayId })
+        {
+            // A room's "also stream to" target: its state for the room page. Events that say nothing of the state
+            // (a configuration change) and relays no room owns change nothing.
+            if (streamEvent.RelayStatus is { } status
+                && await store.UpdateRelayAsync(streamEvent.Provider, relayId, status, status is RelayStatus.Running ? null : streamEvent.Detail, cancellationToken) is { } relay)
+            {
+                notifier.RelayChanged(relay);
+            }
+
+            return StreamEventDecision.Accept;
+        }
+
         if (streamEvent.Kind is not (StreamEventKind.Published or StreamEventKind.Unpublished or StreamEventKind.RecordingReady))
         {
             return StreamEventDecision.Accept;
