@@ -328,6 +328,46 @@ function showRoom(id) {
   events.addEventListener('recording', () => loadRecordings());
   loadRecordings();
 
+  // "Also stream to" targets: shown redacted (the key never comes back), their state live from SSE `relay` events.
+  const relays = new Map();
+  function showRelays() {
+    const list = document.getElementById('relays');
+    if (!list) { return; }
+    list.replaceChildren(...[...relays.values()].map((relay) => {
+      const li = document.createElement('li');
+      const label = document.createElement('span');
+      label.textContent = `${relay.target} — ${relay.status}${relay.reason ? ` (${relay.reason})` : ''}`;
+      li.append(label);
+      li.dataset.status = relay.status;
+      if (localStorage.getItem(hostKey(id)) && ['starting', 'running', 'retrying'].includes(relay.status)) {
+        const stop = document.createElement('button');
+        stop.type = 'button';
+        stop.textContent = 'Stop';
+        stop.onclick = () => api(`/api/rooms/${id}/relays/${relay.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${localStorage.getItem(hostKey(id))}` } })
+          .catch((e) => { note.textContent = e.message; });
+        li.append(stop);
+      }
+      return li;
+    }));
+  }
+  api(`/api/rooms/${id}/relays`).then((data) => { data.items.forEach((r) => relays.set(r.id, r)); showRelays(); }).catch((e) => console.warn('relays', e));
+  events.addEventListener('relay', (e) => { const r = JSON.parse(e.data); relays.set(r.id, r); showRelays(); });
+  document.getElementById('relay-form').onsubmit = async (event) => {
+    event.preventDefault();
+    try {
+      const relay = await api(`/api/rooms/${id}/relays`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${localStorage.getItem(hostKey(id))}` },
+        body: JSON.stringify({ server: document.getElementById('relay-server').value, streamKey: document.getElementById('relay-key').value }),
+      });
+      document.getElementById('relay-key').value = '';
+      relays.set(relay.id, relay);
+      showRelays();
+    } catch (e) {
+      note.textContent = e.message;
+    }
+  };
+
   onLeave(() => { closed = true; events.close(); stopPlayer(); });
 }
 
