@@ -21,11 +21,6 @@ public sealed partial class RoomStreamObserver(
     public async ValueTask<StreamEventDecision> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streamEvent);
-        if (plugins.IsWeChatProvider(streamEvent.Provider))
-        {
-            return await HandlePluginAsync(streamEvent, cancellationToken);
-        }
-
         if (streamEvent.Kind == StreamEventKind.PlayRequested)
         {
             // nginx asks for every RTMP play and every HLS playlist and segment; only for its own rooms.
@@ -33,6 +28,11 @@ public sealed partial class RoomStreamObserver(
             return room is null ? StreamEventDecision.UnknownStream
                 : room.State == RoomStates.Ended ? StreamEventDecision.Refuse
                 : StreamEventDecision.Accept;
+        }
+
+        if (plugins.IsWeChatProvider(streamEvent.Provider))
+        {
+            return await HandlePluginAsync(streamEvent, cancellationToken);
         }
 
         if (streamEvent is { Kind: StreamEventKind.RelayStatusChanged, RelayId: { } relayId })
