@@ -6,7 +6,9 @@ using LiveCloud.LiveRooms.Api;
 using LiveCloud.LiveRooms.Chat;
 using LiveCloud.LiveRooms.Data;
 using LiveCloud.LiveRooms.Hosting;
+using LiveCloud.LiveRooms.Plugin;
 using LiveCloud.LiveRooms.Rooms;
+using LiveCloud.WeChat;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -59,6 +61,8 @@ public static partial class LiveRoomsApp
             .AddTencent()
             .AddAliyun()
             .AddQiniu()
+            // On only when LiveCloud:WeChat exists: rooms of kind "plugin" are then WeChat mini-program live rooms.
+            .AddWeChatLive()
             .AddTencentIm(chat);
         if (chat.Exists())
         {
@@ -74,6 +78,8 @@ public static partial class LiveRoomsApp
         builder.Services.AddSingleton<RecordingStarter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingStarter>());
         builder.Services.AddSingleton<RoomNotifier>();
+        builder.Services.AddSingleton<PluginRooms>();
+        builder.Services.AddHostedService<PluginStatusWatcher>();
         builder.Services.AddSingleton<IStreamEventObserver, RoomStreamObserver>();
         builder.Services.TryAddSingleton<IRoomChat, NoRoomChat>();
         builder.Services.AddSingleton<RoomReconciler>();
@@ -126,8 +132,59 @@ public static partial class LiveRoomsApp
             app.MapBenchmarkEndpoints();
         }
 
+        MapWeChatUrlChecks(app);
         app.MapLiveCloudCallbacks("/api/callbacks/{provider}");
         app.Lifetime.ApplicationStarted.Register(() => WarnAboutConfiguration(app.Services, app.Logger));
+    }
+
+    /// <summary>
+    /// WeChat checks the message push URL when it is saved in the console with a signed <c>GET</c> whose <c>echostr</c>
+    /// must come back as the body; <c>MapLiveCloudCallbacks</c> answers 204, so each WeChat provider (a section
+    /// <c>LiveCloud:WeChat</c>, or one with <c>"Type": "WeChat"</c>) gets a GET route of its own, mapped before it
+    /// (messages still arrive by POST there). The provider is looked up when WeChat calls, not at start-up.
+    /// </summary>
+    private static void MapWeChatUrlChecks(WebApplication app)
+    {
+        foreach (IConfigurationSection section in app.Configuration.GetSection(LiveCloudOptions.SectionName).GetChildren())
+        {
+            if (!string.Equals(section.Key, WeChatOptions.ProviderName, StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(section["Type"], WeChatOptions.ProviderName, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            string name = section.Key;
+            app.MapGet("/api/callbacks/" + Uri.EscapeDataString(name), (HttpRequest request, StreamProviders providers) =>
+            {
+                IStreamProvider provider = providers.Get(name);
+                if (provider.GetService<WeChatCallbackVerifier>() is not { } verifier)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Message push is not configured.", detail: $"Set LiveCloud:{name}:MessageToken to take WeChat's message push.");
+                }
+
+                var check = new CallbackRequest { Method = "GET", Query = SentQuery(request).ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal) };
+                try
+                {
+                    return Results.Text(verifier.VerifyUrl(check, provider.Name));
+                }
+                catch (CallbackVerificationException)
+                {
+                    return Results.StatusCode(StatusCodes.Status403Forbidden);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// The query as WeChat sent it. <c>AddLiveCloudCallbacks</c> redacts the callback routes' query strings before
+    /// anything sees the request (<c>Request.Query</c> holds <c>***</c>), and keeps the original only for
+    /// <c>MapLiveCloudCallbacks</c>; the request target as received (Kestrel's <c>RawTarget</c>) still has it.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> SentQuery(HttpRequest request)
+    {
+        string? target = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        int query = target?.IndexOf('?', StringComparison.Ordinal) ?? -1;
+        return query >= 0 ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(target![query..]) : request.Query;
     }
 
     /// <summary>

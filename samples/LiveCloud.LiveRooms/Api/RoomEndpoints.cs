@@ -6,6 +6,7 @@ using System.Text.Json;
 using LiveCloud.Json;
 using LiveCloud.LiveRooms.Chat;
 using LiveCloud.LiveRooms.Data;
+using LiveCloud.LiveRooms.Plugin;
 using LiveCloud.LiveRooms.Rooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -33,14 +34,26 @@ public static partial class RoomEndpoints
         rooms.MapGet("/{id}/recordings", RecordingsAsync);
         rooms.MapGet("/{id}/events", Events);
         rooms.MapPost("/{id}/chat", ChatAsync);
+        MapRelayEndpoints(rooms);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, RoomStore store, StreamProviders providers, IRoomChat chat, IOptions<LiveRoomsOptions> options, TimeProvider time, ILoggerFactory loggers)
+    private static async Task<IResult> CreateAsync(HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, IRoomChat chat, IOptions<LiveRoomsOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         (JsonElement? body, IResult? bad) = await ReadJsonObjectAsync(context, required: true);
         if (bad is not null)
         {
             return bad;
+        }
+
+        string? kind = RoomInput.Text(body!.Value, "kind", out bool kindGiven);
+        if (kindGiven && !RoomKinds.IsKind(kind))
+        {
+            return Invalid("kind", $"kind must be '{RoomKinds.Stream}' (the default) or '{RoomKinds.Plugin}' (a WeChat mini-program live room).");
+        }
+
+        if (kind == RoomKinds.Plugin)
+        {
+            return await CreatePluginAsync(body.Value, context, store, plugins, chat, loggers);
         }
 
         string? title = RoomInput.Text(body!.Value, "title", out _);
@@ -70,8 +83,13 @@ public static partial class RoomEndpoints
         return TypedResults.Created($"/api/rooms/{id}", new CreatedRoomDto(id, room.Title, stream.Name, hostToken, RoomDtos.Push(push)));
     }
 
-    private static async Task<IResult> ListAsync(string? page, string? pageSize, RoomStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(string? page, string? pageSize, string? kind, RoomStore store, CancellationToken cancellationToken)
     {
+        if (kind is { Length: > 0 } && !RoomKinds.IsKind(kind))
+        {
+            return Invalid("kind", $"kind must be '{RoomKinds.Stream}' or '{RoomKinds.Plugin}'; got '{(kind.Length > 40 ? kind[..40] + "…" : kind)}'.");
+        }
+
         if (!TryParseInt(page, 1, 1, int.MaxValue, out int p))
         {
             return Invalid("page", $"page must be a whole number of at least 1; got '{page}'.");
@@ -82,7 +100,7 @@ public static partial class RoomEndpoints
             return Invalid("pageSize", $"pageSize must be a whole number from 1 to {LiveRoomsOptions.MaxPageSize}; got '{pageSize}'.");
         }
 
-        (IReadOnlyList<Room> rooms, int total) = await store.ListAsync(p, size, cancellationToken);
+        (IReadOnlyList<Room> rooms, int total) = await store.ListAsync(p, size, kind is { Length: > 0 } ? kind : null, cancellationToken);
         return TypedResults.Ok(new RoomPageDto([.. rooms.Select(RoomDtos.Summary)], p, size, total));
     }
 
@@ -110,6 +128,12 @@ public static partial class RoomEndpoints
             return RoomNotFound(id);
         }
 
+        if (room.IsPlugin)
+        {
+            // WeChat has no play URL: mini-program viewers open the live player plugin's page.
+            return TypedResults.Ok(new RoomDto(room.Id, room.Title, room.State, [], null, room.Kind, RoomDtos.Plugin(room)));
+        }
+
         if (room.State == RoomStates.Ended)
         {
             return TypedResults.Ok(new RoomDto(room.Id, room.Title, room.State, [], null));
@@ -120,7 +144,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RoomDto(room.Id, room.Title, room.State, [.. urls.Urls.Select(u => new PlayDto(u.Protocol.ToShortName(), u.Url))], urls.ExpiresAt));
     }
 
-    private static async Task<IResult> PushAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, IOptions<LiveRoomsOptions> options, TimeProvider time)
+    private static async Task<IResult> PushAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, IOptions<LiveRoomsOptions> options, TimeProvider time)
     {
         (Room? room, IResult? denied) = await AuthorizeHostAsync(id, context, store);
         if (denied is not null)
@@ -133,11 +157,18 @@ public static partial class RoomEndpoints
             return Problem(StatusCodes.Status409Conflict, "The room has ended.", $"Room '{id}' has ended; it takes no more pushes. Create a new room.");
         }
 
+        if (room.IsPlugin)
+        {
+            // WeChat mints and signs the address online (CreatePushUrl cannot exist for it), split for OBS.
+            PushUrl address = await plugins.ClientOf(room.Provider).GetPushAddressAsync(room.WeChatRoomId!.Value, context.RequestAborted);
+            return TypedResults.Ok(RoomDtos.Push(address));
+        }
+
         PushUrl push = ProviderOf(room, providers).CreatePushUrl(room.Stream, time.GetUtcNow().Add(options.Value.PushUrlLifetime));
         return TypedResults.Ok(RoomDtos.Push(push));
     }
 
-    private static async Task<IResult> EndAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, RoomNotifier notifier, IRoomChat chat, ILoggerFactory loggers)
+    private static async Task<IResult> EndAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, RoomNotifier notifier, IRoomChat chat, ILoggerFactory loggers)
     {
         (Room? room, IResult? denied) = await AuthorizeHostAsync(id, context, store);
         if (denied is not null)
@@ -160,8 +191,19 @@ public static partial class RoomEndpoints
             }
         }
 
-        // Forbid drops the current publisher too; repeating it (ending an ended room) is harmless.
+        if (room.IsPlugin)
+        {
+            // WeChat has no call to stop a room: it ends here; the anchor stops pushing (or WeChat ends it after 15
+            // minutes without a push). A room that never started is deleted at WeChat so it does not linger in the plugin.
+            await DeleteIfNotStartedAsync(plugins.ClientOf(room.Provider), room, loggers.CreateLogger(typeof(RoomEndpoints)), context.RequestAborted);
+            return TypedResults.Ok(new RoomDto(ended!.Id, ended.Title, ended.State, [], null, ended.Kind, RoomDtos.Plugin(ended)));
+        }
+
+        // Ending the room stops its "also stream to" targets (ending it again retries any that would not stop).
         IStreamProvider provider = ProviderOf(room, providers);
+        await StopRelaysAsync(room, provider, store, notifier, loggers.CreateLogger(typeof(RoomEndpoints)), context.RequestAborted);
+
+        // Forbid drops the current publisher too; repeating it (ending an ended room) is harmless.
         if (provider.Capabilities.Supports(ProviderFeatures.StreamControl))
         {
             try

@@ -13,6 +13,22 @@ public static class RoomStates
     public const string Ended = "ended";
 }
 
+/// <summary>What a room is: one of the app's provider streams, or a WeChat mini-program live room (小程序直播).</summary>
+public static class RoomKinds
+{
+    /// <summary>A stream of the app's provider: signed push and play URLs (<c>&lt;live-pusher&gt;</c>/<c>&lt;live-player&gt;</c>, web, OBS).</summary>
+    public const string Stream = "stream";
+
+    /// <summary>
+    /// A WeChat live room, created through <c>LiveCloud.WeChat</c>: WeChat mints its push address, viewers watch only in
+    /// WeChat's live player plugin, and its state comes from the status poller.
+    /// </summary>
+    public const string Plugin = "plugin";
+
+    /// <summary>Whether <paramref name="kind"/> is a kind.</summary>
+    public static bool IsKind(string? kind) => kind is Stream or Plugin;
+}
+
 /// <summary>A live room as stored.</summary>
 /// <param name="Id">The room's public id (16 lower-case hex digits).</param>
 /// <param name="Title">What the host called it.</param>
@@ -22,7 +38,13 @@ public static class RoomStates
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="LiveSince">When the current push began, while live.</param>
 /// <param name="EndedAt">When the host ended it.</param>
-public sealed record Room(string Id, string Title, string Provider, StreamId Stream, string State, DateTimeOffset CreatedAt, DateTimeOffset? LiveSince, DateTimeOffset? EndedAt);
+/// <param name="Kind">One of <see cref="RoomKinds"/>.</param>
+/// <param name="WeChatRoomId">For a plugin room, its WeChat room id (its stream is <c>live/{AppID}-{roomId}</c>).</param>
+public sealed record Room(string Id, string Title, string Provider, StreamId Stream, string State, DateTimeOffset CreatedAt, DateTimeOffset? LiveSince, DateTimeOffset? EndedAt, string Kind = RoomKinds.Stream, long? WeChatRoomId = null)
+{
+    /// <summary>Whether this is a WeChat plugin room.</summary>
+    public bool IsPlugin => Kind == RoomKinds.Plugin && WeChatRoomId is not null;
+}
 
 /// <summary>A recording of a room, from the provider's "recording ready" event.</summary>
 /// <param name="RoomId">The room.</param>
@@ -32,6 +54,22 @@ public sealed record Room(string Id, string Title, string Provider, StreamId Str
 /// <param name="SizeBytes">Its size, where the provider says.</param>
 /// <param name="Format">Its container (<c>flv</c>, <c>mp4</c>, <c>m3u8</c>…).</param>
 public sealed record RoomRecording(string RoomId, Uri PlaybackUrl, DateTimeOffset StartTime, TimeSpan Duration, long? SizeBytes, string Format);
+
+/// <summary>An "also stream to" target of a room: a push relay of the room's stream to another platform.</summary>
+/// <param name="Id">The sample's id of the target (16 lower-case hex digits).</param>
+/// <param name="RoomId">The room.</param>
+/// <param name="Provider">The provider running the relay (the room's).</param>
+/// <param name="RelayId">The provider's relay (task) id.</param>
+/// <param name="Target">The target URL redacted (<see cref="RelayUrls.Redact"/>): its stream key is never stored.</param>
+/// <param name="Status">Where the relay stands.</param>
+/// <param name="Reason">The provider's reason, for a failing or retrying relay.</param>
+/// <param name="CreatedAt">When the host added it.</param>
+/// <param name="UpdatedAt">When its status last changed.</param>
+public sealed record RoomRelay(string Id, string RoomId, string Provider, string RelayId, string Target, RelayStatus Status, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether the relay is over (stopped, failed for good, or ended): it no longer counts against the room's limit.</summary>
+    public bool IsOver => Status is RelayStatus.Stopped or RelayStatus.Failed or RelayStatus.Ended;
+}
 
 /// <summary>What applying a stream event did.</summary>
 public enum EventOutcome

@@ -53,10 +53,35 @@ public sealed class RoomStore : IDisposable
           since INTEGER NOT NULL,
           PRIMARY KEY (room_id, session_id)
         );
-        PRAGMA user_version = 1;
+        CREATE TABLE IF NOT EXISTS room_relays (
+          id TEXT PRIMARY KEY,
+          room_id TEXT NOT NULL REFERENCES rooms(id),
+          provider TEXT NOT NULL,
+          relay_id TEXT NOT NULL,
+          target TEXT NOT NULL,
+          status TEXT NOT NULL,
+          reason TEXT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          UNIQUE (provider, relay_id)
+        );
+        CREATE INDEX IF NOT EXISTS room_relays_by_room ON room_relays (room_id, created_at);
         """;
 
-    private const string RoomColumns = "id, title, provider, stream_app, stream_name, state, created_at, live_since, ended_at";
+    // Version 2: a room's kind and, for a WeChat plugin room, its WeChat room id. Added to databases of version 1 (whose
+    // rooms are all stream rooms) at start-up; a WeChat room belongs to at most one room of its provider.
+    private const string SchemaVersion2 = """
+        ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'stream' CHECK (kind IN ('stream', 'plugin'));
+        ALTER TABLE rooms ADD COLUMN wechat_room_id INTEGER NULL;
+        """;
+
+    private const string Indexes = """
+        CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_wechat_room ON rooms (provider, wechat_room_id) WHERE wechat_room_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS rooms_by_kind ON rooms (kind, created_at);
+        PRAGMA user_version = 3;
+        """;
+
+    private const string RoomColumns = "id, title, provider, stream_app, stream_name, state, created_at, live_since, ended_at, kind, wechat_room_id";
 
     /// <summary>The most push sessions remembered per room (a captured signature replayed with new session ids cannot grow it).</summary>
     public const int MaxSessionsPerRoom = 16;
@@ -92,17 +117,51 @@ public sealed class RoomStore : IDisposable
         _connectionString = builder.ToString();
         _time = time;
         using SqliteConnection connection = Open();
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.CommandText = Schema;
+            command.ExecuteNonQuery();
+        }
+
+        Migrate(connection);
+    }
+
+    /// <summary>The schema version this code writes (<c>PRAGMA user_version</c>).</summary>
+    public const int SchemaVersion = 3;
+
+    // Brings a database of an older version (or a new one) to SchemaVersion, in one transaction.
+    private static void Migrate(SqliteConnection connection)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction();
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = Schema;
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('rooms') WHERE name = 'kind'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            command.CommandText = SchemaVersion2;
+            command.ExecuteNonQuery();
+        }
+
+        command.CommandText = Indexes;
         command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     /// <summary>Hashes a host token for storage and comparison (SHA-256 suits a 256-bit random token).</summary>
     public static byte[] HashToken(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 
-    /// <summary>Adds a room in state <c>idle</c>.</summary>
-    public async Task<Room> CreateAsync(string id, string title, string provider, StreamId stream, byte[] hostTokenHash, CancellationToken cancellationToken)
+    /// <summary>Adds a stream room in state <c>idle</c>.</summary>
+    public Task<Room> CreateAsync(string id, string title, string provider, StreamId stream, byte[] hostTokenHash, CancellationToken cancellationToken) =>
+        CreateAsync(id, title, provider, stream, hostTokenHash, null, cancellationToken);
+
+    /// <summary>
+    /// Adds a room in state <c>idle</c>: a WeChat plugin room when <paramref name="wechatRoomId"/> is given (its stream is
+    /// <c>live/{AppID}-{roomId}</c>), else a stream room.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The provider's WeChat room already belongs to a room (<see cref="FindByWeChatRoomAsync"/> names it).</exception>
+    public async Task<Room> CreateAsync(string id, string title, string provider, StreamId stream, byte[] hostTokenHash, long? wechatRoomId, CancellationToken cancellationToken)
     {
+        string kind = wechatRoomId is null ? RoomKinds.Stream : RoomKinds.Plugin;
         DateTimeOffset now = _time.GetUtcNow();
         await _writer.WaitAsync(cancellationToken);
         try
@@ -110,9 +169,11 @@ public sealed class RoomStore : IDisposable
             await using SqliteConnection connection = Open();
             await using SqliteCommand command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO rooms (id, title, provider, stream_app, stream_name, host_token_sha256, state, created_at, updated_at)
-                VALUES ($id, $title, $provider, $app, $name, $hash, 'idle', $now, $now)
+                INSERT INTO rooms (id, title, provider, stream_app, stream_name, host_token_sha256, state, created_at, updated_at, kind, wechat_room_id)
+                VALUES ($id, $title, $provider, $app, $name, $hash, 'idle', $now, $now, $kind, $wechat)
                 """;
+            command.Parameters.AddWithValue("$kind", kind);
+            command.Parameters.AddWithValue("$wechat", wechatRoomId is long w ? w : DBNull.Value);
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$title", title);
             command.Parameters.AddWithValue("$provider", provider);
@@ -120,14 +181,21 @@ public sealed class RoomStore : IDisposable
             command.Parameters.AddWithValue("$name", stream.Name);
             command.Parameters.AddWithValue("$hash", hostTokenHash);
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && wechatRoomId is not null) // SQLITE_CONSTRAINT
+            {
+                throw new InvalidOperationException($"WeChat room {wechatRoomId} of {provider} already belongs to a room, or its stream {stream} does.", ex);
+            }
         }
         finally
         {
             _writer.Release();
         }
 
-        return new Room(id, title, provider, stream, RoomStates.Idle, FromMs(now.ToUnixTimeMilliseconds()), null, null);
+        return new Room(id, title, provider, stream, RoomStates.Idle, FromMs(now.ToUnixTimeMilliseconds()), null, null, kind, wechatRoomId);
     }
 
     /// <summary>The room, or <see langword="null"/>.</summary>
@@ -153,11 +221,21 @@ public sealed class RoomStore : IDisposable
     }
 
     /// <summary>Rooms newest first: one page and the total count.</summary>
-    public async Task<(IReadOnlyList<Room> Rooms, int Total)> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    public Task<(IReadOnlyList<Room> Rooms, int Total)> ListAsync(int page, int pageSize, CancellationToken cancellationToken) =>
+        ListAsync(page, pageSize, null, cancellationToken);
+
+    /// <summary>Rooms of one <see cref="RoomKinds">kind</see> (every kind when <see langword="null"/>) newest first: one page and their total count.</summary>
+    public async Task<(IReadOnlyList<Room> Rooms, int Total)> ListAsync(int page, int pageSize, string? kind, CancellationToken cancellationToken)
     {
+        string where = kind is null ? string.Empty : " WHERE kind = $kind";
         await using SqliteConnection connection = Open();
         await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = $"SELECT {RoomColumns} FROM rooms ORDER BY created_at DESC, seq DESC LIMIT $limit OFFSET $offset";
+        command.CommandText = $"SELECT {RoomColumns} FROM rooms{where} ORDER BY created_at DESC, seq DESC LIMIT $limit OFFSET $offset";
+        if (kind is not null)
+        {
+            command.Parameters.AddWithValue("$kind", kind);
+        }
+
         command.Parameters.AddWithValue("$limit", pageSize);
         command.Parameters.AddWithValue("$offset", (long)(page - 1) * pageSize);
         var rooms = new List<Room>();
@@ -170,7 +248,12 @@ public sealed class RoomStore : IDisposable
         }
 
         await using SqliteCommand count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM rooms";
+        count.CommandText = "SELECT COUNT(*) FROM rooms" + where;
+        if (kind is not null)
+        {
+            count.Parameters.AddWithValue("$kind", kind);
+        }
+
         long total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         return (rooms, (int)total);
     }
@@ -479,6 +562,100 @@ public sealed class RoomStore : IDisposable
         return (await FindByStreamAsync(connection, null, stream, provider, cancellationToken))?.Room;
     }
 
+    /// <summary>The room of <paramref name="provider"/> that owns WeChat room <paramref name="wechatRoomId"/>, or <see langword="null"/>.</summary>
+    public async Task<Room?> FindByWeChatRoomAsync(string provider, long wechatRoomId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RoomColumns} FROM rooms WHERE provider = $provider AND wechat_room_id = $wechat";
+        command.Parameters.AddWithValue("$provider", provider);
+        command.Parameters.AddWithValue("$wechat", wechatRoomId);
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRoom(reader) : null;
+    }
+
+    /// <summary>
+    /// Adds a relay of a room (an "also stream to" target). <see cref="RoomRelay.Target"/> must already be redacted
+    /// (<see cref="RelayUrls.Redact"/>): the stream key is never stored.
+    /// </summary>
+    public async Task AddRelayAsync(RoomRelay relay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO room_relays (id, room_id, provider, relay_id, target, status, reason, created_at, updated_at)
+                VALUES ($id, $room, $provider, $relay, $target, $status, $reason, $at, $at)
+                """;
+            command.Parameters.AddWithValue("$id", relay.Id);
+            command.Parameters.AddWithValue("$room", relay.RoomId);
+            command.Parameters.AddWithValue("$provider", relay.Provider);
+            command.Parameters.AddWithValue("$relay", relay.RelayId);
+            command.Parameters.AddWithValue("$target", relay.Target);
+            command.Parameters.AddWithValue("$status", relay.Status.ToString());
+            command.Parameters.AddWithValue("$reason", (object?)relay.Reason ?? DBNull.Value);
+            command.Parameters.AddWithValue("$at", relay.UpdatedAt.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>A room's relays, oldest first.</summary>
+    public async Task<IReadOnlyList<RoomRelay>> ListRelaysAsync(string roomId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RelayColumns} FROM room_relays WHERE room_id = $room ORDER BY created_at, rowid";
+        command.Parameters.AddWithValue("$room", roomId);
+        var relays = new List<RoomRelay>();
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            relays.Add(ReadRelay(reader));
+        }
+
+        return relays;
+    }
+
+    /// <summary>
+    /// Records where a relay stands. A relay stopped on request stays stopped (a late "exit" from the provider does not
+    /// bring it back); nothing changes when the status and reason are the ones stored.
+    /// </summary>
+    /// <returns>The relay as it is now when it changed; <see langword="null"/> when it did not, or no room has that relay.</returns>
+    public async Task<RoomRelay?> UpdateRelayAsync(string provider, string relayId, RelayStatus status, string? reason, CancellationToken cancellationToken)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using SqliteConnection connection = Open();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = $"""
+                UPDATE room_relays SET status = $status, reason = $reason, updated_at = $now
+                WHERE provider = $provider COLLATE NOCASE AND relay_id = $relay AND status <> 'Stopped'
+                  AND (status <> $status OR COALESCE(reason, '') <> COALESCE($reason, ''))
+                RETURNING {RelayColumns}
+                """;
+            command.Parameters.AddWithValue("$provider", provider);
+            command.Parameters.AddWithValue("$relay", relayId);
+            command.Parameters.AddWithValue("$status", status.ToString());
+            command.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
+            command.Parameters.AddWithValue("$now", now);
+            await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadRelay(reader) : null;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     /// <summary>How many push sessions are remembered as on for a room (for tests and diagnostics).</summary>
     public async Task<int> CountSessionsAsync(string roomId, CancellationToken cancellationToken)
     {
@@ -522,7 +699,7 @@ public sealed class RoomStore : IDisposable
             return null;
         }
 
-        return (ReadRoom(reader), reader.IsDBNull(9) ? null : reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetInt64(10));
+        return (ReadRoom(reader), reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.IsDBNull(12) ? null : reader.GetInt64(12));
     }
 
     // No push session of the room is on any more (it ended, or the provider says nobody pushes).
@@ -603,6 +780,19 @@ public sealed class RoomStore : IDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private const string RelayColumns = "id, room_id, provider, relay_id, target, status, reason, created_at, updated_at";
+
+    private static RoomRelay ReadRelay(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        Enum.Parse<RelayStatus>(reader.GetString(5)),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        FromMs(reader.GetInt64(7)),
+        FromMs(reader.GetInt64(8)));
+
     private static Room ReadRoom(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
@@ -611,7 +801,9 @@ public sealed class RoomStore : IDisposable
         reader.GetString(5),
         FromMs(reader.GetInt64(6)),
         reader.IsDBNull(7) ? null : FromMs(reader.GetInt64(7)),
-        reader.IsDBNull(8) ? null : FromMs(reader.GetInt64(8)));
+        reader.IsDBNull(8) ? null : FromMs(reader.GetInt64(8)),
+        reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetInt64(10));
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 

@@ -1,5 +1,6 @@
 using LiveCloud.LiveRooms.Data;
 using LiveCloud.LiveRooms.Rooms;
+using LiveCloud.WeChat;
 
 namespace LiveCloud.LiveRooms.Hosting;
 
@@ -7,7 +8,8 @@ namespace LiveCloud.LiveRooms.Hosting;
 /// Brings rooms stored as live in line with what their provider reports online (for nginx-rtmp, <c>/stat</c>). A
 /// publisher can vanish without an unpublish callback: nginx's worker or master died, the app was down, a vendor's
 /// callback was lost. Such a room is set idle, its watchers are told, and the recordings its provider lists for the
-/// stream that the room does not (the interrupted session's files) are added.
+/// stream that the room does not (the interrupted session's files) are added. WeChat plugin rooms are left to
+/// <see cref="Plugin.PluginStatusWatcher"/>.
 /// </summary>
 public sealed partial class RoomReconciler(
     StreamProviders providers,
@@ -44,7 +46,9 @@ public sealed partial class RoomReconciler(
         foreach (IGrouping<string, Room> rooms in live.Where(r => r.LiveSince < liveBefore).GroupBy(r => r.Provider, StringComparer.OrdinalIgnoreCase))
         {
             IStreamProvider provider = providers.Contains(rooms.Key) ? providers.Get(rooms.Key) : providers.Default;
-            if (!provider.Capabilities.Supports(ProviderFeatures.StreamState))
+            // WeChat rooms follow the status poller (PluginStatusWatcher), which reads the same room list within its
+            // quota: asking getliveinfo again every pass would spend that quota for nothing.
+            if (!provider.Capabilities.Supports(ProviderFeatures.StreamState) || provider.GetService<WeChatStatusPoller>() is not null)
             {
                 continue;
             }

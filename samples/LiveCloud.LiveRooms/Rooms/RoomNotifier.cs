@@ -17,6 +17,20 @@ public sealed class RoomNotifier(RoomEventHub hub, RecordingStarter recorder)
         }
     }
 
+    /// <summary>The room is still live but its picture is not coming through (<see cref="AlertDto.Alert"/>).</summary>
+    public void Alert(Room room, string alert)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        hub.Publish(room.Id, new RoomChange("alert", new AlertDto(room.Id, alert)));
+    }
+
+    /// <summary>An "also stream to" target was added or its relay changed state.</summary>
+    public void RelayChanged(RoomRelay relay)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        hub.Publish(relay.RoomId, new RoomChange("relay", RoomDtos.Relay(relay)));
+    }
+
     /// <summary>A recording is ready.</summary>
     public void RecordingReady(RoomRecording recording)
     {

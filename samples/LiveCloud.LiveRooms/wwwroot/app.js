@@ -20,7 +20,9 @@ async function api(path, init) {
   const body = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const errors = body && body.errors ? Object.values(body.errors).flat().join(' ') : '';
-    throw new Error(errors || (body && (body.detail || body.title)) || `HTTP ${response.status}`);
+    const error = new Error(errors || (body && (body.detail || body.title)) || `HTTP ${response.status}`);
+    error.qrCodeUrl = body && body.qrCodeUrl; // WeChat: the anchor's real-name verification
+    throw error;
   }
   return body;
 }
@@ -68,27 +70,48 @@ function showList() {
     event.preventDefault();
     const error = document.getElementById('create-error');
     error.hidden = true;
+    document.getElementById('verify').hidden = true;
+    const body = { title: document.getElementById('title').value };
+    if (document.getElementById('plugin').checked) {
+      // A WeChat live room: WeChat wants the start 10 minutes to 6 months ahead and 30 minutes to 24 hours of show.
+      const time = (id) => { const v = document.getElementById(id).value; return v ? new Date(v).toISOString() : null; };
+      Object.assign(body, {
+        kind: 'plugin',
+        startTime: time('plugin-start'),
+        endTime: time('plugin-end'),
+        anchorName: document.getElementById('anchor-name').value,
+        anchorWechat: document.getElementById('anchor-wechat').value,
+      });
+    }
     try {
       const room = await api('/api/rooms', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ title: document.getElementById('title').value }),
+        body: JSON.stringify(body),
       });
       localStorage.setItem(hostKey(room.id), room.hostToken);
-      document.getElementById('push-url').textContent = room.push.url;
-      document.getElementById('obs-server').textContent = room.push.server || '(not split for this protocol)';
-      document.getElementById('obs-key').textContent = room.push.streamKey || '';
-      document.getElementById('push-expires').textContent = new Date(room.push.expiresAt).toLocaleString();
+      const push = room.push || { url: '(WeChat gave no push address yet: ask again from the room page)', expiresAt: null };
+      document.getElementById('push-url').textContent = push.url;
+      document.getElementById('obs-server').textContent = push.server || '(not split for this protocol)';
+      document.getElementById('obs-key').textContent = push.streamKey || '';
+      document.getElementById('push-expires').textContent = push.expiresAt ? new Date(push.expiresAt).toLocaleString() : '';
       const qr = qrcode(0, 'L');
-      qr.addData(room.push.url);
+      qr.addData(push.url);
       qr.make();
       document.getElementById('qr').innerHTML = qr.createSvgTag({ cellSize: 3, margin: 2, scalable: true });
+      const pluginPath = document.getElementById('plugin-path');
+      pluginPath.hidden = !room.plugin;
+      pluginPath.textContent = room.plugin ? `Viewers open it in the mini-program: ${room.plugin.path}` : '';
       document.getElementById('open-player').href = `#/room/${room.id}`;
       document.getElementById('created').hidden = false;
       loadRooms();
     } catch (e) {
       error.textContent = e.message;
       error.hidden = false;
+      if (e.qrCodeUrl) {
+        document.getElementById('verify-qr').href = e.qrCodeUrl;
+        document.getElementById('verify').hidden = false;
+      }
     }
   };
 
@@ -112,6 +135,7 @@ function showRoom(id) {
   let state = null;
   let wasLive = false;
   let closed = false;
+  let plugin = null;          // a WeChat plugin room: { roomId, path }; it plays only in WeChat's live player plugin
 
   function stopPlayer() {
     clearTimeout(refreshTimer);
@@ -213,7 +237,9 @@ function showRoom(id) {
     if (state === 'live') {
       wasLive = true;
       stateText.textContent = 'On air.';
-      if (previous !== 'live') { play(); }
+      if (plugin) {
+        note.textContent = `A WeChat live room: it plays only in the mini-program, at ${plugin.path}`;
+      } else if (previous !== 'live') { play(); }
     } else {
       stopPlayer();
       stateText.textContent = state === 'ended' ? 'The room has ended.'
@@ -285,15 +311,62 @@ function showRoom(id) {
     }
   };
 
-  api(`/api/rooms/${id}?client=web`).then((room) => {
+  const loaded = api(`/api/rooms/${id}?client=web`).then((room) => {
     document.getElementById('room-title').textContent = room.title;
     document.title = `${room.title} · LiveCloud`;
+    plugin = room.plugin || null;
+    if (plugin) { video.hidden = true; note.textContent = `A WeChat live room: it plays only in the mini-program, at ${plugin.path}`; }
   }).catch((e) => { stateText.textContent = e.message; });
 
   const events = new EventSource(`/api/rooms/${id}/events`);
-  events.addEventListener('state', (e) => applyState(JSON.parse(e.data)));
+  events.addEventListener('state', (e) => { const next = JSON.parse(e.data); loaded.then(() => applyState(next)); });
+  // Still live, but no picture: the anchor's push dropped (WeChat ends the room after 15 minutes of it) or it is paused.
+  events.addEventListener('alert', (e) => {
+    const alert = JSON.parse(e.data).alert;
+    stateText.textContent = alert === 'paused' ? 'Paused by the operator.' : 'The host\'s connection dropped; reconnecting…';
+  });
   events.addEventListener('recording', () => loadRecordings());
   loadRecordings();
+
+  // "Also stream to" targets: shown redacted (the key never comes back), their state live from SSE `relay` events.
+  const relays = new Map();
+  function showRelays() {
+    const list = document.getElementById('relays');
+    if (!list) { return; }
+    list.replaceChildren(...[...relays.values()].map((relay) => {
+      const li = document.createElement('li');
+      const label = document.createElement('span');
+      label.textContent = `${relay.target} — ${relay.status}${relay.reason ? ` (${relay.reason})` : ''}`;
+      li.append(label);
+      li.dataset.status = relay.status;
+      if (localStorage.getItem(hostKey(id)) && ['starting', 'running', 'retrying'].includes(relay.status)) {
+        const stop = document.createElement('button');
+        stop.type = 'button';
+        stop.textContent = 'Stop';
+        stop.onclick = () => api(`/api/rooms/${id}/relays/${relay.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${localStorage.getItem(hostKey(id))}` } })
+          .catch((e) => { note.textContent = e.message; });
+        li.append(stop);
+      }
+      return li;
+    }));
+  }
+  api(`/api/rooms/${id}/relays`).then((data) => { data.items.forEach((r) => relays.set(r.id, r)); showRelays(); }).catch((e) => console.warn('relays', e));
+  events.addEventListener('relay', (e) => { const r = JSON.parse(e.data); relays.set(r.id, r); showRelays(); });
+  document.getElementById('relay-form').onsubmit = async (event) => {
+    event.preventDefault();
+    try {
+      const relay = await api(`/api/rooms/${id}/relays`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${localStorage.getItem(hostKey(id))}` },
+        body: JSON.stringify({ server: document.getElementById('relay-server').value, streamKey: document.getElementById('relay-key').value }),
+      });
+      document.getElementById('relay-key').value = '';
+      relays.set(relay.id, relay);
+      showRelays();
+    } catch (e) {
+      note.textContent = e.message;
+    }
+  };
 
   onLeave(() => { closed = true; events.close(); stopPlayer(); });
 }
