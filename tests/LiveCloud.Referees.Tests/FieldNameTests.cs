@@ -202,7 +202,7 @@ public sealed partial class AdapterFieldTests
         }
     }
 
-    [GeneratedRegex(@"\.(?:GetText|GetInt64|GetDouble|GetBoolean|GetUnixSeconds|GetObject|GetArray|TryGetProperty|GetProperty)\(""(\w+)""")]
+    [GeneratedRegex(@"\.(?:GetText|GetInt64|GetDouble|GetBoolean|GetUnixSeconds|GetIsoTime|GetObject|GetArray|TryGetProperty|GetProperty)\(""(\w+)""")]
     private static partial Regex Reader();
 
     [GeneratedRegex(@"\b(?:Items\(\w+, ""(\w+)"", ""(\w+)""\)|Time\(\w+, ""(\w+)""\)|ToDomain\(\w+, ""(\w+)""\)|Field\(body, ""(\w+)""\))")]
