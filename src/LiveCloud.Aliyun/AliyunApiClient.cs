@@ -99,7 +99,7 @@ public class AliyunApiClient : VendorApiClient
             item.GetText("DomainName") ?? string.Empty,
             item.GetText("AppName") ?? string.Empty,
             item.GetText("StreamName") ?? string.Empty,
-            Time(item, "PublishTime"),
+            item.GetIsoTime("PublishTime"),
             item.GetText("PublishUrl"),
             item.GetText("ClientIp"),
             string.Equals(item.GetText("Transcoded"), "yes", StringComparison.OrdinalIgnoreCase)), cancellationToken);
@@ -288,8 +288,8 @@ public class AliyunApiClient : VendorApiClient
         ];
         return PagesAsync("DescribeLiveStreamRecordIndexFiles", parameters, "PageNum", "PageSize", pageSize, "RecordIndexInfoList", "RecordIndexInfo", "TotalNum", static item =>
         {
-            DateTimeOffset start = Time(item, "StartTime") ?? DateTimeOffset.UnixEpoch;
-            DateTimeOffset end = Time(item, "EndTime") ?? start;
+            DateTimeOffset start = item.GetIsoTime("StartTime") ?? DateTimeOffset.UnixEpoch;
+            DateTimeOffset end = item.GetIsoTime("EndTime") ?? start;
             return new AliyunRecordIndexFile(
                 item.GetText("RecordId") ?? string.Empty,
                 item.GetText("RecordUrl") ?? string.Empty,
@@ -329,7 +329,7 @@ public class AliyunApiClient : VendorApiClient
             VendorOperation.Read("DescribeLiveDomainTrafficData"),
             parameters,
             static root => [.. Items(root, "TrafficDataPerInterval", "DataModule").Select(m => new AliyunTrafficSample(
-                Time(m, "TimeStamp") ?? DateTimeOffset.UnixEpoch,
+                m.GetIsoTime("TimeStamp") ?? DateTimeOffset.UnixEpoch,
                 m.GetDouble("TrafficValue") ?? 0,
                 m.GetDouble("HttpTrafficValue") ?? 0,
                 m.GetDouble("HttpsTrafficValue") ?? 0))],
@@ -451,8 +451,8 @@ public class AliyunApiClient : VendorApiClient
             info.GetText("SourceType") ?? string.Empty,
             [.. info.GetArray("SourceUrls").Select((u, i) => u.AsText($"SourceUrls[{i}]")).OfType<string>()],
             info.GetText("DstUrl") ?? string.Empty,
-            Time(info, "StartTime"),
-            Time(info, "EndTime"),
+            info.GetIsoTime("StartTime"),
+            info.GetIsoTime("EndTime"),
             ToInt(item.GetInt64("TaskStatus")))
         {
             TaskInvalidReason = item.GetText("TaskInvalidReason") is { Length: > 0 } invalid ? invalid : null,
@@ -578,13 +578,6 @@ public class AliyunApiClient : VendorApiClient
 
     // A count or duration the answer gives as a number; one that does not fit an int is not trusted.
     private static int? ToInt(long? value) => value is >= int.MinValue and <= int.MaxValue ? (int)value : null;
-
-    // ISO 8601 UTC times (2026-11-24T08:00:00Z), as the answers carry them.
-    private static DateTimeOffset? Time(JsonElement element, string name) =>
-        element.GetText(name) is { Length: > 0 } text
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset value)
-            ? value
-            : null;
 
     private static void Add(List<KeyValuePair<string, string>> parameters, string name, string? value)
     {

@@ -109,36 +109,16 @@ public sealed class AliyunCallbackVerifier
 
         bool ingest = request.Query.ContainsKey("action") || string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase);
         DateTimeOffset sent = Verify(request, ingest ? _pushDomain : RecordingDomain(request, provider), provider);
-        try
-        {
-            return ingest ? ParseIngest(request, provider, sent) : ParseRecording(request, provider, sent);
-        }
-        catch (FormatException ex)
-        {
-            throw new ArgumentException($"{provider} callback is malformed: {ex.Message}", nameof(request), ex);
-        }
-        catch (MalformedCallback ex)
-        {
-            throw new ArgumentException($"{provider} callback is malformed: {ex.Message}.", nameof(request));
-        }
+        return CallbackGuard.ReadVerified(request, provider, () => ingest ? ParseIngest(request, provider, sent) : ParseRecording(request, provider, sent));
     }
 
     // A pull-to-push task's event (拉流转推事件回调: a JSON POST with Event, EventTime, TaskId, TaskInfo, TaskStatus and
     // TaskInvalidReason, or TaskExitReason on exit). Aliyun documents no signature for it, so it is trusted through the
     // HMAC LiveCloud put into the task's CallbackUrl, which also names the stream.
-    private StreamEvent ParseRelay(CallbackRequest request, string provider)
-    {
-        (RelayDirection _, StreamId stream) = RelayCallbackUrl.Verify(request, _callbackKey, provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackKey");
-        try
+    private StreamEvent ParseRelay(CallbackRequest request, string provider) =>
+        RelayCallbackUrl.ReadEvent(request, _callbackKey, provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackKey", (root, stream) =>
         {
-            using JsonDocument document = JsonFields.Parse(request.Body);
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Malformed("the relay event is not a JSON object");
-            }
-
-            string taskId = root.GetText("TaskId") is { Length: > 0 } id ? id : throw Malformed("the relay event has no 'TaskId'");
+            string taskId = root.GetText("TaskId") is { Length: > 0 } id ? id : throw CallbackGuard.Malformed("the relay event has no 'TaskId'");
             string? eventName = root.GetText("Event");
             long? taskStatus = root.GetInt64("TaskStatus");
             string? invalid = root.GetText("TaskInvalidReason") is { Length: > 0 } i ? i : null;
@@ -162,52 +142,39 @@ public sealed class AliyunCallbackVerifier
                 Detail = string.Join(' ', new[] { taskStatus?.ToString(CultureInfo.InvariantCulture), reason }.Where(p => !string.IsNullOrEmpty(p))),
                 RawPayload = CallbackPayload.FromJson(root, "TaskInfo"),
             };
-        }
-        catch (JsonException ex)
-        {
-            throw new ArgumentException($"{provider} relay callback is malformed: the body is not JSON.", nameof(request), ex);
-        }
-        catch (FormatException ex)
-        {
-            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}", nameof(request), ex);
-        }
-        catch (MalformedCallback ex)
-        {
-            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}.", nameof(request));
-        }
-    }
+        });
 
     private DateTimeOffset Verify(CallbackRequest request, string domain, string provider)
     {
         if (_keyTail is null)
         {
-            throw Refused(provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackKey is not configured, so no callback can be verified");
+            throw CallbackGuard.Refused(provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackKey is not configured, so no callback can be verified");
         }
 
         string? timestamp = request.Header(TimestampHeader);
         string? signature = request.Header(SignatureHeader);
         if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
         {
-            throw Refused(provider, $"it has no {TimestampHeader} / {SignatureHeader} header");
+            throw CallbackGuard.Refused(provider, $"it has no {TimestampHeader} / {SignatureHeader} header");
         }
 
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) || seconds > JsonFields.MaxUnixSeconds)
         {
-            throw Refused(provider, $"its {TimestampHeader} is not Unix seconds");
+            throw CallbackGuard.Refused(provider, $"its {TimestampHeader} is not Unix seconds");
         }
 
         Span<byte> expected = stackalloc byte[VendorHashes.Md5Size];
         Hash(domain, timestamp, _keyTail, expected);
         if (!CallbackGuard.HexEquals(expected, signature))
         {
-            throw Refused(provider, $"its signature does not match md5(domain|timestamp|CallbackKey) for domain '{Shorten(domain)}'");
+            throw CallbackGuard.Refused(provider, $"its signature does not match md5(domain|timestamp|CallbackKey) for domain '{Shorten(domain)}'");
         }
 
         DateTimeOffset sent = DateTimeOffset.FromUnixTimeSeconds(seconds);
         DateTimeOffset now = _timeProvider.GetUtcNow();
         if (!CallbackGuard.IsFresh(sent, now, _maxAge))
         {
-            throw Refused(provider, $"its timestamp {sent:O} is more than {_maxAge} away from now ({now:O})");
+            throw CallbackGuard.Refused(provider, $"its timestamp {sent:O} is more than {_maxAge} away from now ({now:O})");
         }
 
         return sent;
@@ -235,7 +202,7 @@ public sealed class AliyunCallbackVerifier
         string? host = request.Header("Host");
         if (string.IsNullOrEmpty(host))
         {
-            throw Refused(provider, $"a recording callback needs {LiveCloudOptions.SectionName}:{provider}:RecordingCallbackDomain or a Host header to verify against");
+            throw CallbackGuard.Refused(provider, $"a recording callback needs {LiveCloudOptions.SectionName}:{provider}:RecordingCallbackDomain or a Host header to verify against");
         }
 
         int colon = host.LastIndexOf(':');
@@ -295,12 +262,12 @@ public sealed class AliyunCallbackVerifier
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw Malformed("the recording callback body is not a JSON object");
+                throw CallbackGuard.Malformed("the recording callback body is not a JSON object");
             }
 
             StreamId stream = AliyunStream(
-                root.GetText("app") ?? throw Malformed("the recording callback has no 'app'"),
-                root.GetText("stream") ?? throw Malformed("the recording callback has no 'stream'"));
+                root.GetText("app") ?? throw CallbackGuard.Malformed("the recording callback has no 'app'"),
+                root.GetText("stream") ?? throw CallbackGuard.Malformed("the recording callback has no 'stream'"));
             string domain = root.GetText("domain") ?? string.Empty;
 
             // The body carries no signature (that is in the headers): the payload is the body as sent.
@@ -313,7 +280,7 @@ public sealed class AliyunCallbackVerifier
                     : e with { VendorEventType = statusEvent, EventId = eventId };
             }
 
-            string uri = root.GetText("uri") ?? throw Malformed("the recording callback has no 'uri'");
+            string uri = root.GetText("uri") ?? throw CallbackGuard.Malformed("the recording callback has no 'uri'");
             DateTimeOffset? start = OptionalUnixTime(root, "start_time");
             DateTimeOffset? stop = OptionalUnixTime(root, "stop_time");
             TimeSpan duration = Duration(root, start, stop);
@@ -344,30 +311,30 @@ public sealed class AliyunCallbackVerifier
 
         if (uri.Contains("://", StringComparison.Ordinal))
         {
-            throw Malformed($"the recording callback's 'uri' '{Shorten(uri)}' is neither an http(s) URL nor an object path");
+            throw CallbackGuard.Malformed($"the recording callback's 'uri' '{Shorten(uri)}' is neither an http(s) URL nor an object path");
         }
 
         string path = uri.TrimStart('/');
         if (path.Length == 0)
         {
-            throw Malformed("the recording callback's 'uri' is empty");
+            throw CallbackGuard.Malformed("the recording callback's 'uri' is empty");
         }
 
         // "./" keeps a first segment holding ':' (0_2024-05-01-07:58:00.flv) from reading as a scheme.
         Uri? url = _recordingBaseUrl is { } baseUrl
             ? (Uri.TryCreate(baseUrl, "./" + path, out Uri? combined) ? combined : null)
             : (Uri.TryCreate(path, UriKind.Relative, out Uri? relative) || Uri.TryCreate("./" + path, UriKind.Relative, out relative) ? relative : null);
-        return url ?? throw Malformed($"the recording callback's 'uri' '{Shorten(uri)}' is not an object path");
+        return url ?? throw CallbackGuard.Malformed($"the recording callback's 'uri' '{Shorten(uri)}' is not an object path");
     }
 
     private static TimeSpan Duration(JsonElement root, DateTimeOffset? start, DateTimeOffset? stop)
     {
         if (root.TryGetProperty("duration", out JsonElement value) && value.ValueKind != JsonValueKind.Null)
         {
-            double seconds = root.GetDouble("duration") ?? throw Malformed("the recording callback's 'duration' is not a finite number");
+            double seconds = root.GetDouble("duration") ?? throw CallbackGuard.Malformed("the recording callback's 'duration' is not a finite number");
             return seconds >= 0 && seconds <= MaxRecordingDuration.TotalSeconds
                 ? TimeSpan.FromSeconds(seconds)
-                : throw Malformed($"the recording callback's 'duration' {seconds.ToString(CultureInfo.InvariantCulture)} is not from 0 to {MaxRecordingDuration.TotalSeconds:0} seconds");
+                : throw CallbackGuard.Malformed($"the recording callback's 'duration' {seconds.ToString(CultureInfo.InvariantCulture)} is not from 0 to {MaxRecordingDuration.TotalSeconds:0} seconds");
         }
 
         return start is { } s && stop is { } e && e >= s && e - s <= MaxRecordingDuration ? e - s : TimeSpan.Zero;
@@ -383,36 +350,29 @@ public sealed class AliyunCallbackVerifier
         // Whole seconds, though a fraction is tolerated; 1e300, Infinity or year 10000 are not times.
         return root.GetDouble(name) is { } seconds && seconds >= 1 && seconds <= JsonFields.MaxUnixSeconds
             ? DateTimeOffset.FromUnixTimeSeconds((long)seconds)
-            : throw Malformed($"the recording callback's '{name}' is not a Unix time");
+            : throw CallbackGuard.Malformed($"the recording callback's '{name}' is not a Unix time");
     }
 
     private static DateTimeOffset UnixTime(string text, string name) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds is >= 1 and <= JsonFields.MaxUnixSeconds
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : throw Malformed($"its '{name}' is not a Unix time");
+            : throw CallbackGuard.Malformed($"its '{name}' is not a Unix time");
 
     private static StreamId AliyunStream(string app, string name)
     {
         if (!AliyunNames.IsValid(app) || !AliyunNames.IsValid(name))
         {
-            throw Malformed($"it names a stream LiveCloud cannot represent for Aliyun ('{Shorten(app)}/{Shorten(name)}')");
+            throw CallbackGuard.Malformed($"it names a stream LiveCloud cannot represent for Aliyun ('{Shorten(app)}/{Shorten(name)}')");
         }
 
         return new StreamId(app, name);
     }
 
     private static string Field(IReadOnlyDictionary<string, string> query, string name) =>
-        Optional(query, name) ?? throw Malformed($"it has no '{name}'");
+        Optional(query, name) ?? throw CallbackGuard.Malformed($"it has no '{name}'");
 
     private static string? Optional(IReadOnlyDictionary<string, string> query, string name) =>
         query.TryGetValue(name, out string? value) && !string.IsNullOrEmpty(value) ? value : null;
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    private static MalformedCallback Malformed(string why) => new(why);
-
-    private sealed class MalformedCallback(string message) : Exception(message);
-
-    private static CallbackVerificationException Refused(string provider, string why) =>
-        new($"{provider} callback refused: {why}.") { Provider = provider };
 }

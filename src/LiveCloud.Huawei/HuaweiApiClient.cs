@@ -135,7 +135,7 @@ public class HuaweiApiClient : VendorApiClient
             item.GetText("publish_domain") ?? string.Empty,
             item.GetText("app") ?? string.Empty,
             item.GetText("stream") ?? string.Empty,
-            Time(item, "start_time"),
+            item.GetIsoTime("start_time"),
             item.GetInt64("video_bitrate"),
             item.GetInt64("audio_bitrate"),
             item.GetText("video_codec"),
@@ -160,7 +160,7 @@ public class HuaweiApiClient : VendorApiClient
         return PagesAsync("ListStreamForbidden", "stream/blocks", filter, "page", "size", size, HuaweiListOffset.PageIndex, "blocks", "total", static item => new HuaweiStreamBlock(
             item.GetText("app_name") ?? string.Empty,
             item.GetText("stream_name") ?? string.Empty,
-            Time(item, "resume_time")), cancellationToken);
+            item.GetIsoTime("resume_time")), cancellationToken);
     }
 
     /// <summary>
@@ -226,7 +226,7 @@ public class HuaweiApiClient : VendorApiClient
     public virtual Task CreateStreamForbiddenOnceAsync(string domain, string app, string stream, CancellationToken cancellationToken = default)
     {
         RequireStream(domain, app, stream);
-        byte[] body = JsonBody(w =>
+        byte[] body = JsonFields.WriteObject(w =>
         {
             w.WriteString("domain", domain);
             w.WriteString("app_name", app);
@@ -253,7 +253,7 @@ public class HuaweiApiClient : VendorApiClient
             HuaweiRecordAction.Stop => VendorOperation.IdempotentWrite("RunRecord"),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "START or STOP."),
         };
-        byte[] body = JsonBody(w =>
+        byte[] body = JsonFields.WriteObject(w =>
         {
             w.WriteString("publish_domain", publishDomain);
             w.WriteString("app", app);
@@ -275,7 +275,7 @@ public class HuaweiApiClient : VendorApiClient
             throw new ArgumentException("A recording rule needs at least one format (HLS, FLV or MP4).", nameof(rule));
         }
 
-        byte[] body = JsonBody(w =>
+        byte[] body = JsonFields.WriteObject(w =>
         {
             w.WriteString("publish_domain", rule.PublishDomain);
             w.WriteString("app", rule.App);
@@ -362,8 +362,8 @@ public class HuaweiApiClient : VendorApiClient
         ];
         return PagesAsync("ListRecordContents", "record/contents", filter, "offset", "limit", limit, HuaweiListOffset.PageIndex, "record_contents", "total", static item =>
         {
-            DateTimeOffset start = Time(item, "start_time") ?? DateTimeOffset.UnixEpoch;
-            DateTimeOffset end = Time(item, "end_time") ?? start;
+            DateTimeOffset start = item.GetIsoTime("start_time") ?? DateTimeOffset.UnixEpoch;
+            DateTimeOffset end = item.GetIsoTime("end_time") ?? start;
             return new HuaweiRecordContent(
                 item.GetText("publish_domain") ?? string.Empty,
                 item.GetText("app") ?? string.Empty,
@@ -390,7 +390,7 @@ public class HuaweiApiClient : VendorApiClient
         }
 
         string region = _options.Region;
-        byte[] body = JsonBody(w =>
+        byte[] body = JsonFields.WriteObject(w =>
         {
             w.WriteString("region", region);
             w.WriteString("source_type", task.SourceType);
@@ -449,9 +449,9 @@ public class HuaweiApiClient : VendorApiClient
             item.GetText("app_name"),
             item.GetText("stream_name"))
         {
-            CreateTime = Time(item, "create_time"),
-            StartTime = Time(item, "start_time"),
-            EndTime = Time(item, "end_time"),
+            CreateTime = item.GetIsoTime("create_time"),
+            StartTime = item.GetIsoTime("start_time"),
+            EndTime = item.GetIsoTime("end_time"),
         }, cancellationToken);
     }
 
@@ -664,26 +664,13 @@ public class HuaweiApiClient : VendorApiClient
     private static byte[] BlockBody(string domain, string app, string stream, DateTimeOffset resumeTime)
     {
         RequireStream(domain, app, stream);
-        return JsonBody(w =>
+        return JsonFields.WriteObject(w =>
         {
             w.WriteString("domain", domain);
             w.WriteString("app_name", app);
             w.WriteString("stream_name", stream);
             w.WriteString("resume_time", Format(resumeTime));
         });
-    }
-
-    private static byte[] JsonBody(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
     }
 
     private static void RequireStream(string domain, string app, string stream)
@@ -703,13 +690,6 @@ public class HuaweiApiClient : VendorApiClient
     }
 
     private static string Format(DateTimeOffset value) => value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
-
-    // UTC times as the answers carry them (2006-01-02T15:04:05Z).
-    private static DateTimeOffset? Time(JsonElement element, string name) =>
-        element.GetText(name) is { Length: > 0 } text
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset value)
-            ? value
-            : null;
 
     private static void Add(List<KeyValuePair<string, string>> parameters, string name, string? value)
     {

@@ -93,9 +93,7 @@ public sealed class HuaweiCallbackVerifier
     /// <param name="authTimestamp">The <c>auth_timestamp</c> as sent.</param>
     public static string ComputeRecordSignatureMd5(string key, string authTimestamp)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(authTimestamp);
-        return VendorHashes.Md5Hex(Encoding.UTF8.GetBytes(key + authTimestamp));
+        return CallbackGuard.Md5Sign(key, authTimestamp);
     }
 
     /// <summary>
@@ -139,71 +137,48 @@ public sealed class HuaweiCallbackVerifier
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(provider);
-        JsonDocument document;
+        using JsonDocument document = CallbackGuard.ParseJson(request.Body, provider);
+        JsonElement root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw CallbackGuard.Refused(provider, "the body is not a JSON object");
+        }
+
+        bool push;
         try
         {
-            document = JsonFields.Parse(request.Body);
+            push = root.Find("event", out _);
+            if (!push && !root.Find("event_type", out _))
+            {
+                throw CallbackGuard.Refused(provider, "it has neither 'event' (a push notification) nor 'event_type' (a recording callback)");
+            }
         }
-        catch (JsonException ex)
+        catch (FormatException ex)
         {
-            throw Refused(provider, "the body is not JSON", ex);
+            throw CallbackGuard.Refused(provider, "a field name is not valid Unicode", ex);
         }
 
-        using (document)
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        if (push)
         {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Refused(provider, "the body is not a JSON object");
-            }
-
-            bool push;
-            try
-            {
-                push = root.Find("event", out _);
-                if (!push && !root.Find("event_type", out _))
-                {
-                    throw Refused(provider, "it has neither 'event' (a push notification) nor 'event_type' (a recording callback)");
-                }
-            }
-            catch (FormatException ex)
-            {
-                throw Refused(provider, "a field name is not valid Unicode", ex);
-            }
-
-            DateTimeOffset now = _timeProvider.GetUtcNow();
-            if (push)
-            {
-                VerifyPush(root, provider, now);
-            }
-            else
-            {
-                VerifyRecord(root, provider, now);
-            }
-
-            try
-            {
-                return push ? ParsePush(root, provider, now) : ParseRecord(root, provider, now);
-            }
-            catch (FormatException ex)
-            {
-                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}", nameof(request), ex);
-            }
-            catch (MalformedCallback ex)
-            {
-                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}.", nameof(request));
-            }
+            VerifyPush(root, provider, now);
         }
+        else
+        {
+            VerifyRecord(root, provider, now);
+        }
+
+        return CallbackGuard.ReadVerified(request, provider, () => push ? ParsePush(root, provider, now) : ParseRecord(root, provider, now));
     }
 
     private void VerifyPush(JsonElement root, string provider, DateTimeOffset now)
     {
-        byte[] key = _pushKey ?? throw Refused(provider, $"{LiveCloudOptions.SectionName}:{provider}:{nameof(HuaweiOptions.CallbackKey)} is not configured, so no push notification can be verified");
+        byte[] key = _pushKey ?? throw CallbackGuard.Refused(provider, $"{LiveCloudOptions.SectionName}:{provider}:{nameof(HuaweiOptions.CallbackKey)} is not configured, so no push notification can be verified");
         (string timestamp, string sign) = Signed(root, provider);
         string[] parts = SignedText(root, provider, "event", "domain", "app", "stream");
         if (!CallbackGuard.HexEquals(Hmac(key, parts[0], parts[1], parts[2], parts[3], timestamp), sign))
         {
-            throw Refused(provider, "its auth_sign does not match HMAC-SHA256(CallbackKey, event + domain + app + stream + auth_timestamp)");
+            throw CallbackGuard.Refused(provider, "its auth_sign does not match HMAC-SHA256(CallbackKey, event + domain + app + stream + auth_timestamp)");
         }
 
         CheckExpiry(timestamp, provider, now);
@@ -211,18 +186,12 @@ public sealed class HuaweiCallbackVerifier
 
     private void VerifyRecord(JsonElement root, string provider, DateTimeOffset now)
     {
-        byte[] key = _recordKey ?? throw Refused(provider, $"{LiveCloudOptions.SectionName}:{provider}:{nameof(HuaweiOptions.RecordCallbackKey)} is not configured, so no recording callback can be verified");
+        byte[] key = _recordKey ?? throw CallbackGuard.Refused(provider, $"{LiveCloudOptions.SectionName}:{provider}:{nameof(HuaweiOptions.RecordCallbackKey)} is not configured, so no recording callback can be verified");
         (string timestamp, string sign) = Signed(root, provider);
         bool valid;
         if (_recordSignType == HuaweiRecordCallbackSignType.Md5)
         {
-            byte[] input = new byte[key.Length + Encoding.UTF8.GetByteCount(timestamp)];
-            key.CopyTo(input, 0);
-            Encoding.UTF8.GetBytes(timestamp, input.AsSpan(key.Length));
-            Span<byte> hash = stackalloc byte[VendorHashes.Md5Size];
-            VendorHashes.Md5(input, hash);
-            CryptographicOperations.ZeroMemory(input);
-            valid = CallbackGuard.HexEquals(hash, sign);
+            valid = CallbackGuard.Md5SignEquals(key, timestamp, sign);
         }
         else
         {
@@ -232,7 +201,7 @@ public sealed class HuaweiCallbackVerifier
 
         if (!valid)
         {
-            throw Refused(provider, $"its auth_sign does not match the {(_recordSignType == HuaweiRecordCallbackSignType.Md5 ? "MD5" : "HMACSHA256")} recording signature ({LiveCloudOptions.SectionName}:{provider}:{nameof(HuaweiOptions.RecordCallbackSignType)} is {_recordSignType})");
+            throw CallbackGuard.Refused(provider, $"its auth_sign does not match the {(_recordSignType == HuaweiRecordCallbackSignType.Md5 ? "MD5" : "HMACSHA256")} recording signature ({LiveCloudOptions.SectionName}:{provider}:{nameof(HuaweiOptions.RecordCallbackSignType)} is {_recordSignType})");
         }
 
         CheckExpiry(timestamp, provider, now);
@@ -242,13 +211,13 @@ public sealed class HuaweiCallbackVerifier
     {
         try
         {
-            string timestamp = root.GetText("auth_timestamp") ?? throw Refused(provider, "it has no 'auth_timestamp' (is a key configured for this callback at Huawei?)");
-            string sign = root.GetText("auth_sign") ?? throw Refused(provider, "it has no 'auth_sign'");
+            string timestamp = root.GetText("auth_timestamp") ?? throw CallbackGuard.Refused(provider, "it has no 'auth_timestamp' (is a key configured for this callback at Huawei?)");
+            string sign = root.GetText("auth_sign") ?? throw CallbackGuard.Refused(provider, "it has no 'auth_sign'");
             return (timestamp, sign);
         }
         catch (FormatException ex)
         {
-            throw Refused(provider, "its 'auth_timestamp' or 'auth_sign' is not text", ex);
+            throw CallbackGuard.Refused(provider, "its 'auth_timestamp' or 'auth_sign' is not text", ex);
         }
     }
 
@@ -261,7 +230,7 @@ public sealed class HuaweiCallbackVerifier
         }
         catch (FormatException ex)
         {
-            throw Refused(provider, "a signed field is not valid Unicode", ex);
+            throw CallbackGuard.Refused(provider, "a signed field is not valid Unicode", ex);
         }
     }
 
@@ -269,12 +238,12 @@ public sealed class HuaweiCallbackVerifier
     {
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
         {
-            throw Refused(provider, "its 'auth_timestamp' is not Unix seconds");
+            throw CallbackGuard.Refused(provider, "its 'auth_timestamp' is not Unix seconds");
         }
 
         if (!CallbackGuard.IsBeforeExpiry(DateTimeOffset.FromUnixTimeSeconds(Math.Min(seconds, JsonFields.MaxUnixSeconds)), now, _clockSkew))
         {
-            throw Refused(provider, $"it expired at auth_timestamp={timestamp} (now {now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}, {LiveCloudOptions.SectionName}:{provider}:{nameof(HuaweiOptions.CallbackClockSkew)} {_clockSkew})");
+            throw CallbackGuard.Refused(provider, $"it expired at auth_timestamp={timestamp} (now {now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}, {LiveCloudOptions.SectionName}:{provider}:{nameof(HuaweiOptions.CallbackClockSkew)} {_clockSkew})");
         }
     }
 
@@ -291,7 +260,7 @@ public sealed class HuaweiCallbackVerifier
 
     private static StreamEvent ParsePush(JsonElement root, string provider, DateTimeOffset now)
     {
-        string eventName = root.GetText("event") ?? throw Malformed("it has no 'event'");
+        string eventName = root.GetText("event") ?? throw CallbackGuard.Malformed("it has no 'event'");
         string domain = root.GetText("domain") ?? string.Empty;
         StreamId stream = HuaweiStream(root.GetText("app"), root.GetText("stream"));
         string? session = root.GetText("publish_timestamp");
@@ -333,7 +302,7 @@ public sealed class HuaweiCallbackVerifier
 
     private static StreamEvent ParseRecord(JsonElement root, string provider, DateTimeOffset now)
     {
-        string eventType = root.GetText("event_type") ?? throw Malformed("it has no 'event_type'");
+        string eventType = root.GetText("event_type") ?? throw CallbackGuard.Malformed("it has no 'event_type'");
         string domain = root.GetText("publish_domain") ?? string.Empty;
         StreamId stream = HuaweiStream(root.GetText("app"), root.GetText("stream"));
         DateTimeOffset? start = IsoTime(root, "start_time");
@@ -350,7 +319,7 @@ public sealed class HuaweiCallbackVerifier
             case RecordFileComplete:
                 if (downloadUrl is null || !Uri.TryCreate(downloadUrl, UriKind.Absolute, out Uri? url) || url.Scheme is not ("http" or "https"))
                 {
-                    throw Malformed("the recording callback's 'download_url' is not an absolute http(s) URL");
+                    throw CallbackGuard.Malformed("the recording callback's 'download_url' is not an absolute http(s) URL");
                 }
 
                 TimeSpan duration = Duration(root, start, end);
@@ -370,10 +339,10 @@ public sealed class HuaweiCallbackVerifier
     {
         if (root.TryGetProperty("record_duration", out JsonElement given) && given.ValueKind != JsonValueKind.Null)
         {
-            double seconds = root.GetDouble("record_duration") ?? throw Malformed("the recording callback's 'record_duration' is not a number of seconds");
+            double seconds = root.GetDouble("record_duration") ?? throw CallbackGuard.Malformed("the recording callback's 'record_duration' is not a number of seconds");
             return seconds >= 0 && seconds <= MaxRecordingDuration.TotalSeconds
                 ? TimeSpan.FromSeconds(seconds)
-                : throw Malformed($"the recording callback's 'record_duration' {seconds.ToString(CultureInfo.InvariantCulture)} is not from 0 to {MaxRecordingDuration.TotalSeconds:0} seconds");
+                : throw CallbackGuard.Malformed($"the recording callback's 'record_duration' {seconds.ToString(CultureInfo.InvariantCulture)} is not from 0 to {MaxRecordingDuration.TotalSeconds:0} seconds");
         }
 
         return start is { } s && end is { } e && e >= s && e - s <= MaxRecordingDuration ? e - s : TimeSpan.Zero;
@@ -388,35 +357,28 @@ public sealed class HuaweiCallbackVerifier
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset value)
             ? value
-            : throw Malformed($"the recording callback's '{name}' is not a UTC time");
+            : throw CallbackGuard.Malformed($"the recording callback's '{name}' is not a UTC time");
     }
 
     private static DateTimeOffset UnixTime(string text, string name) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds is >= 1 and <= JsonFields.MaxUnixSeconds
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : throw Malformed($"its '{name}' is not a Unix time");
+            : throw CallbackGuard.Malformed($"its '{name}' is not a Unix time");
 
     private static StreamId HuaweiStream(string? app, string? name)
     {
         if (app is null || name is null)
         {
-            throw Malformed($"it has no '{(app is null ? "app" : "stream")}'");
+            throw CallbackGuard.Malformed($"it has no '{(app is null ? "app" : "stream")}'");
         }
 
         if (!HuaweiNames.IsValidApp(app) || !HuaweiNames.IsValidStream(name))
         {
-            throw Malformed($"it names a stream LiveCloud cannot represent for Huawei ('{Shorten(app)}/{Shorten(name)}')");
+            throw CallbackGuard.Malformed($"it names a stream LiveCloud cannot represent for Huawei ('{Shorten(app)}/{Shorten(name)}')");
         }
 
         return new StreamId(app, name);
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    private static MalformedCallback Malformed(string why) => new(why);
-
-    private sealed class MalformedCallback(string message) : Exception(message);
-
-    private static CallbackVerificationException Refused(string provider, string why, Exception? inner = null) =>
-        new($"{provider} callback refused: {why}.", inner) { Provider = provider };
 }

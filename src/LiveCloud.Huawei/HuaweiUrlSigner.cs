@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using LiveCloud.Signing;
@@ -231,14 +230,7 @@ public sealed class HuaweiUrlSigner
             bool formatted = signed.TryFormat(parts.Time, out parts.TimeLength, hexTime ? "x" : "D", CultureInfo.InvariantCulture);
             Debug.Assert(formatted, "a long fits 24 characters");
             ComputeSecret(ref parts, hashExtension);
-            var measure = new Writer(Span<char>.Empty, measureOnly: true);
-            Write(ref measure, ref parts);
-            return string.Create(measure.Position, parts, static (span, p) =>
-            {
-                var writer = new Writer(span, measureOnly: false);
-                Write(ref writer, ref p);
-                Debug.Assert(writer.Position == span.Length, "measured and written lengths agree");
-            });
+            return UrlWriter.Create(parts);
         }
 
         public override string ToString() => $"{_domain} (type {_type})";
@@ -352,7 +344,7 @@ public sealed class HuaweiUrlSigner
             return from.Length;
         }
 
-        private static void Write(ref Writer w, ref UrlParts p)
+        internal static void Write(ref UrlWriter w, ref UrlParts p)
         {
             ReadOnlySpan<char> secret = ((ReadOnlySpan<char>)p.Secret)[..p.SecretLength];
             ReadOnlySpan<char> time = ((ReadOnlySpan<char>)p.Time)[..p.TimeLength];
@@ -398,7 +390,7 @@ public sealed class HuaweiUrlSigner
         }
     }
 
-    private struct UrlParts
+    private struct UrlParts : IUrlParts
     {
         public string Scheme;
         public string Domain;
@@ -408,39 +400,11 @@ public sealed class HuaweiUrlSigner
         public string Extension;
         public HuaweiUrlAuthType Type;
         public bool QueryOnly;
-        public Chars64 Secret;
+        public InlineChars64 Secret;
         public int SecretLength;
-        public Chars24 Time;
+        public InlineChars24 Time;
         public int TimeLength;
-    }
 
-    private ref struct Writer(Span<char> buffer, bool measureOnly)
-    {
-        private readonly Span<char> _buffer = buffer;
-        private readonly bool _measureOnly = measureOnly;
-
-        public int Position { get; private set; }
-
-        public void Append(scoped ReadOnlySpan<char> text)
-        {
-            if (!_measureOnly)
-            {
-                text.CopyTo(_buffer[Position..]);
-            }
-
-            Position += text.Length;
-        }
-    }
-
-    [InlineArray(64)]
-    private struct Chars64
-    {
-        private char _c;
-    }
-
-    [InlineArray(24)]
-    private struct Chars24
-    {
-        private char _c;
+        public void Write(ref UrlWriter writer) => DomainSigner.Write(ref writer, ref this);
     }
 }

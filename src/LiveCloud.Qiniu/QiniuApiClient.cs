@@ -78,7 +78,7 @@ public class QiniuApiClient : VendorApiClient
     public virtual Task CreateStreamAsync(string hub, string stream, CancellationToken cancellationToken = default)
     {
         CheckStream(hub, stream);
-        byte[] body = Json(w => w.WriteString("key", stream));
+        byte[] body = JsonFields.WriteObject(w => w.WriteString("key", stream));
         return CallAsync(VendorOperation.Write("CreateStream"), HttpMethod.Post, $"v2/hubs/{hub}/streams", body, static _ => true, cancellationToken);
     }
 
@@ -200,7 +200,7 @@ public class QiniuApiClient : VendorApiClient
         for (int offset = 0; offset < streams.Count; offset += MaxBatch)
         {
             string[] chunk = [.. streams.Skip(offset).Take(MaxBatch)];
-            byte[] body = Json(w =>
+            byte[] body = JsonFields.WriteObject(w =>
             {
                 w.WriteStartArray("items");
                 foreach (string s in chunk)
@@ -335,7 +335,7 @@ public class QiniuApiClient : VendorApiClient
             throw new ArgumentException($"The saveas range ends ({e:O}) before it starts ({s:O}).", nameof(options));
         }
 
-        byte[] body = Json(w =>
+        byte[] body = JsonFields.WriteObject(w =>
         {
             if (options.FileName is not null)
             {
@@ -384,7 +384,7 @@ public class QiniuApiClient : VendorApiClient
     {
         CheckStream(hub, stream);
         ArgumentNullException.ThrowIfNull(options);
-        byte[] body = Json(w =>
+        byte[] body = JsonFields.WriteObject(w =>
         {
             if (options.Time is { } time)
             {
@@ -432,7 +432,7 @@ public class QiniuApiClient : VendorApiClient
             throw new ArgumentException($"A Pub task name is 1 to 20 letters or digits; got '{request.Name}'.", nameof(request));
         }
 
-        byte[] body = Json(w =>
+        byte[] body = JsonFields.WriteObject(w =>
         {
             w.WriteString("name", request.Name);
             w.WriteString("desc", request.Description ?? string.Empty);
@@ -480,7 +480,7 @@ public class QiniuApiClient : VendorApiClient
     /// <param name="taskId">The task id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public virtual Task StartPubTaskAsync(string taskId, CancellationToken cancellationToken = default) =>
-        PubCallAsync(VendorOperation.IdempotentWrite("StartPubTask"), HttpMethod.Post, $"tasks/{TaskPath(taskId)}/start", Json(static _ => { }), static _ => true, static e => (e.Code == "repeat operation", true), cancellationToken);
+        PubCallAsync(VendorOperation.IdempotentWrite("StartPubTask"), HttpMethod.Post, $"tasks/{TaskPath(taskId)}/start", JsonFields.WriteObject(static _ => { }), static _ => true, static e => (e.Code == "repeat operation", true), cancellationToken);
 
     /// <summary>
     /// Stops a Pub task (<c>POST /tasks/{id}/stop</c>). Retried: a task not running (<c>repeat operation</c>) or gone
@@ -489,7 +489,7 @@ public class QiniuApiClient : VendorApiClient
     /// <param name="taskId">The task id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public virtual Task StopPubTaskAsync(string taskId, CancellationToken cancellationToken = default) =>
-        PubCallAsync(VendorOperation.IdempotentWrite("StopPubTask"), HttpMethod.Post, $"tasks/{TaskPath(taskId)}/stop", Json(static _ => { }), static _ => true, static e => (e.Code == "repeat operation" || e.Kind == VendorErrorKind.NotFound, true), cancellationToken);
+        PubCallAsync(VendorOperation.IdempotentWrite("StopPubTask"), HttpMethod.Post, $"tasks/{TaskPath(taskId)}/stop", JsonFields.WriteObject(static _ => { }), static _ => true, static e => (e.Code == "repeat operation" || e.Kind == VendorErrorKind.NotFound, true), cancellationToken);
 
     /// <summary>Deletes a stopped Pub task (<c>DELETE /tasks/{id}</c>; a running one is refused with <c>task running</c>). Retried: a task gone (404) counts as deleted.</summary>
     /// <param name="taskId">The task id.</param>
@@ -601,7 +601,7 @@ public class QiniuApiClient : VendorApiClient
     private Task<bool> SetDisabledAsync(VendorOperation operation, string hub, string stream, long disabledTill, long periodSeconds, CancellationToken cancellationToken)
     {
         CheckStream(hub, stream);
-        byte[] body = Json(w =>
+        byte[] body = JsonFields.WriteObject(w =>
         {
             w.WriteNumber("disabledTill", disabledTill);
             w.WriteNumber("disablePeriodSecond", periodSeconds);
@@ -633,19 +633,6 @@ public class QiniuApiClient : VendorApiClient
 
     // Successful writes may answer with an empty body; read it as an object without fields.
     private static JsonElement Root(VendorResponse response) => response.Body.IsEmpty ? default : response.Json;
-
-    private static byte[] Json(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return stream.ToArray();
-    }
 
     private static void CheckStream(string hub, string stream)
     {

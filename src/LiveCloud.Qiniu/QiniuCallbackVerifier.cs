@@ -90,38 +90,18 @@ public sealed class QiniuCallbackVerifier
         {
             IReadOnlyDictionary<string, string>? form = json ? null : request.ReadForm();
             Verify(request, document, notJson, form, provider);
-            try
-            {
-                return ParseEvent(request, document, form, provider);
-            }
-            catch (FormatException ex)
-            {
-                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}", nameof(request), ex);
-            }
-            catch (MalformedCallback ex)
-            {
-                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}.", nameof(request));
-            }
+            return CallbackGuard.ReadVerified(request, provider, () => ParseEvent(request, document, form, provider));
         }
     }
 
     // A Pub task's status callback: the statusCallback vars LiveCloud sets ({"taskID","status","startTime","stopTime"}, JSON),
     // trusted through the HMAC LiveCloud put into the callback URL (the shared token is not in the vars: Pub returns a
     // task's statusCallback to anyone reading the task), which also names the stream.
-    private StreamEvent ParseRelay(CallbackRequest request, string provider)
-    {
-        (RelayDirection _, StreamId stream) = RelayCallbackUrl.Verify(request, _tokenText, provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackToken");
-        try
+    private StreamEvent ParseRelay(CallbackRequest request, string provider) =>
+        RelayCallbackUrl.ReadEvent(request, _tokenText, provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackToken", (root, stream) =>
         {
-            using JsonDocument document = JsonFields.Parse(request.Body);
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Malformed("the relay status is not a JSON object");
-            }
-
-            string taskId = root.GetText("taskID") is { Length: > 0 } id ? id : throw Malformed("the relay status has no 'taskID'");
-            string status = root.GetText("status") ?? throw Malformed("the relay status has no 'status'");
+            string taskId = root.GetText("taskID") is { Length: > 0 } id ? id : throw CallbackGuard.Malformed("the relay status has no 'taskID'");
+            string status = root.GetText("status") ?? throw CallbackGuard.Malformed("the relay status has no 'status'");
             string? start = root.GetText("startTime");
             string? stop = root.GetText("stopTime");
             DateTimeOffset? at = root.GetInt64(status is "running" or "pending" ? "startTime" : "stopTime") is > 0 and long t && t <= JsonFields.MaxUnixSeconds * 1000
@@ -135,20 +115,7 @@ public sealed class QiniuCallbackVerifier
                 Detail = status,
                 RawPayload = CallbackPayload.FromJson(root),
             };
-        }
-        catch (JsonException ex)
-        {
-            throw new ArgumentException($"{provider} relay callback is malformed: the body is not JSON.", nameof(request), ex);
-        }
-        catch (FormatException ex)
-        {
-            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}", nameof(request), ex);
-        }
-        catch (MalformedCallback ex)
-        {
-            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}.", nameof(request));
-        }
-    }
+        });
 
     // Reads the token only (from the query, else from the body) and compares it; nothing else is read before it matches.
     private void Verify(CallbackRequest request, JsonDocument? document, JsonException? notJson, IReadOnlyDictionary<string, string>? form, string provider)
@@ -164,7 +131,7 @@ public sealed class QiniuCallbackVerifier
         }
         else if (document is null)
         {
-            throw Refused(provider, notJson is null ? "it carries no token" : "it carries no token in its query and its body is not JSON", notJson);
+            throw CallbackGuard.Refused(provider, notJson is null ? "it carries no token" : "it carries no token in its query and its body is not JSON", notJson);
         }
         else
         {
@@ -175,18 +142,18 @@ public sealed class QiniuCallbackVerifier
             catch (Exception ex) when (ex is FormatException or InvalidOperationException)
             {
                 // Undecodable text in the token, or in a field name the look-up passes on its way to it.
-                throw Refused(provider, "its body holds text that is not valid Unicode", ex);
+                throw CallbackGuard.Refused(provider, "its body holds text that is not valid Unicode", ex);
             }
         }
 
         if (token is null)
         {
-            throw Refused(provider, "it carries no token");
+            throw CallbackGuard.Refused(provider, "it carries no token");
         }
 
         if (!CallbackGuard.TextEquals(_token, token))
         {
-            throw Refused(provider, "its token is wrong");
+            throw CallbackGuard.Refused(provider, "its token is wrong");
         }
     }
 
@@ -194,18 +161,18 @@ public sealed class QiniuCallbackVerifier
     {
         if (document is null && form is null && request.Body.Trim().Length > 0)
         {
-            throw Malformed("its body is not JSON");
+            throw CallbackGuard.Malformed("its body is not JSON");
         }
 
         SortedDictionary<string, string> fields = ReadFields(request.Query, document, form);
-        string status = fields.GetValueOrDefault("status") ?? throw Malformed("it has no 'status' field");
+        string status = fields.GetValueOrDefault("status") ?? throw CallbackGuard.Malformed("it has no 'status' field");
         StreamEventKind kind = status.ToLowerInvariant() switch
         {
             "connected" or "connect" or "publish" or "published" => StreamEventKind.Published,
             "disconnected" or "disconnect" or "unpublish" or "unpublished" => StreamEventKind.Unpublished,
             _ => StreamEventKind.Other,
         };
-        string title = fields.GetValueOrDefault("title") ?? throw Malformed("it has no 'title' field");
+        string title = fields.GetValueOrDefault("title") ?? throw CallbackGuard.Malformed("it has no 'title' field");
         QiniuNames.ValidateStream(title, nameof(request));
         DateTimeOffset occurredAt = TimeOf(fields, kind == StreamEventKind.Unpublished ? UnpublishedTimeFields : PublishedTimeFields) ?? _timeProvider.GetUtcNow();
         return new StreamEvent(provider, kind, new StreamId(_hub, title), occurredAt, EventIdOf(provider, fields))
@@ -230,7 +197,7 @@ public sealed class QiniuCallbackVerifier
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw Malformed("its JSON body is not an object");
+                throw CallbackGuard.Malformed("its JSON body is not an object");
             }
 
             foreach (JsonProperty property in root.EnumerateObject())
@@ -253,7 +220,7 @@ public sealed class QiniuCallbackVerifier
         {
             if (!IsWellFormed(pair.Key) || !IsWellFormed(pair.Value))
             {
-                throw Malformed($"its field '{Shorten(pair.Key)}' holds text that is not valid Unicode");
+                throw CallbackGuard.Malformed($"its field '{Shorten(pair.Key)}' holds text that is not valid Unicode");
             }
         }
 
@@ -272,7 +239,7 @@ public sealed class QiniuCallbackVerifier
 
             if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value <= 0 || value > JsonFields.MaxUnixSeconds * 1000)
             {
-                throw Malformed($"its '{name}' ('{Shorten(text)}') is not a Unix time in seconds or milliseconds");
+                throw CallbackGuard.Malformed($"its '{name}' ('{Shorten(text)}') is not a Unix time in seconds or milliseconds");
             }
 
             return value >= MillisecondsFrom ? DateTimeOffset.FromUnixTimeMilliseconds(value) : DateTimeOffset.FromUnixTimeSeconds(value);
@@ -326,11 +293,4 @@ public sealed class QiniuCallbackVerifier
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    private static MalformedCallback Malformed(string why) => new(why);
-
-    private sealed class MalformedCallback(string message) : Exception(message);
-
-    private static CallbackVerificationException Refused(string provider, string why, Exception? inner = null) =>
-        new($"{provider} callback refused: {why}.", inner) { Provider = provider };
 }

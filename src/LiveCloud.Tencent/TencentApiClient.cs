@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -491,15 +490,7 @@ public class TencentApiClient : VendorApiClient
     private Task<T> CallAsync<T>(VendorOperation operation, Action<Utf8JsonWriter> writeParams, Func<JsonElement, T> read, Func<VendorError, (bool Recovered, T Result)> recover, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writeParams(writer);
-            writer.WriteEndObject();
-        }
-
-        byte[] body = buffer.WrittenSpan.ToArray();
+        byte[] body = JsonFields.WriteObject(writeParams);
         return SendAsync(operation, () => CreateRequest(operation.Name, body), response => read(response.Json.GetProperty("Response")), recover, cancellationToken);
     }
 

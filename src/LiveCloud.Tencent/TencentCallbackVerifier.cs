@@ -1,10 +1,7 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LiveCloud.Callbacks;
 using LiveCloud.Json;
-using LiveCloud.Signing;
 
 namespace LiveCloud.Tencent;
 
@@ -56,11 +53,7 @@ public sealed class TencentCallbackVerifier
     /// <param name="t">The <c>t</c> field as sent (decimal Unix seconds).</param>
     public static string ComputeSign(string callbackKey, string t)
     {
-        ArgumentNullException.ThrowIfNull(callbackKey);
-        ArgumentNullException.ThrowIfNull(t);
-        Span<byte> hash = stackalloc byte[VendorHashes.Md5Size];
-        Hash(Encoding.UTF8.GetBytes(callbackKey), t, hash);
-        return VendorHashes.ToLowerHex(hash);
+        return CallbackGuard.Md5Sign(callbackKey, t);
     }
 
     /// <summary>Verifies the signature and the expiry, then parses the event.</summary>
@@ -76,90 +69,43 @@ public sealed class TencentCallbackVerifier
             return ParseRelay(request, provider);
         }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonFields.Parse(request.Body);
-        }
-        catch (JsonException ex)
-        {
-            throw Refused(provider, "the body is not JSON", ex);
-        }
-
-        using (document)
-        {
-            JsonElement root = document.RootElement;
-            DateTimeOffset now = _timeProvider.GetUtcNow();
-            Verify(root, provider, now);
-            try
-            {
-                return ParseEvent(root, provider, now);
-            }
-            catch (FormatException ex)
-            {
-                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}", nameof(request), ex);
-            }
-            catch (MalformedCallback ex)
-            {
-                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}.", nameof(request));
-            }
-        }
+        using JsonDocument document = CallbackGuard.ParseJson(request.Body, provider);
+        JsonElement root = document.RootElement;
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        Verify(root, provider, now);
+        return CallbackGuard.ReadVerified(request, provider, () => ParseEvent(root, provider, now));
     }
 
     private void Verify(JsonElement root, string provider, DateTimeOffset now)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw Refused(provider, "the body is not a JSON object");
+            throw CallbackGuard.Refused(provider, "the body is not a JSON object");
         }
 
         string t;
         string sign;
         try
         {
-            t = root.GetText("t") ?? throw Refused(provider, "it has no 't'");
-            sign = root.GetText("sign") ?? throw Refused(provider, "it has no 'sign'");
+            t = root.GetText("t") ?? throw CallbackGuard.Refused(provider, "it has no 't'");
+            sign = root.GetText("sign") ?? throw CallbackGuard.Refused(provider, "it has no 'sign'");
         }
         catch (FormatException ex)
         {
-            throw Refused(provider, "its 't' or 'sign' is not text", ex);
+            throw CallbackGuard.Refused(provider, "its 't' or 'sign' is not text", ex);
         }
 
-        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long expiry))
-        {
-            throw Refused(provider, "its 't' is not a Unix time");
-        }
-
-        Span<byte> expected = stackalloc byte[VendorHashes.Md5Size];
-        Hash(_key, t, expected);
-        if (!CallbackGuard.HexEquals(expected, sign))
-        {
-            throw Refused(provider, "its sign does not match md5(CallbackKey + t)");
-        }
-
-        if (!CallbackGuard.IsBeforeExpiry(DateTimeOffset.FromUnixTimeSeconds(Math.Min(expiry, JsonFields.MaxUnixSeconds)), now, _clockSkew))
-        {
-            throw Refused(provider, $"it expired at t={t} (now {now.ToUnixTimeSeconds()})");
-        }
-    }
-
-    private static void Hash(ReadOnlySpan<byte> key, string t, Span<byte> hash)
-    {
-        byte[] input = new byte[key.Length + Encoding.UTF8.GetByteCount(t)];
-        key.CopyTo(input);
-        Encoding.UTF8.GetBytes(t, input.AsSpan(key.Length));
-        VendorHashes.Md5(input, hash);
-        CryptographicOperations.ZeroMemory(input);
+        CallbackGuard.VerifyMd5Expiry(_key, t, sign, now, _clockSkew, provider, "CallbackKey");
     }
 
     private static StreamEvent ParseEvent(JsonElement root, string provider, DateTimeOffset now)
     {
-        string eventType = root.GetText("event_type") ?? throw Malformed("it has no 'event_type'");
-        string app = root.GetText("appname") ?? throw Malformed("it has no 'appname'");
-        string name = root.GetText("stream_id") ?? root.GetText("channel_id") ?? throw Malformed("it has no 'stream_id'");
+        string eventType = root.GetText("event_type") ?? throw CallbackGuard.Malformed("it has no 'event_type'");
+        string app = root.GetText("appname") ?? throw CallbackGuard.Malformed("it has no 'appname'");
+        string name = root.GetText("stream_id") ?? root.GetText("channel_id") ?? throw CallbackGuard.Malformed("it has no 'stream_id'");
         if (!StreamId.IsValidPart(app) || !StreamId.IsValidPart(name))
         {
-            throw Malformed($"it names a stream LiveCloud cannot represent ('{Shorten(app)}/{Shorten(name)}')");
+            throw CallbackGuard.Malformed($"it names a stream LiveCloud cannot represent ('{Shorten(app)}/{Shorten(name)}')");
         }
 
         var stream = new StreamId(app, name);
@@ -221,20 +167,11 @@ public sealed class TencentCallbackVerifier
 
     // A relay task's event (event_type 314, 拉流转推事件通知): unsigned by Tencent, so trusted through the HMAC LiveCloud put
     // into the task's CallbackUrl, which also names the stream (the body has only stream_id, empty for a ToUrl task).
-    private StreamEvent ParseRelay(CallbackRequest request, string provider)
-    {
-        (RelayDirection _, StreamId stream) = RelayCallbackUrl.Verify(request, _callbackKey, provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackKey");
-        try
+    private StreamEvent ParseRelay(CallbackRequest request, string provider) =>
+        RelayCallbackUrl.ReadEvent(request, _callbackKey, provider, $"{LiveCloudOptions.SectionName}:{provider}:CallbackKey", (root, stream) =>
         {
-            using JsonDocument document = JsonFields.Parse(request.Body);
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Malformed("the relay event is not a JSON object");
-            }
-
-            string taskId = root.GetText("task_id") is { Length: > 0 } id ? id : throw Malformed("the relay event has no 'task_id'");
-            string callbackEvent = root.GetText("callback_event") ?? throw Malformed("the relay event has no 'callback_event'");
+            string taskId = root.GetText("task_id") is { Length: > 0 } id ? id : throw CallbackGuard.Malformed("the relay event has no 'task_id'");
+            string callbackEvent = root.GetText("callback_event") ?? throw CallbackGuard.Malformed("the relay event has no 'callback_event'");
             string? eventTime = root.GetText("event_time");
             string? msg = root.GetText("msg");
             (string? code, string? message, string? alarm) = RelayMessage(msg);
@@ -255,20 +192,7 @@ public sealed class TencentCallbackVerifier
                 Detail = reason is null ? callbackEvent : $"{callbackEvent} {reason}",
                 RawPayload = RelayPayload(root),
             };
-        }
-        catch (JsonException ex)
-        {
-            throw new ArgumentException($"{provider} relay callback is malformed: the body is not JSON.", nameof(request), ex);
-        }
-        catch (FormatException ex)
-        {
-            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}", nameof(request), ex);
-        }
-        catch (MalformedCallback ex)
-        {
-            throw new ArgumentException($"{provider} relay callback is malformed: {ex.Message}.", nameof(request));
-        }
-    }
+        });
 
     // msg is a JSON object sent as a string: code and message of a TaskExit, type of a TaskAlarm.
     private static (string? Code, string? Message, string? Alarm) RelayMessage(string? msg)
@@ -326,27 +250,27 @@ public sealed class TencentCallbackVerifier
 
     private static StreamEvent Recording(JsonElement root, StreamEvent e, string domain)
     {
-        string videoUrl = root.GetText("video_url") ?? throw Malformed("the recording event has no 'video_url'");
+        string videoUrl = root.GetText("video_url") ?? throw CallbackGuard.Malformed("the recording event has no 'video_url'");
         if (videoUrl.Length > MaxVideoUrlLength)
         {
-            throw Malformed($"the recording event's 'video_url' is longer than {MaxVideoUrlLength} characters");
+            throw CallbackGuard.Malformed($"the recording event's 'video_url' is longer than {MaxVideoUrlLength} characters");
         }
 
         if (!Uri.TryCreate(videoUrl, UriKind.Absolute, out Uri? url))
         {
-            throw Malformed("the recording event's 'video_url' is not an absolute URL");
+            throw CallbackGuard.Malformed("the recording event's 'video_url' is not an absolute URL");
         }
 
         long? sent = root.GetInt64("duration");
         if (sent is null && root.TryGetProperty("duration", out JsonElement given) && given.ValueKind != JsonValueKind.Null)
         {
-            throw Malformed("the recording event's 'duration' is not a whole number of seconds");
+            throw CallbackGuard.Malformed("the recording event's 'duration' is not a whole number of seconds");
         }
 
         long seconds = sent ?? 0;
         if (seconds < 0 || seconds > MaxRecordingDuration.TotalSeconds)
         {
-            throw Malformed($"the recording event's 'duration' {seconds} is not from 0 to {MaxRecordingDuration.TotalSeconds:0} seconds");
+            throw CallbackGuard.Malformed($"the recording event's 'duration' {seconds} is not from 0 to {MaxRecordingDuration.TotalSeconds:0} seconds");
         }
 
         TimeSpan duration = TimeSpan.FromSeconds(seconds);
@@ -359,7 +283,7 @@ public sealed class TencentCallbackVerifier
         string format = givenFormat ?? Path.GetExtension(url.AbsolutePath).TrimStart('.');
         if (format.Length > MaxFormatLength || !format.All(char.IsAsciiLetterOrDigit))
         {
-            format = givenFormat is null ? "unknown" : throw Malformed($"the recording event's 'file_format' '{Shorten(format)}' is not a file format such as flv, hls or mp4");
+            format = givenFormat is null ? "unknown" : throw CallbackGuard.Malformed($"the recording event's 'file_format' '{Shorten(format)}' is not a file format such as flv, hls or mp4");
         }
         var file = new RecordedFile(e.Stream, url, start, duration, root.GetInt64("file_size"), format == "hls" ? "m3u8" : format);
         string fileKey = root.GetText("file_id") ?? root.GetText("record_file_id") ?? videoUrl;
@@ -389,11 +313,4 @@ public sealed class TencentCallbackVerifier
         code is null && message is null ? null : string.Join(' ', new[] { code, message }.Where(p => !string.IsNullOrEmpty(p)));
 
     private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 40 ? text : text[..40] + "…";
-
-    private static MalformedCallback Malformed(string why) => new(why);
-
-    private sealed class MalformedCallback(string message) : Exception(message);
-
-    private static CallbackVerificationException Refused(string provider, string why, Exception? inner = null) =>
-        new($"{provider} callback refused: {why}.", inner) { Provider = provider };
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using LiveCloud.Signing;
@@ -16,7 +15,7 @@ namespace LiveCloud.Tencent;
 /// <remarks>
 /// The hot path allocates the URL string only: the key's bytes are encoded once, the MD5 goes through
 /// a static hash call (no per-call hash object) into a stack buffer, both hex forms go into inline
-/// buffers and the URL is written in place by <see cref="string.Create{TState}(int, TState, SpanAction{char, TState})"/>.
+/// buffers and the URL is written in place by <see cref="UrlWriter"/>.
 /// A play URL set hashes once: <c>txSecret</c> does not depend on the format.
 /// </remarks>
 public sealed class TencentUrlSigner
@@ -63,8 +62,8 @@ public sealed class TencentUrlSigner
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(streamName);
         ArgumentOutOfRangeException.ThrowIfNegative(txTime);
-        Hex32 secret = default;
-        Hex16 time = default;
+        InlineChars32 secret = default;
+        InlineChars24 time = default;
         Sign(Encoding.UTF8.GetBytes(key), streamName, null, txTime, secret, time, out _);
         return new string(secret);
     }
@@ -127,17 +126,10 @@ public sealed class TencentUrlSigner
     {
         parts.Shape = shape;
         parts.Https = _https;
-        var measure = new Writer(Span<char>.Empty, measureOnly: true);
-        Write(ref measure, ref parts);
-        return string.Create(measure.Position, parts, static (span, p) =>
-        {
-            var writer = new Writer(span, measureOnly: false);
-            Write(ref writer, ref p);
-            Debug.Assert(writer.Position == span.Length, "measured and written lengths agree");
-        });
+        return UrlWriter.Create(parts);
     }
 
-    private static void Write(ref Writer w, ref UrlParts p)
+    private static void Write(ref UrlWriter w, ref UrlParts p)
     {
         ReadOnlySpan<char> secret = p.Secret;
         ReadOnlySpan<char> time = ((ReadOnlySpan<char>)p.Time)[..p.TimeLength];
@@ -241,7 +233,7 @@ public sealed class TencentUrlSigner
         Srt,
     }
 
-    private struct UrlParts
+    private struct UrlParts : IUrlParts
     {
         public UrlShape Shape;
         public bool Https;
@@ -249,38 +241,10 @@ public sealed class TencentUrlSigner
         public string App;
         public string Name;
         public string? Rendition;
-        public Hex32 Secret;
-        public Hex16 Time;
+        public InlineChars32 Secret;
+        public InlineChars24 Time;
         public int TimeLength;
-    }
 
-    private ref struct Writer(Span<char> buffer, bool measureOnly)
-    {
-        private readonly Span<char> _buffer = buffer;
-        private readonly bool _measureOnly = measureOnly;
-
-        public int Position { get; private set; }
-
-        public void Append(scoped ReadOnlySpan<char> text)
-        {
-            if (!_measureOnly)
-            {
-                text.CopyTo(_buffer[Position..]);
-            }
-
-            Position += text.Length;
-        }
-    }
-
-    [InlineArray(32)]
-    private struct Hex32
-    {
-        private char _c;
-    }
-
-    [InlineArray(16)]
-    private struct Hex16
-    {
-        private char _c;
+        public void Write(ref UrlWriter writer) => TencentUrlSigner.Write(ref writer, ref this);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -140,7 +139,7 @@ public class VolcengineApiClient : VendorApiClient
                         s.GetText("Domain") ?? string.Empty,
                         s.GetText("App") ?? string.Empty,
                         s.GetText("Stream") ?? string.Empty,
-                        Time(s, "SessionStartTime"),
+                        s.GetIsoTime("SessionStartTime"),
                         s.GetText("SourceType")))],
                     null,
                     null),
@@ -471,7 +470,7 @@ public class VolcengineApiClient : VendorApiClient
             r => new VolcengineTrafficUsage(
                 r.GetDouble("TotalDownTraffic") ?? 0,
                 r.GetDouble("TotalUpTraffic") ?? 0,
-                [.. r.GetArray("TrafficDataList").Select(s => new VolcengineTrafficSample(Time(s, "TimeStamp") ?? throw new FormatException("a sample has no TimeStamp"), s.GetDouble("DownTraffic") ?? 0, s.GetDouble("UpTraffic") ?? 0))]),
+                [.. r.GetArray("TrafficDataList").Select(s => new VolcengineTrafficSample(s.GetIsoTime("TimeStamp") ?? throw new FormatException("a sample has no TimeStamp"), s.GetDouble("DownTraffic") ?? 0, s.GetDouble("UpTraffic") ?? 0))]),
             cancellationToken);
     }
 
@@ -567,15 +566,7 @@ public class VolcengineApiClient : VendorApiClient
     private Task<T> PostAsync<T>(VendorOperation operation, Action<Utf8JsonWriter> writeBody, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writeBody(writer);
-            writer.WriteEndObject();
-        }
-
-        byte[] body = buffer.WrittenSpan.ToArray();
+        byte[] body = JsonFields.WriteObject(writeBody);
         return SendAsync(operation, () => CreateRequest(HttpMethod.Post, operation.Name, [], body), response => read(Result(response)), cancellationToken);
     }
 
@@ -672,8 +663,8 @@ public class VolcengineApiClient : VendorApiClient
 
     private static VolcengineRecordFile ReadRecordFile(JsonElement f)
     {
-        DateTimeOffset start = Time(f, "StartTimeUTC") ?? throw new FormatException("a recorded file has no StartTimeUTC");
-        DateTimeOffset end = Time(f, "EndTimeUTC") ?? start;
+        DateTimeOffset start = f.GetIsoTime("StartTimeUTC") ?? throw new FormatException("a recorded file has no StartTimeUTC");
+        DateTimeOffset end = f.GetIsoTime("EndTimeUTC") ?? start;
         // Duration is a string of unstated unit: the UTC times are documented, so they decide; the field is a fallback.
         TimeSpan duration = end > start ? end - start
             : double.TryParse(f.GetText("Duration"), NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds is >= 0 and < 366 * 86400 ? TimeSpan.FromSeconds(seconds)
@@ -696,8 +687,8 @@ public class VolcengineApiClient : VendorApiClient
         t.GetText("TaskId") ?? throw new FormatException("a task has no TaskId"),
         t.GetText("Title"),
         t.GetText("Status"),
-        Time(t, "StartTime"),
-        Time(t, "EndTime"),
+        t.GetIsoTime("StartTime"),
+        t.GetIsoTime("EndTime"),
         t.GetInt64("Type") is { } type and >= 0 and <= 1 ? (int)type : null,
         t.GetText("SrcAddr") ?? t.GetArray("SrcAddrS").Select(s => s.AsText("SrcAddrS[]")).FirstOrDefault(s => s is not null),
         t.GetText("DstAddr"),
@@ -730,10 +721,4 @@ public class VolcengineApiClient : VendorApiClient
 
     internal static string Rfc3339(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    // RFC 3339 times (UTC, or with an offset), as the answers carry them.
-    private static DateTimeOffset? Time(JsonElement element, string name) =>
-        element.GetText(name) is { Length: > 0 } text
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset value)
-            ? value
-            : null;
 }

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LiveCloud.Callbacks;
 using LiveCloud.Json;
-using LiveCloud.Signing;
 
 namespace LiveCloud.Volcengine;
 
@@ -54,11 +52,7 @@ public sealed class VolcengineCallbackVerifier
     /// <param name="t">The <c>t</c> field as sent (decimal Unix seconds).</param>
     public static string ComputeSign(string callbackKey, string t)
     {
-        ArgumentNullException.ThrowIfNull(callbackKey);
-        ArgumentNullException.ThrowIfNull(t);
-        Span<byte> hash = stackalloc byte[VendorHashes.Md5Size];
-        Hash(Encoding.UTF8.GetBytes(callbackKey), t, hash);
-        return VendorHashes.ToLowerHex(hash);
+        return CallbackGuard.Md5Sign(callbackKey, t);
     }
 
     /// <summary>Verifies the signature and the expiry, then parses the event.</summary>
@@ -69,41 +63,18 @@ public sealed class VolcengineCallbackVerifier
     public StreamEvent Parse(CallbackRequest request, string provider)
     {
         ArgumentNullException.ThrowIfNull(request);
-        JsonDocument document;
-        try
-        {
-            document = JsonFields.Parse(request.Body);
-        }
-        catch (JsonException ex)
-        {
-            throw Refused(provider, "the body is not JSON", ex);
-        }
-
-        using (document)
-        {
-            JsonElement root = document.RootElement;
-            DateTimeOffset now = _timeProvider.GetUtcNow();
-            Verify(root, provider, now);
-            try
-            {
-                return ParseEvent(root, provider, now);
-            }
-            catch (FormatException ex)
-            {
-                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}", nameof(request), ex);
-            }
-            catch (MalformedCallback ex)
-            {
-                throw new ArgumentException($"{provider} callback is malformed: {ex.Message}.", nameof(request));
-            }
-        }
+        using JsonDocument document = CallbackGuard.ParseJson(request.Body, provider);
+        JsonElement root = document.RootElement;
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        Verify(root, provider, now);
+        return CallbackGuard.ReadVerified(request, provider, () => ParseEvent(root, provider, now));
     }
 
     private void Verify(JsonElement root, string provider, DateTimeOffset now)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw Refused(provider, "the body is not a JSON object");
+            throw CallbackGuard.Refused(provider, "the body is not a JSON object");
         }
 
         string t;
@@ -112,51 +83,27 @@ public sealed class VolcengineCallbackVerifier
         {
             // The current page puts sign and t beside the event's fields; in the wrapped (2023) shape they may sit in data.
             JsonElement holder = root.Find("sign", out _) ? root : root.GetObject("data") ?? root;
-            t = holder.GetText("t") ?? throw Refused(provider, "it has no 't'");
-            sign = holder.GetText("sign") ?? throw Refused(provider, "it has no 'sign'");
+            t = holder.GetText("t") ?? throw CallbackGuard.Refused(provider, "it has no 't'");
+            sign = holder.GetText("sign") ?? throw CallbackGuard.Refused(provider, "it has no 'sign'");
         }
         catch (FormatException ex)
         {
-            throw Refused(provider, "its 't' or 'sign' is not text", ex);
+            throw CallbackGuard.Refused(provider, "its 't' or 'sign' is not text", ex);
         }
 
-        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long expiry))
-        {
-            throw Refused(provider, "its 't' is not a Unix time");
-        }
-
-        Span<byte> expected = stackalloc byte[VendorHashes.Md5Size];
-        Hash(_key, t, expected);
-        if (!CallbackGuard.HexEquals(expected, sign))
-        {
-            throw Refused(provider, "its sign does not match md5(AuthKeyPrimary + t)");
-        }
-
-        if (!CallbackGuard.IsBeforeExpiry(DateTimeOffset.FromUnixTimeSeconds(Math.Min(expiry, JsonFields.MaxUnixSeconds)), now, _clockSkew))
-        {
-            throw Refused(provider, $"it expired at t={t} (now {now.ToUnixTimeSeconds()})");
-        }
-    }
-
-    private static void Hash(ReadOnlySpan<byte> key, string t, Span<byte> hash)
-    {
-        byte[] input = new byte[key.Length + Encoding.UTF8.GetByteCount(t)];
-        key.CopyTo(input);
-        Encoding.UTF8.GetBytes(t, input.AsSpan(key.Length));
-        VendorHashes.Md5(input, hash);
-        CryptographicOperations.ZeroMemory(input);
+        CallbackGuard.VerifyMd5Expiry(_key, t, sign, now, _clockSkew, provider, "AuthKeyPrimary");
     }
 
     private StreamEvent ParseEvent(JsonElement root, string provider, DateTimeOffset now)
     {
         JsonElement e = root.GetObject("data") is { } data && data.Find("event_type", out _) ? data : root;
         JsonElement detail = e.GetObject("detail") ?? e;
-        string eventType = e.GetText("event_type") ?? throw Malformed("it has no 'event_type'");
-        string app = e.GetText("app") ?? throw Malformed("it has no 'app'");
-        string name = e.GetText("stream") ?? throw Malformed("it has no 'stream'");
+        string eventType = e.GetText("event_type") ?? throw CallbackGuard.Malformed("it has no 'event_type'");
+        string app = e.GetText("app") ?? throw CallbackGuard.Malformed("it has no 'app'");
+        string name = e.GetText("stream") ?? throw CallbackGuard.Malformed("it has no 'stream'");
         if (!StreamId.IsValidPart(app) || !StreamId.IsValidPart(name))
         {
-            throw Malformed($"it names a stream LiveCloud cannot represent ('{Shorten(app)}/{Shorten(name)}')");
+            throw CallbackGuard.Malformed($"it names a stream LiveCloud cannot represent ('{Shorten(app)}/{Shorten(name)}')");
         }
 
         var stream = new StreamId(app, name);
@@ -197,7 +144,7 @@ public sealed class VolcengineCallbackVerifier
 
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value > JsonFields.MaxUnixSeconds * unitsPerSecond)
         {
-            throw Malformed($"its '{name}' ({Shorten(text)}) is not a Unix time");
+            throw CallbackGuard.Malformed($"its '{name}' ({Shorten(text)}) is not a Unix time");
         }
 
         return value == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(value * (1000 / unitsPerSecond));
@@ -229,11 +176,4 @@ public sealed class VolcengineCallbackVerifier
     }
 
     private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 40 ? text : text[..40] + "…";
-
-    private static MalformedCallback Malformed(string why) => new(why);
-
-    private sealed class MalformedCallback(string message) : Exception(message);
-
-    private static CallbackVerificationException Refused(string provider, string why, Exception? inner = null) =>
-        new($"{provider} callback refused: {why}.", inner) { Provider = provider };
 }

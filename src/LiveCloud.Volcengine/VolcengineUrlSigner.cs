@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using LiveCloud.Signing;
@@ -17,7 +16,7 @@ namespace LiveCloud.Volcengine;
 /// </summary>
 /// <remarks>
 /// The hot path allocates the URL string only: keys are encoded once, the signed bytes go into a stack buffer (wiped
-/// after), the MD5 into another, and the URL is written in place by <see cref="string.Create{TState}(int, TState, SpanAction{char, TState})"/>.
+/// after), the MD5 into another, and the URL is written in place by <see cref="UrlWriter"/>.
 /// A play URL set hashes once: the signature does not depend on the protocol.
 /// </remarks>
 public sealed class VolcengineUrlSigner
@@ -139,44 +138,7 @@ public sealed class VolcengineUrlSigner
         return seconds;
     }
 
-    private static string Build(ref UrlParts parts)
-    {
-        int length = parts.Scheme.Length + parts.Host.Length + 1 + parts.App.Length + 1 + parts.Name.Length
-            + (parts.Rendition is null ? 0 : parts.Rendition.Length + 1) + parts.Suffix.Length
-            + 1 + parts.TimeParameter.Length + 1 + parts.TimeLength + 1 + parts.SecretParameter.Length + 1 + 32;
-        return string.Create(length, parts, static (span, p) =>
-        {
-            int at = 0;
-            Append(span, ref at, p.Scheme);
-            Append(span, ref at, p.Host);
-            span[at++] = '/';
-            Append(span, ref at, p.App);
-            span[at++] = '/';
-            Append(span, ref at, p.Name);
-            if (p.Rendition is not null)
-            {
-                span[at++] = '_';
-                Append(span, ref at, p.Rendition);
-            }
-
-            Append(span, ref at, p.Suffix);
-            span[at++] = '?';
-            Append(span, ref at, p.TimeParameter);
-            span[at++] = '=';
-            Append(span, ref at, ((ReadOnlySpan<char>)p.Time)[..p.TimeLength]);
-            span[at++] = '&';
-            Append(span, ref at, p.SecretParameter);
-            span[at++] = '=';
-            Append(span, ref at, p.Secret);
-            Debug.Assert(at == span.Length, "measured and written lengths agree");
-        });
-    }
-
-    private static void Append(Span<char> span, ref int at, scoped ReadOnlySpan<char> text)
-    {
-        text.CopyTo(span[at..]);
-        at += text.Length;
-    }
+    private static string Build(ref UrlParts parts) => UrlWriter.Create(parts);
 
     // md5("/" + app + "/" + name [+ "_" + rendition] + key + decimal(volcTime)) → parts.Secret; the decimal time → parts.Time.
     private static void Sign(ReadOnlySpan<byte> key, string app, string name, string? rendition, long volcTime, ref UrlParts parts)
@@ -220,7 +182,7 @@ public sealed class VolcengineUrlSigner
         }
     }
 
-    private struct UrlParts
+    private struct UrlParts : IUrlParts
     {
         public string Scheme;
         public string Host;
@@ -230,20 +192,33 @@ public sealed class VolcengineUrlSigner
         public string Suffix;
         public string TimeParameter;
         public string SecretParameter;
-        public Hex32 Secret;
-        public Digits20 Time;
+        public InlineChars32 Secret;
+        public InlineChars24 Time;
         public int TimeLength;
-    }
 
-    [InlineArray(32)]
-    private struct Hex32
-    {
-        private char _c;
-    }
+        public readonly void Write(ref UrlWriter w)
+        {
+            w.Append(Scheme);
+            w.Append(Host);
+            w.Append("/");
+            w.Append(App);
+            w.Append("/");
+            w.Append(Name);
+            if (Rendition is not null)
+            {
+                w.Append("_");
+                w.Append(Rendition);
+            }
 
-    [InlineArray(20)]
-    private struct Digits20
-    {
-        private char _c;
+            w.Append(Suffix);
+            w.Append("?");
+            w.Append(TimeParameter);
+            w.Append("=");
+            w.Append(((ReadOnlySpan<char>)Time)[..TimeLength]);
+            w.Append("&");
+            w.Append(SecretParameter);
+            w.Append("=");
+            w.Append(Secret);
+        }
     }
 }

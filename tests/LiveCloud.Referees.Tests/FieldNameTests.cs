@@ -251,7 +251,7 @@ public sealed partial class AdapterFieldTests
         }
     }
 
-    [GeneratedRegex(@"\.(?:GetText|GetInt64|GetDouble|GetBoolean|GetUnixSeconds|GetObject|GetArray|TryGetProperty|GetProperty)\(""(\w+)""")]
+    [GeneratedRegex(@"\.(?:GetText|GetInt64|GetDouble|GetBoolean|GetUnixSeconds|GetIsoTime|GetObject|GetArray|TryGetProperty|GetProperty)\(""(\w+)""")]
     private static partial Regex Reader();
 
     [GeneratedRegex(@"\b(?:Items\(\w+, ""(\w+)"", ""(\w+)""\)|Time\(\w+, ""(\w+)""\)|ToDomain\(\w+, ""(\w+)""\)|Field\(\w+, ""(\w+)""\)|Number\(\w+, ""(\w+)""\))")]

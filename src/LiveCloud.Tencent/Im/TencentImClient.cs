@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
@@ -233,15 +232,7 @@ public class TencentImClient : VendorApiClient
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writeBody(writer);
-            writer.WriteEndObject();
-        }
-
-        byte[] body = buffer.WrittenSpan.ToArray();
+        byte[] body = JsonFields.WriteObject(writeBody);
         int attempts = 0;
         return SendAsync(
             operation,

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using LiveCloud.Json;
 using LiveCloud.Signing;
 
 namespace LiveCloud.Callbacks;
@@ -111,6 +113,43 @@ public static class RelayCallbackUrl
         }
 
         return (direction, stream);
+    }
+
+    /// <summary>
+    /// Verifies a relay callback (<see cref="Verify"/>), then reads its JSON body with <paramref name="read"/>, given the
+    /// body's root object and the stream the URL vouches for. A body that is not a JSON object, a
+    /// <see cref="CallbackGuard.Malformed"/> field or undecodable text is an <see cref="ArgumentException"/> (400).
+    /// </summary>
+    /// <param name="request">The callback as received.</param>
+    /// <param name="secret">The provider's callback secret; <see langword="null"/> or empty refuses every callback.</param>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="secretOption">The configuration key of the secret, named when it is missing.</param>
+    /// <param name="read">Reads the event from the verified body.</param>
+    /// <exception cref="CallbackVerificationException">As <see cref="Verify"/>.</exception>
+    /// <exception cref="ArgumentException">Verified, but the body is not a JSON object or a field is malformed.</exception>
+    public static StreamEvent ReadEvent(CallbackRequest request, string? secret, string provider, string secretOption, Func<JsonElement, StreamId, StreamEvent> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        (RelayDirection _, StreamId stream) = Verify(request, secret, provider, secretOption);
+        JsonDocument document;
+        try
+        {
+            document = JsonFields.Parse(request.Body);
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"{provider} relay callback is malformed: the body is not JSON.", nameof(request), ex);
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            return CallbackGuard.ReadVerified(
+                request,
+                provider,
+                () => root.ValueKind == JsonValueKind.Object ? read(root, stream) : throw CallbackGuard.Malformed("the relay event is not a JSON object"),
+                "relay callback");
+        }
     }
 
     private static string Sign(string secret, RelayDirection direction, StreamId stream)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -119,6 +120,35 @@ public static class JsonFields
     /// <exception cref="FormatException">The string is not valid Unicode.</exception>
     public static DateTimeOffset? GetUnixSeconds(this JsonElement element, string name) =>
         element.GetInt64(name) is long seconds and > 0 and <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
+    /// <summary>
+    /// An ISO 8601 / RFC 3339 time (<c>2026-11-24T08:00:00Z</c>; one without an offset is UTC), in UTC;
+    /// <see langword="null"/> when absent, empty or not a time.
+    /// </summary>
+    /// <param name="element">The object.</param>
+    /// <param name="name">The field.</param>
+    /// <exception cref="FormatException">The string is not valid Unicode.</exception>
+    public static DateTimeOffset? GetIsoTime(this JsonElement element, string name) =>
+        element.GetText(name) is { Length: > 0 } text
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset value)
+            ? value
+            : null;
+
+    /// <summary>A JSON object whose fields <paramref name="write"/> writes, as UTF-8: a vendor request body.</summary>
+    /// <param name="write">Writes the fields (the object's braces are written around them).</param>
+    public static byte[] WriteObject(Action<Utf8JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>An object field; <see langword="null"/> when absent or not an object.</summary>
     /// <param name="element">The object.</param>
