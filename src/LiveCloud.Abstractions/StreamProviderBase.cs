@@ -192,6 +192,8 @@ public abstract class StreamProviderBase : IStreamProvider
             RequireFuture(endsAt, nameof(request));
         }
 
+        // A relay may be started in-process (the self-hosted provider) without awaiting anything: check here for all.
+        cancellationToken.ThrowIfCancellationRequested();
         return StartRelayCoreAsync(request, cancellationToken);
     }
 
@@ -200,6 +202,7 @@ public abstract class StreamProviderBase : IStreamProvider
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(relayId);
         RequireAny(ProviderFeatures.PushRelay | ProviderFeatures.PullRelay);
+        cancellationToken.ThrowIfCancellationRequested();
         return GetRelayCoreAsync(relayId, cancellationToken);
     }
 
@@ -207,6 +210,7 @@ public abstract class StreamProviderBase : IStreamProvider
     public IAsyncEnumerable<RelayTask> ListRelaysAsync(CancellationToken cancellationToken = default)
     {
         RequireAny(ProviderFeatures.PushRelay | ProviderFeatures.PullRelay);
+        cancellationToken.ThrowIfCancellationRequested();
         return ListRelaysCoreAsync(cancellationToken);
     }
 
@@ -215,6 +219,7 @@ public abstract class StreamProviderBase : IStreamProvider
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(relayId);
         RequireAny(ProviderFeatures.PushRelay | ProviderFeatures.PullRelay);
+        cancellationToken.ThrowIfCancellationRequested();
         return StopRelayCoreAsync(relayId, cancellationToken);
     }
 

@@ -20,6 +20,9 @@ public sealed class MultiCloudFixture : StreamProviderFixture<MultiCloudStreamPr
     private NginxRtmpEmulator _a = null!;
     private NginxRtmpEmulator _b = null!;
 
+    // Members check relay targets against their own options, so a refusal names a member's key.
+    public override IReadOnlyList<string>? RelayOptionOwners => ["NginxA", "NginxB"];
+
     public async Task InitializeAsync()
     {
         _a = await NginxRtmpEmulator.StartAsync();

@@ -79,6 +79,12 @@ public abstract class StreamProviderFixture<TProvider> : IDisposable
     /// </summary>
     public virtual (Uri PushTarget, Uri PullSource)? RelayRemotes => null;
 
+    /// <summary>
+    /// The configuration sections whose <c>AllowPrivateRelayTargets</c> a refused private relay target may name: the
+    /// provider's own by default; a composite's members, whose options decide.
+    /// </summary>
+    public virtual IReadOnlyList<string>? RelayOptionOwners => null;
+
     /// <summary>Builds the provider on <see cref="Clock"/>.</summary>
     protected abstract TProvider CreateProvider();
 
