@@ -66,6 +66,8 @@ public sealed class RoomsApp : IAsyncDisposable
             $"--LiveCloud:Nginx:HttpPort={nginxHttp}",
             $"--LiveCloud:Nginx:SigningKey={SigningKey}",
             "--Logging:LogLevel:Default=Warning",
+            // Most tests check what an unpublish does at once; the reconnect window's tests set their own.
+            "--LiveRooms:ReconnectWindow=00:00:00",
             .. extraArgs,
         ];
         WebApplication app = LiveRoomsApp.Build(new WebApplicationOptions
