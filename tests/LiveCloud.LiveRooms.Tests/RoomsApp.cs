@@ -43,6 +43,9 @@ public sealed class RoomsApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The app's services (the multi-cloud tests reach the provider's ledger and the nginx servers).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public string RecordingsDirectory => Path.Combine(DataDirectory, "nginx", "recordings");
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "liverooms-tests-" + Guid.NewGuid().ToString("N")[..10]);
