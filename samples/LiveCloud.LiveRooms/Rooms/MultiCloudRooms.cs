@@ -50,6 +50,15 @@ public sealed class MultiCloudRooms
     /// <summary>The reconnect window of the app's rooms: the selected multi-cloud provider's, else <see cref="LiveRoomsOptions.ReconnectWindow"/>.</summary>
     public TimeSpan ReconnectWindow { get; }
 
+    // Set when a room turned reconnecting (and at start): the window's sweep reads the store only then.
+    private int _hostsLost = 1;
+
+    /// <summary>Notes that a room's host is gone within the window, so the window's end is swept for.</summary>
+    public void HostLost() => Volatile.Write(ref _hostsLost, 1);
+
+    /// <summary>Whether a room may be waiting for its window to end (and forgets it: the sweep notes it again while one is).</summary>
+    public bool TakeHostsLost() => Interlocked.Exchange(ref _hostsLost, 0) == 1;
+
     /// <summary>The names of the configured multi-cloud providers.</summary>
     public IReadOnlyCollection<string> Composites => _composites;
 

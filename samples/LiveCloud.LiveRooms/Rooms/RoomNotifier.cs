@@ -14,6 +14,11 @@ public sealed class RoomNotifier(RoomEventHub hub, RecordingStarter recorder, Mu
     {
         ArgumentNullException.ThrowIfNull(room);
         StateDto state = RoomDtos.State(room);
+        if (room.HostLostAt is not null)
+        {
+            multiCloud?.HostLost(); // the window's end is swept for
+        }
+
         hub.Publish(room.Id, new RoomChange("state", multiCloud is null ? state : state with { State = multiCloud.StateOf(room) }));
         if (room.State == RoomStates.Live && room.HostLostAt is null)
         {

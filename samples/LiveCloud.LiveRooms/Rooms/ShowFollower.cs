@@ -191,6 +191,7 @@ public sealed partial class ShowFollower(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    multiCloud.HostLost(); // try again next time
                     LogFailed(logger, "sweep", ex);
                 }
             }
@@ -205,12 +206,23 @@ public sealed partial class ShowFollower(
     /// <returns>The rooms set idle.</returns>
     public async Task<IReadOnlyList<Room>> SweepOnceAsync(CancellationToken cancellationToken)
     {
-        DateTimeOffset now = time.GetUtcNow();
         var idled = new List<Room>();
+        if (!multiCloud.TakeHostsLost())
+        {
+            return idled; // no room turned reconnecting since the last sweep found none waiting
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
         foreach (Room room in await store.ListInStateAsync(RoomStates.Live, cancellationToken))
         {
-            if (room.HostLostAt is not { } lost || now - lost < multiCloud.ReconnectWindow || multiCloud.ShowOf(room) is { IsOpen: true })
+            if (room.HostLostAt is not { } lost || multiCloud.ShowOf(room) is { IsOpen: true })
             {
+                continue;
+            }
+
+            if (now - lost < multiCloud.ReconnectWindow)
+            {
+                multiCloud.HostLost(); // still waiting: sweep again
                 continue;
             }
 
