@@ -57,7 +57,7 @@ public sealed class FailoverBrowserTests(ITestOutputHelper output)
             ]);
         }
 
-        await using RoomsApp app = await RoomsApp.StartAsync(null, 1000, [.. args]);
+        RoomsApp app = await RoomsApp.StartAsync(null, 1000, [.. args]);
         try
         {
             MultiCloudStreamProvider show = app.Services.GetRequiredService<IStreamProvider>().GetRequiredService<MultiCloudStreamProvider>();
@@ -152,6 +152,8 @@ public sealed class FailoverBrowserTests(ITestOutputHelper output)
         }
         finally
         {
+            // Stopped first: its nginx servers and the ledger file write into the data folder until then.
+            await app.DisposeAsync();
             app.DeleteData();
         }
     }
