@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The LiveCloud demo: installs nginx-rtmp and ffmpeg when missing, then drives a real local nginx-rtmp
 # server through IStreamProvider — signed push, online state, signed HLS play, recording, a forged push
-# refused, a cost comparison — and stops everything it started. Exits 0 only if every step worked.
+# refused, a cost comparison — and stops everything it started; then a multi-cloud failover run (two local nginx, the
+# serving one killed) printing its three figures. Exits 0 only if every step worked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
