@@ -37,7 +37,7 @@ public static partial class RoomEndpoints
         MapRelayEndpoints(rooms);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, IRoomChat chat, IOptions<LiveRoomsOptions> options, TimeProvider time, ILoggerFactory loggers)
+    private static async Task<IResult> CreateAsync(HttpContext context, IRoomStore store, StreamProviders providers, PluginRooms plugins, IRoomChat chat, IOptions<LiveRoomsOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         (JsonElement? body, IResult? bad) = await ReadJsonObjectAsync(context, required: true);
         if (bad is not null)
@@ -83,7 +83,7 @@ public static partial class RoomEndpoints
         return TypedResults.Created($"/api/rooms/{id}", new CreatedRoomDto(id, room.Title, stream.Name, hostToken, RoomDtos.Push(push)));
     }
 
-    private static async Task<IResult> ListAsync(string? page, string? pageSize, string? kind, RoomStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(string? page, string? pageSize, string? kind, IRoomStore store, CancellationToken cancellationToken)
     {
         if (kind is { Length: > 0 } && !RoomKinds.IsKind(kind))
         {
@@ -104,7 +104,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RoomPageDto([.. rooms.Select(RoomDtos.Summary)], p, size, total));
     }
 
-    private static async Task<IResult> GetAsync(string id, string? client, RoomStore store, StreamProviders providers, IOptions<LiveRoomsOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, string? client, IRoomStore store, StreamProviders providers, IOptions<LiveRoomsOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         PlayClient playClient;
         switch (client?.ToLowerInvariant())
@@ -144,7 +144,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RoomDto(room.Id, room.Title, room.State, [.. urls.Urls.Select(u => new PlayDto(u.Protocol.ToShortName(), u.Url))], urls.ExpiresAt));
     }
 
-    private static async Task<IResult> PushAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, IOptions<LiveRoomsOptions> options, TimeProvider time)
+    private static async Task<IResult> PushAsync(string id, HttpContext context, IRoomStore store, StreamProviders providers, PluginRooms plugins, IOptions<LiveRoomsOptions> options, TimeProvider time)
     {
         (Room? room, IResult? denied) = await AuthorizeHostAsync(id, context, store);
         if (denied is not null)
@@ -168,7 +168,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(RoomDtos.Push(push));
     }
 
-    private static async Task<IResult> EndAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, RoomNotifier notifier, IRoomChat chat, ILoggerFactory loggers)
+    private static async Task<IResult> EndAsync(string id, HttpContext context, IRoomStore store, StreamProviders providers, PluginRooms plugins, RoomNotifier notifier, IRoomChat chat, ILoggerFactory loggers)
     {
         (Room? room, IResult? denied) = await AuthorizeHostAsync(id, context, store);
         if (denied is not null)
@@ -219,7 +219,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RoomDto(ended!.Id, ended.Title, ended.State, [], null));
     }
 
-    private static async Task<IResult> RecordingsAsync(string id, RoomStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> RecordingsAsync(string id, IRoomStore store, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, cancellationToken) is null)
         {
@@ -230,7 +230,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RecordingListDto([.. recordings.Select(RoomDtos.Recording)]));
     }
 
-    private static async Task<IResult> ChatAsync(string id, HttpContext context, RoomStore store, IRoomChat chat)
+    private static async Task<IResult> ChatAsync(string id, HttpContext context, IRoomStore store, IRoomChat chat)
     {
         if (!chat.IsConfigured)
         {
@@ -261,12 +261,12 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(join);
     }
 
-    private static RoomEventsResult Events(string id, RoomStore store, RoomEventHub hub, IHostApplicationLifetime lifetime, HttpContext context) =>
+    private static RoomEventsResult Events(string id, IRoomStore store, RoomEventHub hub, IHostApplicationLifetime lifetime, HttpContext context) =>
         // The room is looked up inside the stream so that a missing room still answers a plain 404 first.
         new RoomEventsResult(id, store, hub, lifetime);
 
     /// <summary>Streams a room's changes; the first event is its current state (so a reconnect resynchronises).</summary>
-    private sealed class RoomEventsResult(string id, RoomStore store, RoomEventHub hub, IHostApplicationLifetime lifetime) : IResult
+    private sealed class RoomEventsResult(string id, IRoomStore store, RoomEventHub hub, IHostApplicationLifetime lifetime) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -318,7 +318,7 @@ public static partial class RoomEndpoints
         }
     }
 
-    private static async Task<(Room? Room, IResult? Denied)> AuthorizeHostAsync(string id, HttpContext context, RoomStore store)
+    private static async Task<(Room? Room, IResult? Denied)> AuthorizeHostAsync(string id, HttpContext context, IRoomStore store)
     {
         Room? room = await store.FindAsync(id, context.RequestAborted);
         if (room is null)
