@@ -43,6 +43,8 @@ public sealed class RoomsApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public string RecordingsDirectory => Path.Combine(DataDirectory, "nginx", "recordings");
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "liverooms-tests-" + Guid.NewGuid().ToString("N")[..10]);
