@@ -106,20 +106,23 @@ public static partial class RoomEndpoints
 
     private static async Task<IResult> GetAsync(string id, string? client, IRoomStore store, StreamProviders providers, IOptions<LiveRoomsOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        // Compared in place: this is the hottest request, and a lower-cased copy per call is garbage.
         PlayClient playClient;
-        switch (client?.ToLowerInvariant())
+        if (string.IsNullOrEmpty(client))
         {
-            case null or "":
-                playClient = PlayClient.Any;
-                break;
-            case "miniprogram":
-                playClient = PlayClient.MiniProgram;
-                break;
-            case "web":
-                playClient = PlayClient.Web;
-                break;
-            default:
-                return Invalid("client", $"client must be 'miniprogram' or 'web'; got '{client}'.");
+            playClient = PlayClient.Any;
+        }
+        else if (string.Equals(client, "miniprogram", StringComparison.OrdinalIgnoreCase))
+        {
+            playClient = PlayClient.MiniProgram;
+        }
+        else if (string.Equals(client, "web", StringComparison.OrdinalIgnoreCase))
+        {
+            playClient = PlayClient.Web;
+        }
+        else
+        {
+            return Invalid("client", $"client must be 'miniprogram' or 'web'; got '{client}'.");
         }
 
         Room? room = await store.FindAsync(id, cancellationToken);

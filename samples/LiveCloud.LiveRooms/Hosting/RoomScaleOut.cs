@@ -24,6 +24,8 @@ internal static class RoomScaleOut
         }
 
         services.AddSingleton(new RoomCache(rooms.RoomCacheSize));
+        // The cached room's answer is serialised without reflection (the rest of the API keeps the same Web defaults).
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, Api.RoomJsonContext.Default));
         if (string.Equals(rooms.Backplane, LiveRoomsOptions.BackplaneRedis, StringComparison.OrdinalIgnoreCase))
         {
             if (config.GetConnectionString(RedisConnectionStringName) is not { Length: > 0 } redis)
