@@ -124,7 +124,8 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    // A generous connect timeout: the machine running the tests may be busy (the default is 5 s).
+    public string ConnectionString => $"127.0.0.1:{Port},connectTimeout=20000";
 
     public static async Task<RedisServer> StartAsync()
     {

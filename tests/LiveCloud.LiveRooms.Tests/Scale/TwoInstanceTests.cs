@@ -97,6 +97,24 @@ public sealed class TwoInstanceTests(ScaleFixture fixture) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Any_room_change_published_on_one_instance_reaches_watchers_on_the_other_as_the_same_json()
+    {
+        CreatedRoom room = await One.CreateRoomAsync("Chatty");
+        await using var sse = new SseReader(Two.Client, $"/api/rooms/{room.Id}/events");
+        await Poll.UntilAsync(() => Task.FromResult(sse.Events.Count > 0), "the SSE stream on instance two to send the current state");
+
+        // What the WebSocket channel publishes (a chat line) goes through the same seam as room states.
+        var chat = new { From = "viewer-1", Text = "hello <b>there</b> 👋", At = new DateTimeOffset(2026, 12, 1, 20, 0, 0, TimeSpan.Zero) };
+        One.Services.GetRequiredService<Rooms.RoomEventHub>().Publish(room.Id, new Rooms.RoomChange("chat", chat));
+
+        await Poll.UntilAsync(() => Task.FromResult(sse.Events.Any(e => e.Type == "chat")), "the chat change to reach instance two's watcher");
+        JsonElement data = JsonDocument.Parse(sse.Events.Single(e => e.Type == "chat").Data).RootElement;
+        data.GetProperty("from").GetString().Should().Be("viewer-1");
+        data.GetProperty("text").GetString().Should().Be("hello <b>there</b> 👋");
+        data.GetProperty("at").GetDateTimeOffset().Should().Be(chat.At);
+    }
+
+    [SkippableFact]
     public async Task The_same_signed_callback_delivered_to_both_instances_changes_the_room_once()
     {
         CreatedRoom room = await One.CreateRoomAsync("Delivered twice");
