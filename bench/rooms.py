@@ -68,6 +68,11 @@ for name, label in [("rooms", "Rooms"), ("ceiling", "Ceiling")]:
 w("")
 w(f"Ratio rooms ÷ ceiling: **{ratio:.0%}** (noise ±{ratio_noise:.0%}).")
 w("")
+if rooms["p99_best"] >= 10 and ceiling["p99_best"] >= 10:
+    # Said with the figures, not excused: the target stays missed in the table below.
+    w(f"p99: the ceiling itself (no work of its own) had a p99 of {ceiling['p99_best']:.2f} ms in this run, over the 10 ms the rooms")
+    w(f"endpoint is held to ({rooms['p99_best']:.2f} ms): the tail here is the machine's (load average in the results file), not the endpoint's.")
+    w("")
 
 # Two instances on PostgreSQL + Redis (scripts/bench-rooms-scale.sh): reported beside one instance on SQLite; on a machine
 # whose cores wrk and both instances share they cannot be faster: the point is the cost, and that nothing fails.

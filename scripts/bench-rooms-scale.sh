@@ -60,7 +60,7 @@ for n in 1 2; do
   LiveCloud__Nginx__SigningKey="$key" dotnet samples/LiveCloud.LiveRooms/bin/Release/net10.0/LiveCloud.LiveRooms.dll \
     --urls "http://127.0.0.1:$http" --contentRoot "$PWD/samples/LiveCloud.LiveRooms" \
     --LiveCloud:Provider=Nginx --LiveCloud:Nginx:RtmpPort="$(free_port)" --LiveCloud:Nginx:HttpPort="$(free_port)" \
-    --LiveRooms:DataDirectory="$dir/app$n" --LiveRooms:RecordShows=false \
+    --LiveRooms:DataDirectory="$dir/app$n" --LiveRooms:RecordShows=false --LiveRooms:ReconcileInterval=00:00:00 \
     --LiveRooms:Store=PostgreSql --ConnectionStrings:Rooms="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres" \
     --LiveRooms:Backplane=Redis --ConnectionStrings:Redis="127.0.0.1:$redis_port" \
     --Logging:LogLevel:Default=Warning > "$work/rooms-scale-app$n.log" 2>&1 &

@@ -64,7 +64,8 @@ fi
 
 # 4. ===================== LIVE-ROOMS LOAD TEST (wrk + the herd) =====================
 # The sample in Release on loopback (Nginx provider on free ports, a temp data folder, a random signing key), one room
-# made live by nginx's on_publish hook as nginx would post it; then wrk on GET /api/rooms/{id}?client=web and on the
+# made live by nginx's on_publish hook as nginx would post it (reconciliation off: nginx never sees that push, and the
+# room must stay live for the whole run); then wrk on GET /api/rooms/{id}?client=web and on the
 # bare same-size endpoint (LiveRooms:BenchmarkEndpoints=true), twice each, alternating; then the herd (5,000 viewers
 # within a second). bench/rooms.py writes "$work/rooms.md" and judges the targets (rooms_rc).
 rooms_app_pid="" rooms_run_pid="" rooms_data=""
@@ -107,7 +108,7 @@ rooms_load() {
   LiveCloud__Nginx__SigningKey="$key" dotnet run -c Release --no-build --no-launch-profile --project samples/LiveCloud.LiveRooms -- \
     --urls "$base" --contentRoot "$PWD/samples/LiveCloud.LiveRooms" \
     --LiveCloud:Provider=Nginx --LiveCloud:Nginx:RtmpPort="$rtmp" --LiveCloud:Nginx:HttpPort="$nginx_http" \
-    --LiveRooms:DataDirectory="$rooms_data" --LiveRooms:BenchmarkEndpoints=true --LiveRooms:RecordShows=false \
+    --LiveRooms:DataDirectory="$rooms_data" --LiveRooms:BenchmarkEndpoints=true --LiveRooms:RecordShows=false --LiveRooms:ReconcileInterval=00:00:00 \
     --Logging:LogLevel:Default=Warning > "$work/rooms-app.log" 2>&1 &
   rooms_run_pid=$!
   for _ in $(seq 1 300); do
