@@ -114,6 +114,7 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _folder;
+    private int _disposed;
 
     private RedisServer(Process process, string folder, int port)
     {
@@ -127,14 +128,15 @@ public sealed class RedisServer : IAsyncDisposable
     // A generous connect timeout: the machine running the tests may be busy (the default is 5 s).
     public string ConnectionString => $"127.0.0.1:{Port},connectTimeout=20000";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts a server on <paramref name="port"/> (a free one when <see langword="null"/>: a restart passes the old one).</summary>
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
         string program = ToolProcess.Find("redis-server") ?? throw new InvalidOperationException("redis-server is not installed; run scripts/prereqs.sh");
         string folder = Path.Combine(Path.GetTempPath(), "liverooms-redis-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        int port = RoomsApp.FreePort();
+        port ??= RoomsApp.FreePort();
         var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in (string[])["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder])
+        foreach (string a in (string[])["--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder])
         {
             start.ArgumentList.Add(a);
         }
@@ -144,13 +146,18 @@ public sealed class RedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, folder, port);
-        await Poll.UntilAsync(() => !process.HasExited && Accepts(port), $"redis-server on port {port}", 30);
+        var server = new RedisServer(process, folder, port.Value);
+        await Poll.UntilAsync(() => !process.HasExited && Accepts(port.Value), $"redis-server on port {port}", 30);
         return server;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // stopped already (a test that stops Redis on purpose disposes it again in its finally)
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
