@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Turns the live-rooms load test of scripts/bench.sh (wrk outputs and the herd's JSON) into rooms.md and checks the
-targets of issue 10. Usage: rooms.py WORK_DIR RUNS BYTES. Reads WORK_DIR/wrk-{rooms,ceiling}-{1..RUNS}.txt and
-WORK_DIR/herd.json; writes WORK_DIR/rooms.md; exits 1 when a target is missed by more than the run's own noise.
+targets of issues 10 and 18. Usage: rooms.py WORK_DIR RUNS BYTES. Reads WORK_DIR/wrk-{rooms,ceiling}-{1..RUNS}.txt and
+WORK_DIR/herd.json, and the two-instance run's WORK_DIR/wrk-scale-*.txt when scripts/bench-rooms-scale.sh wrote them; writes WORK_DIR/rooms.md; exits 1 when a target is missed by more than the run's own noise.
 
 Noise: each endpoint runs RUNS times, alternating with the other; the better run of each counts (a shared machine only
 ever makes a run slower), and the noise of a figure is the spread of its runs relative to the better one. The ratio's
-noise is its two endpoints' noises added in quadrature; it fails only below 0.60 / (1 + noise). p99 is judged on the
+noise is its two endpoints' noises added in quadrature; it fails only below 0.80 / (1 + noise). p99 is judged on the
 better run alone (no further allowance). Errors and the herd's checks are exact."""
 import json, math, os, re, sys
 
@@ -43,18 +43,18 @@ ratio = rooms["best"]["rps"] / ceiling["best"]["rps"] if ceiling["best"]["rps"] 
 ratio_noise = math.hypot(rooms["rps_noise"], ceiling["rps_noise"])
 
 targets = []  # (what, measured, op, limit, noise, ok)
-targets.append(("rooms: requests/s ÷ ceiling", round(ratio, 3), "≥", 0.60, ratio_noise, ratio >= 0.60 / (1 + ratio_noise)))
+targets.append(("rooms: requests/s ÷ ceiling", round(ratio, 3), "≥", 0.80, ratio_noise, ratio >= 0.80 / (1 + ratio_noise)))
 targets.append(("rooms: errors (socket + non-2xx, all runs)", rooms["errors"], "=", 0, 0.0, rooms["errors"] == 0))
 targets.append(("ceiling: errors (socket + non-2xx, all runs)", ceiling["errors"], "=", 0, 0.0, ceiling["errors"] == 0))
 # p99 is judged on the better run alone: a tail is what a shared machine inflates most (the runs' spread can be several
 # times the figure), so taking the better run is the whole noise allowance here.
-targets.append(("rooms: p99 at 64 connections, lower of the runs (ms)", round(rooms["p99_best"], 2), "<", 20, 0.0, rooms["p99_best"] < 20))
+targets.append(("rooms: p99 at 64 connections, lower of the runs (ms)", round(rooms["p99_best"], 2), "<", 10, 0.0, rooms["p99_best"] < 10))
 
 lines = []
 w = lines.append
 w(f"`wrk -t2 -c64 -d10s --latency` on loopback against the sample in Release (Nginx provider, SQLite, logging at Warning),")
 w(f"one live room; each endpoint {runs} times, alternating; the better run counts and the spread of the runs is the noise.")
-w(f"Rooms = `GET /api/rooms/{{id}}?client=web` (reads the room from SQLite, signs fresh play URLs, serialises JSON);")
+w(f"Rooms = `GET /api/rooms/{{id}}?client=web` (the room from the instance's room cache, SQLite behind it; fresh signed play URLs; JSON);")
 w(f"ceiling = `GET /api/bench/fixed/{size}` in the same process (`LiveRooms:BenchmarkEndpoints=true`): a cached {size}-byte JSON,")
 w("the same size as the room's answer. wrk and the app share this machine's cores.")
 w("")
@@ -68,6 +68,50 @@ for name, label in [("rooms", "Rooms"), ("ceiling", "Ceiling")]:
 w("")
 w(f"Ratio rooms ÷ ceiling: **{ratio:.0%}** (noise ±{ratio_noise:.0%}).")
 w("")
+if rooms["p99_best"] >= 10 and ceiling["p99_best"] >= 10:
+    # Said with the figures, not excused: the target stays missed in the table below.
+    w(f"p99: the ceiling itself (no work of its own) had a p99 of {ceiling['p99_best']:.2f} ms in this run, over the 10 ms the rooms")
+    w(f"endpoint is held to ({rooms['p99_best']:.2f} ms): the tail here is the machine's (load average in the results file), not the endpoint's.")
+    w("")
+
+# Two instances on PostgreSQL + Redis (scripts/bench-rooms-scale.sh): reported beside one instance on SQLite; on a machine
+# whose cores wrk and both instances share they cannot be faster: the point is the cost, and that nothing fails.
+scale_paths = [os.path.join(work, f"wrk-scale-{n}-{i}.txt") for n in (1, 2) for i in range(1, runs + 1)]
+skipped_path = os.path.join(work, "scale-skipped.txt")
+if all(os.path.exists(p) for p in scale_paths):
+    w("### One instance on SQLite beside two on PostgreSQL + Redis")
+    w("")
+    w("The same `GET /api/rooms/{id}?client=web` with `wrk -t2 -c64 -d10s` on two instances of the sample sharing one PostgreSQL")
+    w("(`LiveRooms:Store=PostgreSql`) and one Redis (`LiveRooms:Backplane=Redis`), each with its own room cache; the room was")
+    w("created on instance 1 and made live through instance 2's `on_publish` hook. Each instance alone (alternating, twice),")
+    w("then both at once (`-t1 -c32` each, summed). The database, Redis, both instances and wrk share this machine's cores.")
+    w("")
+    w("| Setup | Runs (req/s) | Best req/s | p50 | p99 | Socket errors + non-2xx |")
+    w("|---|---|---:|---:|---:|---:|")
+    b = rooms["best"]
+    w(f"| 1 instance, SQLite | {', '.join(format(x['rps'], ',.0f') for x in rooms['runs'])} | {b['rps']:,.0f} | {b['p50']:.2f} ms | {b['p99']:.2f} ms | {rooms['errors']} |")
+    scale_errors = 0
+    for n in (1, 2):
+        rs = [parse(os.path.join(work, f"wrk-scale-{n}-{i}.txt")) for i in range(1, runs + 1)]
+        best = max(rs, key=lambda r: r["rps"])
+        errors = sum(r["socket"] + r["non2xx"] for r in rs)
+        scale_errors += errors
+        w(f"| 2 instances, PostgreSQL + Redis: instance {n} alone | {', '.join(format(x['rps'], ',.0f') for x in rs)} | {best['rps']:,.0f} | {best['p50']:.2f} ms | {best['p99']:.2f} ms | {errors} |")
+    both = []
+    for i in range(1, runs + 1):
+        pa, pb = os.path.join(work, f"wrk-scale-both{i}-a.txt"), os.path.join(work, f"wrk-scale-both{i}-b.txt")
+        if os.path.exists(pa) and os.path.exists(pb):
+            a, c = parse(pa), parse(pb)
+            both.append((a["rps"] + c["rps"], max(a["p99"], c["p99"]), a["socket"] + a["non2xx"] + c["socket"] + c["non2xx"]))
+    if both:
+        best = max(both)
+        scale_errors += sum(x[2] for x in both)
+        w(f"| 2 instances, PostgreSQL + Redis: both at once (sum) | {', '.join(format(x[0], ',.0f') for x in both)} | {best[0]:,.0f} | | {best[1]:.2f} ms (worse of the two) | {sum(x[2] for x in both)} |")
+    w("")
+    targets.append(("two instances: errors (socket + non-2xx, all runs)", scale_errors, "=", 0, 0.0, scale_errors == 0))
+elif os.path.exists(skipped_path):
+    w(f"Two instances on PostgreSQL + Redis: not run ({open(skipped_path).read().strip()}).")
+    w("")
 
 herd_path = os.path.join(work, "herd.json")
 if os.path.exists(herd_path):

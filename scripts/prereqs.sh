@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real parts the tests, the demo and the live-rooms sample run against: nginx with the
 # RTMP module, ffmpeg (push, probe), dnsmasq (CNAME checks), Node.js + npm (the web page's player
-# libraries, the mini-program page tests) and, for the tests only, Chromium (the web page test). As root it installs what is missing with apt-get; otherwise
+# libraries, the mini-program page tests) and, for the tests only, Chromium (the web page test), PostgreSQL and Redis
+# (the live-rooms scale-out tests). As root it installs what is missing with apt-get; otherwise
 # it prints the exact command and fails. Then, for the tests, the vendors' official SDKs the referee tests run
 # (tests/referees, pinned by its package-lock.json), with npm ci.
 set -euo pipefail
@@ -13,6 +14,12 @@ command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# PostgreSQL and Redis for the live-rooms scale-out tests (two instances on one database and one backplane); the
+# tests start their own servers on free loopback ports, so the packages' own services may stay stopped.
+if [ "${LIVECLOUD_DEMO_ONLY:-}" != "1" ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+fi
 # Chromium is for the web page's browser test only; the demo (LIVECLOUD_DEMO_ONLY=1) does not need it.
 if [ "${LIVECLOUD_DEMO_ONLY:-}" != "1" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)

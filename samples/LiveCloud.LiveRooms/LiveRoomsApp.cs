@@ -71,10 +71,8 @@ public static partial class LiveRoomsApp
         }
 
 
-        string connectionString = config.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs
-            ? cs
-            : "Data Source=" + Path.Combine(dataDirectory, "rooms.db");
-        builder.Services.AddSingleton(sp => new RoomStore(connectionString, sp.GetRequiredService<TimeProvider>()) { ReconnectWindow = sp.GetRequiredService<MultiCloudRooms>().ReconnectWindow });
+        // LiveRooms:Store (SQLite by default, or PostgreSQL), the room cache, and LiveRooms:Backplane (none, or Redis).
+        builder.Services.AddRoomStore(config, rooms, dataDirectory);
         builder.Services.AddSingleton(new RoomEventHub(rooms.MaxWatchersPerRoom));
         builder.Services.AddSingleton<RecordingStarter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingStarter>());

@@ -67,6 +67,33 @@ public sealed class LiveRoomsOptions
     /// </summary>
     public bool BenchmarkEndpoints { get; set; }
 
+    /// <summary>
+    /// Where rooms are kept: <c>Sqlite</c> (the default: a file under the data folder, one instance) or <c>PostgreSql</c>
+    /// (shared by several instances; <c>ConnectionStrings:Rooms</c> is its Npgsql connection string).
+    /// </summary>
+    public string Store { get; set; } = StoreSqlite;
+
+    /// <summary>
+    /// How room changes and cache invalidations reach the other instances: <c>None</c> (the default: one instance) or
+    /// <c>Redis</c> (pub/sub; <c>ConnectionStrings:Redis</c> is its StackExchange.Redis connection string).
+    /// </summary>
+    public string Backplane { get; set; } = BackplaneNone;
+
+    /// <summary>How many rooms each instance keeps in memory for <c>GET /api/rooms/{id}</c> (default 10,000; zero turns the cache off).</summary>
+    public int RoomCacheSize { get; set; } = 10_000;
+
+    /// <summary>The <see cref="Store"/> value of the SQLite store.</summary>
+    public const string StoreSqlite = "Sqlite";
+
+    /// <summary>The <see cref="Store"/> value of the PostgreSQL store.</summary>
+    public const string StorePostgreSql = "PostgreSql";
+
+    /// <summary>The <see cref="Backplane"/> value of one instance alone.</summary>
+    public const string BackplaneNone = "None";
+
+    /// <summary>The <see cref="Backplane"/> value of the Redis backplane.</summary>
+    public const string BackplaneRedis = "Redis";
+
     /// <summary>Adds a message per bad setting, naming its key.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -110,6 +137,21 @@ public sealed class LiveRoomsOptions
         if (MaxWatchersPerRoom < 1)
         {
             failures.Add($"{p}:MaxWatchersPerRoom must be at least 1; got {MaxWatchersPerRoom}.");
+        }
+
+        if (!string.Equals(Store, StoreSqlite, StringComparison.OrdinalIgnoreCase) && !string.Equals(Store, StorePostgreSql, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{p}:Store must be '{StoreSqlite}' (the default) or '{StorePostgreSql}'; got '{Store}'.");
+        }
+
+        if (!string.Equals(Backplane, BackplaneNone, StringComparison.OrdinalIgnoreCase) && !string.Equals(Backplane, BackplaneRedis, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{p}:Backplane must be '{BackplaneNone}' (the default) or '{BackplaneRedis}'; got '{Backplane}'.");
+        }
+
+        if (RoomCacheSize < 0)
+        {
+            failures.Add($"{p}:RoomCacheSize must not be negative (zero turns the cache off); got {RoomCacheSize}.");
         }
 
         return failures;

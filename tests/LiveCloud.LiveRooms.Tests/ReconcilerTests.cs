@@ -22,7 +22,7 @@ public sealed class ReconcilerTests : IDisposable
     private readonly string _database = Path.Combine(Path.GetTempPath(), "liverooms-reconcile-" + Guid.NewGuid().ToString("N")[..8] + ".db");
     private readonly FakeProvider _provider = new("Fake");
     private readonly ServiceProvider _services;
-    private readonly RoomStore _store;
+    private readonly SqliteRoomStore _store;
     private readonly RoomEventHub _hub;
     private readonly RoomReconciler _reconciler;
 
@@ -39,7 +39,7 @@ public sealed class ReconcilerTests : IDisposable
         services.AddLiveCloud(config.GetSection("LiveCloud")).AddProvider<FakeProvider, SampleOptions>("Fake", _ => _provider);
         _services = services.BuildServiceProvider();
         StreamProviders providers = _services.GetRequiredService<StreamProviders>();
-        _store = new RoomStore("Data Source=" + _database, _clock);
+        _store = new SqliteRoomStore("Data Source=" + _database, _clock);
         _hub = new RoomEventHub();
         var recorder = new RecordingStarter(providers, _store, Options.Create(new LiveRoomsOptions { RecordShows = false }), _clock, NullLogger<RecordingStarter>.Instance);
         _reconciler = new RoomReconciler(providers, _store, new RoomNotifier(_hub, recorder), _clock, NullLogger<RoomReconciler>.Instance);

@@ -17,7 +17,7 @@ public static partial class RoomEndpoints
     /// 10 minutes to 6 months ahead, 30 minutes to 24 hours long) are checked before any call and answered 400 naming
     /// the field; WeChat's refusals are answered as what they mean (see the sample's README).
     /// </summary>
-    private static async Task<IResult> CreatePluginAsync(JsonElement body, HttpContext context, RoomStore store, PluginRooms plugins, IRoomChat chat, ILoggerFactory loggers)
+    private static async Task<IResult> CreatePluginAsync(JsonElement body, HttpContext context, IRoomStore store, PluginRooms plugins, IRoomChat chat, ILoggerFactory loggers)
     {
         if (plugins.Provider is not { } provider)
         {

@@ -24,7 +24,7 @@ public static partial class RoomEndpoints
         rooms.MapDelete("/{id}/relays/{relayId}", StopRelayAsync);
     }
 
-    private static async Task<IResult> RelaysAsync(string id, RoomStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> RelaysAsync(string id, IRoomStore store, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, cancellationToken) is null)
         {
@@ -34,7 +34,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RelayListDto([.. (await store.ListRelaysAsync(id, cancellationToken)).Select(RoomDtos.Relay)]));
     }
 
-    private static async Task<IResult> AddRelayAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, RoomNotifier notifier, TimeProvider time, ILoggerFactory loggers)
+    private static async Task<IResult> AddRelayAsync(string id, HttpContext context, IRoomStore store, StreamProviders providers, RoomNotifier notifier, TimeProvider time, ILoggerFactory loggers)
     {
         (Room? room, IResult? denied) = await AuthorizeHostAsync(id, context, store);
         if (denied is not null)
@@ -104,7 +104,7 @@ public static partial class RoomEndpoints
         return TypedResults.Created($"/api/rooms/{id}/relays/{relay.Id}", RoomDtos.Relay(relay));
     }
 
-    private static async Task<IResult> StopRelayAsync(string id, string relayId, HttpContext context, RoomStore store, StreamProviders providers, RoomNotifier notifier)
+    private static async Task<IResult> StopRelayAsync(string id, string relayId, HttpContext context, IRoomStore store, StreamProviders providers, RoomNotifier notifier)
     {
         (Room? room, IResult? denied) = await AuthorizeHostAsync(id, context, store);
         if (denied is not null)
@@ -125,7 +125,7 @@ public static partial class RoomEndpoints
     }
 
     /// <summary>Stops the relays of an ended room (best effort: one the provider will not stop is logged and left).</summary>
-    private static async Task StopRelaysAsync(Room room, IStreamProvider provider, RoomStore store, RoomNotifier notifier, ILogger logger, CancellationToken cancellationToken)
+    private static async Task StopRelaysAsync(Room room, IStreamProvider provider, IRoomStore store, RoomNotifier notifier, ILogger logger, CancellationToken cancellationToken)
     {
         foreach (RoomRelay relay in await store.ListRelaysAsync(room.Id, cancellationToken))
         {

@@ -23,7 +23,7 @@ public static partial class RoomEndpoints
     // GET /api/rooms/{id}/shows: the room's shows from its multi-cloud provider's ledger (404 in single-provider mode).
     private static void MapShowEndpoints(RouteGroupBuilder rooms) => rooms.MapGet("/{id}/shows", ShowsAsync);
 
-    private static async Task<IResult> ShowsAsync(string id, Data.RoomStore store, MultiCloudRooms multiCloud, CancellationToken cancellationToken)
+    private static async Task<IResult> ShowsAsync(string id, Data.IRoomStore store, MultiCloudRooms multiCloud, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, cancellationToken) is not { } room)
         {

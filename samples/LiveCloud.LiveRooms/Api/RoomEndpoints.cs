@@ -38,7 +38,7 @@ public static partial class RoomEndpoints
         MapShowEndpoints(rooms);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, IRoomChat chat, IOptions<LiveRoomsOptions> options, TimeProvider time, ILoggerFactory loggers)
+    private static async Task<IResult> CreateAsync(HttpContext context, IRoomStore store, StreamProviders providers, PluginRooms plugins, IRoomChat chat, IOptions<LiveRoomsOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         (JsonElement? body, IResult? bad) = await ReadJsonObjectAsync(context, required: true);
         if (bad is not null)
@@ -84,7 +84,7 @@ public static partial class RoomEndpoints
         return TypedResults.Created($"/api/rooms/{id}", new CreatedRoomDto(id, room.Title, stream.Name, hostToken, RoomDtos.Push(push)));
     }
 
-    private static async Task<IResult> ListAsync(string? page, string? pageSize, string? kind, RoomStore store, MultiCloudRooms multiCloud, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(string? page, string? pageSize, string? kind, IRoomStore store, MultiCloudRooms multiCloud, CancellationToken cancellationToken)
     {
         if (kind is { Length: > 0 } && !RoomKinds.IsKind(kind))
         {
@@ -105,22 +105,25 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RoomPageDto([.. rooms.Select(r => RoomDtos.Summary(r) with { State = multiCloud.StateOf(r) })], p, size, total));
     }
 
-    private static async Task<IResult> GetAsync(string id, string? client, RoomStore store, StreamProviders providers, MultiCloudRooms multiCloud, IOptions<LiveRoomsOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, string? client, IRoomStore store, StreamProviders providers, MultiCloudRooms multiCloud, IOptions<LiveRoomsOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        // Compared in place: this is the hottest request, and a lower-cased copy per call is garbage.
         PlayClient playClient;
-        switch (client?.ToLowerInvariant())
+        if (string.IsNullOrEmpty(client))
         {
-            case null or "":
-                playClient = PlayClient.Any;
-                break;
-            case "miniprogram":
-                playClient = PlayClient.MiniProgram;
-                break;
-            case "web":
-                playClient = PlayClient.Web;
-                break;
-            default:
-                return Invalid("client", $"client must be 'miniprogram' or 'web'; got '{client}'.");
+            playClient = PlayClient.Any;
+        }
+        else if (string.Equals(client, "miniprogram", StringComparison.OrdinalIgnoreCase))
+        {
+            playClient = PlayClient.MiniProgram;
+        }
+        else if (string.Equals(client, "web", StringComparison.OrdinalIgnoreCase))
+        {
+            playClient = PlayClient.Web;
+        }
+        else
+        {
+            return Invalid("client", $"client must be 'miniprogram' or 'web'; got '{client}'.");
         }
 
         Room? room = await store.FindAsync(id, cancellationToken);
@@ -145,7 +148,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RoomDto(room.Id, room.Title, multiCloud.StateOf(room), [.. urls.Urls.Select(u => new PlayDto(u.Protocol.ToShortName(), u.Url))], urls.ExpiresAt));
     }
 
-    private static async Task<IResult> PushAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, IOptions<LiveRoomsOptions> options, TimeProvider time)
+    private static async Task<IResult> PushAsync(string id, HttpContext context, IRoomStore store, StreamProviders providers, PluginRooms plugins, IOptions<LiveRoomsOptions> options, TimeProvider time)
     {
         (Room? room, IResult? denied) = await AuthorizeHostAsync(id, context, store);
         if (denied is not null)
@@ -169,7 +172,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(RoomDtos.Push(push));
     }
 
-    private static async Task<IResult> EndAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, RoomNotifier notifier, IRoomChat chat, ILoggerFactory loggers)
+    private static async Task<IResult> EndAsync(string id, HttpContext context, IRoomStore store, StreamProviders providers, PluginRooms plugins, RoomNotifier notifier, IRoomChat chat, ILoggerFactory loggers)
     {
         (Room? room, IResult? denied) = await AuthorizeHostAsync(id, context, store);
         if (denied is not null)
@@ -220,7 +223,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RoomDto(ended!.Id, ended.Title, ended.State, [], null));
     }
 
-    private static async Task<IResult> RecordingsAsync(string id, RoomStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> RecordingsAsync(string id, IRoomStore store, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, cancellationToken) is null)
         {
@@ -231,7 +234,7 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(new RecordingListDto([.. recordings.Select(RoomDtos.Recording)]));
     }
 
-    private static async Task<IResult> ChatAsync(string id, HttpContext context, RoomStore store, IRoomChat chat)
+    private static async Task<IResult> ChatAsync(string id, HttpContext context, IRoomStore store, IRoomChat chat)
     {
         if (!chat.IsConfigured)
         {
@@ -262,12 +265,12 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(join);
     }
 
-    private static RoomEventsResult Events(string id, RoomStore store, RoomEventHub hub, MultiCloudRooms multiCloud, IHostApplicationLifetime lifetime, HttpContext context) =>
+    private static RoomEventsResult Events(string id, IRoomStore store, RoomEventHub hub, MultiCloudRooms multiCloud, IHostApplicationLifetime lifetime, HttpContext context) =>
         // The room is looked up inside the stream so that a missing room still answers a plain 404 first.
         new RoomEventsResult(id, store, hub, multiCloud, lifetime);
 
     /// <summary>Streams a room's changes; the first event is its current state (so a reconnect resynchronises).</summary>
-    private sealed class RoomEventsResult(string id, RoomStore store, RoomEventHub hub, MultiCloudRooms multiCloud, IHostApplicationLifetime lifetime) : IResult
+    private sealed class RoomEventsResult(string id, IRoomStore store, RoomEventHub hub, MultiCloudRooms multiCloud, IHostApplicationLifetime lifetime) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -319,7 +322,7 @@ public static partial class RoomEndpoints
         }
     }
 
-    private static async Task<(Room? Room, IResult? Denied)> AuthorizeHostAsync(string id, HttpContext context, RoomStore store)
+    private static async Task<(Room? Room, IResult? Denied)> AuthorizeHostAsync(string id, HttpContext context, IRoomStore store)
     {
         Room? room = await store.FindAsync(id, context.RequestAborted);
         if (room is null)

@@ -92,7 +92,7 @@ public enum EventOutcome
     UnknownStream,
 }
 
-/// <summary>The result of <see cref="RoomStore.ApplyEventAsync"/>.</summary>
+/// <summary>The result of <see cref="IRoomStore.ApplyEventAsync"/>.</summary>
 /// <param name="Outcome">What happened.</param>
 /// <param name="Room">The room after the event, when there is one.</param>
 /// <param name="Recording">The recording added, for a new recording-ready event.</param>

@@ -4,10 +4,12 @@ using Microsoft.Data.Sqlite;
 namespace LiveCloud.LiveRooms.Data;
 
 /// <summary>
-/// Rooms, hashed host tokens, applied stream events and recordings in SQLite. Writes are serialised in this
-/// process (one writer at a time, each in a transaction), reads run side by side (WAL journal).
+/// Rooms, hashed host tokens, applied stream events and recordings in SQLite (the embedded default store). Writes are
+/// serialised in this process (one writer at a time, each in a transaction), reads run side by side (WAL journal): one
+/// instance only — several instances share a <see cref="PostgresRoomStore"/>. (The file keeps its old name so that
+/// changes made to it elsewhere merge here; <see cref="RoomStore"/> holds what every store shares.)
 /// </summary>
-public sealed class RoomStore : IDisposable
+public sealed class SqliteRoomStore : IRoomStore
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -89,13 +91,9 @@ public sealed class RoomStore : IDisposable
           AND NOT EXISTS (SELECT 1 FROM live_sessions s WHERE s.room_id = rooms.id) THEN last_unpublish_at END
         """;
 
-    /// <summary>The most push sessions remembered per room (a captured signature replayed with new session ids cannot grow it).</summary>
-    public const int MaxSessionsPerRoom = 16;
-
-    /// <summary>How long applied event ids are kept to recognise redeliveries (default 2 days; vendors retry for minutes to hours).</summary>
-    public static readonly TimeSpan DefaultEventRetention = TimeSpan.FromDays(2);
-
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+    private const int MaxSessionsPerRoom = RoomStore.MaxSessionsPerRoom;
+    private static readonly TimeSpan DefaultEventRetention = RoomStore.DefaultEventRetention;
+    private static readonly TimeSpan PruneEvery = RoomStore.PruneEvery;
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -107,7 +105,7 @@ public sealed class RoomStore : IDisposable
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
     /// <param name="time">The clock.</param>
     /// <param name="eventRetention">How long applied event ids are kept (<see cref="DefaultEventRetention"/> when <see langword="null"/>).</param>
-    public RoomStore(string connectionString, TimeProvider time, TimeSpan? eventRetention = null)
+    public SqliteRoomStore(string connectionString, TimeProvider time, TimeSpan? eventRetention = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(time);
@@ -160,8 +158,7 @@ public sealed class RoomStore : IDisposable
         transaction.Commit();
     }
 
-    /// <summary>Hashes a host token for storage and comparison (SHA-256 suits a 256-bit random token).</summary>
-    public static byte[] HashToken(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+    private static byte[] HashToken(string token) => RoomStore.HashToken(token);
 
     /// <summary>Adds a stream room in state <c>idle</c>.</summary>
     public Task<Room> CreateAsync(string id, string title, string provider, StreamId stream, byte[] hostTokenHash, CancellationToken cancellationToken) =>
@@ -700,7 +697,7 @@ public sealed class RoomStore : IDisposable
     /// <inheritdoc />
     public void Dispose() => _writer.Dispose();
 
-    private static string EventKey(string provider, string eventId) => provider.ToUpperInvariant() + "|" + eventId;
+    private static string EventKey(string provider, string eventId) => RoomStore.EventKey(provider, eventId);
 
     private static async Task<(Room Room, long? LastPublish, long? LastUnpublish)?> FindByStreamAsync(SqliteConnection connection, SqliteTransaction? transaction, StreamId stream, string? provider, CancellationToken cancellationToken)
     {

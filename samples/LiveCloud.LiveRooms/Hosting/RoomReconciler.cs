@@ -13,7 +13,7 @@ namespace LiveCloud.LiveRooms.Hosting;
 /// </summary>
 public sealed partial class RoomReconciler(
     StreamProviders providers,
-    RoomStore store,
+    IRoomStore store,
     RoomNotifier notifier,
     TimeProvider time,
     ILogger<RoomReconciler> logger,

@@ -10,7 +10,7 @@ namespace LiveCloud.LiveRooms.Rooms;
 /// </summary>
 public sealed partial class RecordingStarter(
     StreamProviders providers,
-    RoomStore store,
+    IRoomStore store,
     IOptions<LiveRoomsOptions> options,
     TimeProvider time,
     ILogger<RecordingStarter> logger) : BackgroundService

@@ -8,7 +8,9 @@ namespace LiveCloud.LiveRooms.Rooms;
 public sealed record RoomChange(string Type, object Data);
 
 /// <summary>
-/// In-process fan-out of room changes to the SSE streams watching each room. Bounded: at most
+/// Fan-out of room changes to the streams watching each room in this process and, with a backplane
+/// (<c>LiveRooms:Backplane</c> = <c>Redis</c>), to those of every other instance: <see cref="Publish"/> delivers here
+/// first, then sends the change to the others (a change from another instance arrives with its data as JSON). Bounded: at most
 /// <c>maxWatchersPerRoom</c> streams per room, each buffering at most 64 changes, and a room nobody watches takes no
 /// memory (watching made-up room ids leaves nothing behind).
 /// </summary>
@@ -18,6 +20,7 @@ public sealed class RoomEventHub
     private readonly Dictionary<string, HashSet<Channel<RoomChange>>> _watchers = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly int _maxWatchersPerRoom;
+    private IRoomBackplane? _backplane;
 
     /// <summary>Creates a hub.</summary>
     /// <param name="maxWatchersPerRoom">The most streams that may watch one room at once.</param>
@@ -53,8 +56,20 @@ public sealed class RoomEventHub
         return true;
     }
 
-    /// <summary>Tells every watcher of the room.</summary>
+    /// <summary>Tells every watcher of the room, in this instance and (with a backplane) in every other.</summary>
     public void Publish(string roomId, RoomChange change)
+    {
+        ArgumentNullException.ThrowIfNull(roomId);
+        ArgumentNullException.ThrowIfNull(change);
+        Deliver(roomId, change);
+        _backplane?.Publish(roomId, change);
+    }
+
+    /// <summary>Sends what is published here to the other instances too.</summary>
+    internal void UseBackplane(IRoomBackplane backplane) => _backplane = backplane;
+
+    /// <summary>Tells the watchers of the room in this instance only (a change published here or by another instance).</summary>
+    internal void Deliver(string roomId, RoomChange change)
     {
         Channel<RoomChange>[] channels;
         lock (_gate)

@@ -12,7 +12,7 @@ namespace LiveCloud.LiveRooms.Rooms;
 /// WeChat plugin rooms follow WeChat's states instead (<see cref="HandlePluginAsync"/>).
 /// </summary>
 public sealed partial class RoomStreamObserver(
-    RoomStore store,
+    IRoomStore store,
     RoomNotifier notifier,
     PluginRooms plugins,
     ILogger<RoomStreamObserver> logger,

@@ -25,7 +25,7 @@ public sealed record ServingDto(string Id, string Provider, string? Previous, st
 /// </remarks>
 public sealed partial class ShowFollower(
     MultiCloudRooms multiCloud,
-    RoomStore store,
+    IRoomStore store,
     RoomNotifier notifier,
     RoomEventHub hub,
     IOptions<LiveRoomsOptions> options,

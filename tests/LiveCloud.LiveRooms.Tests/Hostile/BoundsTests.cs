@@ -151,7 +151,7 @@ public sealed class BoundsTests(ITestOutputHelper output)
     {
         string data = RoomsApp.NewDataDirectory();
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-05-01T00:00:00Z", CultureInfo.InvariantCulture));
-        using var store = new RoomStore("Data Source=" + Path.Combine(data, "rooms.db"), clock, TimeSpan.FromHours(2));
+        using var store = new SqliteRoomStore("Data Source=" + Path.Combine(data, "rooms.db"), clock, TimeSpan.FromHours(2));
         try
         {
             var stream = new StreamId("live", "room_retention");

@@ -144,7 +144,7 @@ public sealed class CloudRoomsHost : IAsyncDisposable
     /// <summary>Adds a room owned by <paramref name="provider"/> straight into the store (rooms of the API belong to the default provider).</summary>
     public async Task<Room> AddRoomAsync(string provider, string streamName, bool ended = false)
     {
-        RoomStore store = Services.GetRequiredService<RoomStore>();
+        IRoomStore store = Services.GetRequiredService<IRoomStore>();
         string id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         Room room = await store.CreateAsync(id, "room " + streamName, provider, new StreamId(StreamApp, streamName), RoomStore.HashToken("host-" + id), CancellationToken.None);
         if (ended)
@@ -157,7 +157,7 @@ public sealed class CloudRoomsHost : IAsyncDisposable
     }
 
     public async Task<string> StateAsync(string roomId) =>
-        (await Services.GetRequiredService<RoomStore>().FindAsync(roomId, CancellationToken.None))!.State;
+        (await Services.GetRequiredService<IRoomStore>().FindAsync(roomId, CancellationToken.None))!.State;
 
     public async ValueTask DisposeAsync()
     {

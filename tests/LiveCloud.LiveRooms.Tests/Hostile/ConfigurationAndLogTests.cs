@@ -34,7 +34,7 @@ public sealed class ConfigurationAndLogTests
         created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         CreatedRoom room = (await created.Content.ReadFromJsonAsync<CreatedRoom>(RoomsApp.Json))!;
         room.Push.Url.Should().StartWith($"rtmp://{TencentApiEmulator.PushDomain}/live/{room.StreamName}?txSecret=");
-        (await host.Services.GetRequiredService<RoomStore>().FindAsync(room.Id, CancellationToken.None))!.Provider.Should().Be("Tencent");
+        (await host.Services.GetRequiredService<IRoomStore>().FindAsync(room.Id, CancellationToken.None))!.Provider.Should().Be("Tencent");
     }
 
     [Fact]

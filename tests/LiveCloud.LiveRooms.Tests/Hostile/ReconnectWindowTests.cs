@@ -24,7 +24,7 @@ public sealed class ReconnectWindowTests
     {
         await using CloudRoomsHost host = await CloudRoomsHost.StartAsync(extraArgs: ["--LiveRooms:ReconnectWindow=00:05:00"]);
         Room room = await host.AddRoomAsync("Nginx", NewName("rw_back"));
-        RoomStore store = (RoomStore)host.Services.GetService(typeof(RoomStore))!;
+        IRoomStore store = (IRoomStore)host.Services.GetService(typeof(IRoomStore))!;
         await using var sse = new SseReader(host.Client, $"/api/rooms/{room.Id}/events");
         await Poll.UntilAsync(() => sse.Events.Count > 0, "the SSE stream to open", 30);
 
@@ -64,7 +64,7 @@ public sealed class ReconnectWindowTests
         await HookAsync(slow, "publish", ended.Stream.Name, "401");
         await HookAsync(slow, "publish_done", ended.Stream.Name, "401");
         (await ApiStateAsync(slow, ended.Id)).Should().Be("reconnecting");
-        RoomStore store = (RoomStore)slow.Services.GetService(typeof(RoomStore))!;
+        IRoomStore store = (IRoomStore)slow.Services.GetService(typeof(IRoomStore))!;
         (await store.EndAsync(ended.Id, CancellationToken.None)).Changed.Should().BeTrue();
         (await ApiStateAsync(slow, ended.Id)).Should().Be("ended");
         using HttpRequestMessage again = SignedCallbacks.NginxHook("publish", ended.Stream.Name, "402");

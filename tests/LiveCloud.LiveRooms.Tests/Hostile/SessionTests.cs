@@ -66,7 +66,7 @@ public sealed class SessionTests(HostileInputFixture fixture) : IClassFixture<Ho
             (await SendAsync(SignedCallbacks.NginxHook("publish", room.Stream.Name, (5000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)))).Should().Be(HttpStatusCode.NoContent);
         }
 
-        RoomStore store = (RoomStore)Host.Services.GetService(typeof(RoomStore))!;
+        IRoomStore store = (IRoomStore)Host.Services.GetService(typeof(IRoomStore))!;
         (await store.CountSessionsAsync(room.Id, CancellationToken.None)).Should().Be(RoomStore.MaxSessionsPerRoom);
         (await Host.StateAsync(room.Id)).Should().Be(RoomStates.Live);
     }

@@ -198,7 +198,7 @@ public sealed class PluginRoomTests(PluginRoomsHost fixture) : IClassFixture<Plu
     public async Task The_reconciler_leaves_WeChat_rooms_to_the_poller()
     {
         // A room stored live whose WeChat room WeChat does not list: the reconciler would set it idle if it asked.
-        RoomStore store = fixture.Host.Services.GetRequiredService<RoomStore>();
+        IRoomStore store = fixture.Host.Services.GetRequiredService<IRoomStore>();
         string id = "plugin-reconcile-" + Guid.NewGuid().ToString("N")[..6];
         var stream = new StreamId("live", $"{WeChatLiveEmulator.AppId}-987654321");
         await store.CreateAsync(id, "reconcile", "WeChat", stream, RoomStore.HashToken("t"), 987654321, CancellationToken.None);
@@ -274,7 +274,7 @@ public sealed class PluginRoomSetupTests
                 await command.ExecuteNonQueryAsync();
             }
 
-            using var store = new RoomStore("Data Source=" + file, TimeProvider.System);
+            using var store = new SqliteRoomStore("Data Source=" + file, TimeProvider.System);
             Room old = (await store.FindAsync("old", CancellationToken.None))!;
             old.Kind.Should().Be(RoomKinds.Stream);
             old.WeChatRoomId.Should().BeNull();
@@ -286,13 +286,13 @@ public sealed class PluginRoomSetupTests
             Func<Task> again = () => store.CreateAsync("dup", "Same WeChat room", "WeChat", new StreamId("live", "other"), RoomStore.HashToken("t"), 42, CancellationToken.None);
             await again.Should().ThrowAsync<InvalidOperationException>("a WeChat room belongs to one room");
 
-            using var reopened = new RoomStore("Data Source=" + file, TimeProvider.System);
+            using var reopened = new SqliteRoomStore("Data Source=" + file, TimeProvider.System);
             (await reopened.ListAsync(1, 10, CancellationToken.None)).Total.Should().Be(2, "opening a migrated database again changes nothing");
             await using var check = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + file);
             await check.OpenAsync();
             await using Microsoft.Data.Sqlite.SqliteCommand version = check.CreateCommand();
             version.CommandText = "PRAGMA user_version";
-            ((long)(await version.ExecuteScalarAsync())!).Should().Be(RoomStore.SchemaVersion);
+            ((long)(await version.ExecuteScalarAsync())!).Should().Be(SqliteRoomStore.SchemaVersion);
         }
         finally
         {
