@@ -74,6 +74,7 @@ public static partial class LiveRoomsApp
             ? cs
             : "Data Source=" + Path.Combine(dataDirectory, "rooms.db");
         builder.Services.AddSingleton(sp => new RoomStore(connectionString, sp.GetRequiredService<TimeProvider>()));
+        builder.AddRoomChannel(dataDirectory, connectionString);
         builder.Services.AddSingleton(new RoomEventHub(rooms.MaxWatchersPerRoom));
         builder.Services.AddSingleton<RecordingStarter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingStarter>());
@@ -81,7 +82,7 @@ public static partial class LiveRoomsApp
         builder.Services.AddSingleton<PluginRooms>();
         builder.Services.AddHostedService<PluginStatusWatcher>();
         builder.Services.AddSingleton<IStreamEventObserver, RoomStreamObserver>();
-        builder.Services.TryAddSingleton<IRoomChat, NoRoomChat>();
+        builder.Services.TryAddSingleton<IRoomChat, EmbeddedRoomChat>();
         builder.Services.AddSingleton<RoomReconciler>();
         builder.Services.AddSingleton<LiveRoomsLifecycle>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveRoomsLifecycle>());
@@ -126,6 +127,7 @@ public static partial class LiveRoomsApp
         app.UseRateLimiter();
 
         app.MapRoomEndpoints();
+        app.MapRoomChannel();
         app.MapHealth();
         if (app.Services.GetRequiredService<IOptions<LiveRoomsOptions>>().Value.BenchmarkEndpoints)
         {
@@ -258,9 +260,10 @@ public static partial class LiveRoomsApp
         return null;
     }
 
-    private static string DevelopmentSigningKey(string dataDirectory)
+    /// <summary>A key generated once into <paramref name="fileName"/> in the data folder (readable by its owner only), or the one there.</summary>
+    internal static string DevelopmentSigningKey(string dataDirectory, string fileName = "nginx-signing-key")
     {
-        string path = Path.Combine(dataDirectory, "nginx-signing-key");
+        string path = Path.Combine(dataDirectory, fileName);
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 32 } existing)
         {
             return existing;
