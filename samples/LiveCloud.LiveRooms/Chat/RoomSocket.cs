@@ -100,7 +100,13 @@ internal sealed partial class RoomSocket : IDisposable
             await SendAsync("history", new { messages = await _log.RecentAsync(_room.Id, done.Token) }, done.Token);
             Task writer = ForwardAsync(done.Token);
             Task reader = ReceiveAsync(done.Token);
-            await Task.WhenAny(writer, reader);
+            if (await Task.WhenAny(writer, reader) == writer && _socket.State == WebSocketState.CloseSent)
+            {
+                // The server closed (the viewer was removed): give the client a moment to answer the close, so it
+                // reads the reason instead of a reset connection.
+                await Task.WhenAny(reader, Task.Delay(TimeSpan.FromSeconds(2), _time, done.Token));
+            }
+
             await done.CancelAsync();
             await Task.WhenAll(Quietly(writer), Quietly(reader));
         }

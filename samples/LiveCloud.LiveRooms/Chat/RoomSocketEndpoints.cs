@@ -4,7 +4,6 @@ using LiveCloud.Json;
 using LiveCloud.LiveRooms.Api;
 using LiveCloud.LiveRooms.Data;
 using LiveCloud.LiveRooms.Rooms;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -232,11 +231,8 @@ public static class RoomSocketEndpoints
                 if (query.TryGetValue(TokenParameter, out var token))
                 {
                     featureCollection.Set(new OriginalTokenFeature(token.ToString()));
-                    var kept = new QueryBuilder(query.Where(q => q.Key != TokenParameter).SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? string.Empty))))
-                    {
-                        { TokenParameter, "***" },
-                    };
-                    request.QueryString = kept.ToQueryString().Value!;
+                    request.QueryString = "?" + string.Join('&', request.QueryString.TrimStart('?').Split('&').Select(pair =>
+                        pair.StartsWith(TokenParameter + "=", StringComparison.Ordinal) ? TokenParameter + "=***" : pair));
                 }
             }
 
