@@ -49,6 +49,7 @@ internal sealed partial class RoomSocket : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sending = new(1, 1);
+    private CancellationTokenSource? _sendTimeout;
     private double _tokens;
     private long _refilledAt;
     private int _refusedInARow;
@@ -69,7 +70,11 @@ internal sealed partial class RoomSocket : IDisposable
         _refilledAt = time.GetTimestamp();
     }
 
-    public void Dispose() => _sending.Dispose();
+    public void Dispose()
+    {
+        _sending.Dispose();
+        _sendTimeout?.Dispose();
+    }
 
     public static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason, TimeSpan timeout)
     {
@@ -382,13 +387,18 @@ internal sealed partial class RoomSocket : IDisposable
 
     private async Task SendFrameAsync(byte[] frame, CancellationToken cancellationToken)
     {
-        // A client that does not read for SendTimeout is dropped (cancelling a send aborts the socket).
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_limits.SendTimeout);
-        await _sending.WaitAsync(timeout.Token);
+        // A client that does not read for SendTimeout is dropped (cancelling a send aborts the socket). One timer per
+        // connection, re-armed per send: fan-out to thousands of sockets allocates nothing per frame here.
+        await _sending.WaitAsync(cancellationToken);
         try
         {
-            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            _sendTimeout ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _sendTimeout.CancelAfter(_limits.SendTimeout);
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _sendTimeout.Token);
+            if (!_sendTimeout.TryReset())
+            {
+                throw new OperationCanceledException("The send timed out.");
+            }
         }
         finally
         {
