@@ -369,6 +369,10 @@ function showRoom(id) {
   };
 
   onLeave(() => { closed = true; events.close(); stopPlayer(); });
+
+  // Chat, viewer count and room state over the room's WebSocket (room-chat.js); SSE above stays for older clients.
+  const chat = window.RoomChat.attach(id, { hostToken: localStorage.getItem(hostKey(id)), onState: (next) => loaded.then(() => applyState(next)) });
+  onLeave(() => chat.close());
 }
 
 window.addEventListener('hashchange', route);
