@@ -9,8 +9,10 @@ namespace LiveCloud.LiveRooms.Chat;
 /// <see cref="RoomChatOptions"/>), and the debounced <c>viewers</c> count, published through <see cref="RoomEventHub"/>
 /// like every other room change.
 /// </summary>
-public sealed class RoomChannel(RoomEventHub hub, IOptions<RoomChatOptions> options, TimeProvider time)
+public sealed class RoomChannel(RoomEventHub hub, IOptions<RoomChatOptions> options, TimeProvider time) : IDisposable
 {
+    private readonly ConcurrentDictionary<RoomSocket, byte> _sockets = new();
+    private ITimer? _watchdog;
     private readonly Dictionary<string, int> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _addresses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _pendingCounts = new(StringComparer.Ordinal);
@@ -52,6 +54,36 @@ public sealed class RoomChannel(RoomEventHub hub, IOptions<RoomChatOptions> opti
         }
 
         CountChanged(roomId);
+    }
+
+    /// <summary>Watches a socket's sends until <see cref="Unwatch"/>: one stuck longer than <c>SendTimeout</c> is aborted.</summary>
+    internal void Watch(RoomSocket socket)
+    {
+        _sockets.TryAdd(socket, 0);
+        if (_watchdog is null)
+        {
+            TimeSpan every = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, Math.Min(TimeSpan.TicksPerSecond, options.Value.SendTimeout.Ticks / 2)));
+            ITimer timer = time.CreateTimer(_ => Sweep(), null, every, every);
+            if (Interlocked.CompareExchange(ref _watchdog, timer, null) is not null)
+            {
+                timer.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Stops watching a socket.</summary>
+    internal void Unwatch(RoomSocket socket) => _sockets.TryRemove(socket, out _);
+
+    /// <inheritdoc />
+    public void Dispose() => _watchdog?.Dispose();
+
+    private void Sweep()
+    {
+        TimeSpan timeout = options.Value.SendTimeout;
+        foreach (RoomSocket socket in _sockets.Keys)
+        {
+            socket.AbortIfStuck(timeout);
+        }
     }
 
     /// <summary>The sockets open on a room on this instance.</summary>

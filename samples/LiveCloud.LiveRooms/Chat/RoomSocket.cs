@@ -14,7 +14,7 @@ namespace LiveCloud.LiveRooms.Chat;
 /// <summary>
 /// One client's socket on a room. Bounded: one receive buffer of <see cref="RoomChatOptions.MaxFrameBytes"/>, the hub's
 /// 64 undelivered changes (a slow reader loses its oldest), and a send that takes longer than
-/// <see cref="RoomChatOptions.SendTimeout"/> drops the client.
+/// <see cref="RoomChatOptions.SendTimeout"/> drops the client (<see cref="RoomChannel"/>'s watchdog).
 /// </summary>
 internal sealed partial class RoomSocket : IDisposable
 {
@@ -49,7 +49,7 @@ internal sealed partial class RoomSocket : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sending = new(1, 1);
-    private CancellationTokenSource? _sendTimeout;
+    private long _sendStartedAt;
     private double _tokens;
     private long _refilledAt;
     private int _refusedInARow;
@@ -70,11 +70,7 @@ internal sealed partial class RoomSocket : IDisposable
         _refilledAt = time.GetTimestamp();
     }
 
-    public void Dispose()
-    {
-        _sending.Dispose();
-        _sendTimeout?.Dispose();
-    }
+    public void Dispose() => _sending.Dispose();
 
     public static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason, TimeSpan timeout)
     {
@@ -387,23 +383,32 @@ internal sealed partial class RoomSocket : IDisposable
 
     private async Task SendFrameAsync(byte[] frame, CancellationToken cancellationToken)
     {
-        // A client that does not read for SendTimeout is dropped (cancelling a send aborts the socket). One timer per
-        // connection, re-armed per send: fan-out to thousands of sockets allocates nothing per frame here.
+        // A client that does not read for SendTimeout is dropped: RoomChannel's watchdog aborts a send that started
+        // longer ago than that (one timer for all sockets; fan-out to thousands arms no timer per frame).
         await _sending.WaitAsync(cancellationToken);
         try
         {
-            _sendTimeout ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            _sendTimeout.CancelAfter(_limits.SendTimeout);
-            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _sendTimeout.Token);
-            if (!_sendTimeout.TryReset())
-            {
-                throw new OperationCanceledException("The send timed out.");
-            }
+            Volatile.Write(ref _sendStartedAt, _time.GetTimestamp());
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
         finally
         {
+            Volatile.Write(ref _sendStartedAt, 0);
             _sending.Release();
         }
+    }
+
+    /// <summary>Drops the client when a send has been waiting longer than <paramref name="timeout"/>; whether it did.</summary>
+    public bool AbortIfStuck(TimeSpan timeout)
+    {
+        long started = Volatile.Read(ref _sendStartedAt);
+        if (started == 0 || _time.GetElapsedTime(started) < timeout)
+        {
+            return false;
+        }
+
+        _socket.Abort();
+        return true;
     }
 
     [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Room {RoomId}: the host sent {Action}")]

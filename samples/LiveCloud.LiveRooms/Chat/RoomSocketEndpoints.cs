@@ -192,7 +192,15 @@ public static class RoomSocketEndpoints
 
             using RoomEventHub.Subscription subscription = watching!;
             using var connection = new RoomSocket(socket, room, sender, subscription, store, log, hub, limits, time, loggers.CreateLogger<RoomSocket>());
-            await connection.RunAsync(cancel.Token);
+            channel.Watch(connection);
+            try
+            {
+                await connection.RunAsync(cancel.Token);
+            }
+            finally
+            {
+                channel.Unwatch(connection);
+            }
         }
         finally
         {
