@@ -33,6 +33,8 @@ public sealed class RoomSocketTests : IAsyncLifetime
             "--LiveRooms:Chat:SendTimeout=00:00:02",
             "--LiveRooms:Chat:ViewerCountDebounce=00:00:00.200",
             "--LiveRooms:Chat:HistorySize=3",
+            "--LiveRooms:Chat:KeepAliveInterval=00:00:01",
+            "--LiveRooms:Chat:KeepAliveTimeout=00:00:02",
             "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information",
         ]);
 
@@ -371,6 +373,26 @@ public sealed class RoomSocketTests : IAsyncLifetime
         await Poll.UntilAsync(() => Task.FromResult(hub.WatcherCount(room.Id) == 1), "the slow reader to be dropped", seconds: 60);
         long after = GC.GetTotalMemory(forceFullCollection: true);
         (after - before).Should().BeLessThan(64L * 1024 * 1024, "what a slow reader leaves behind is bounded (64 changes), not the 256 MB offered");
+    }
+
+    [Fact]
+    public async Task A_client_that_answers_no_pings_is_dropped_after_the_keep_alive_timeout_while_a_live_one_stays()
+    {
+        CreatedRoom room = await CreateRoomAsync();
+        RoomChannel channel = _host.Services.GetRequiredService<RoomChannel>();
+        await using RoomSocketClient live = await ConnectAsync(room.Id);
+        await live.NextAsync("history");
+
+        // A client that never reads never answers the server's pings (a pong is sent only while receiving).
+        await using RoomSocketClient silent = await ConnectAsync(room.Id, read: false);
+        await Poll.UntilAsync(() => Task.FromResult(channel.Connections(room.Id) == 2), "both sockets to be open");
+        await Poll.UntilAsync(() => Task.FromResult(channel.Connections(room.Id) == 1), "the silent client to be dropped (ping every 1 s, 2 s to answer)", seconds: 30);
+
+        // The client that answers pings is still served, well past the timeout.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        _host.Services.GetRequiredService<RoomEventHub>().Publish(room.Id, new RoomChange("alert", new { alert = "still-here" }));
+        (await live.NextAsync("alert")).GetProperty("alert").GetString().Should().Be("still-here");
+        channel.Connections(room.Id).Should().Be(1);
     }
 
     [Fact]
