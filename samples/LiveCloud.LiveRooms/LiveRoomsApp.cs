@@ -47,6 +47,7 @@ public static partial class LiveRoomsApp
         string dataDirectory = Path.GetFullPath(rooms.DataDirectory is { Length: > 0 } d ? d : Path.Combine(builder.Environment.ContentRootPath, "data"));
         Directory.CreateDirectory(dataDirectory);
         ApplyLocalDefaults(builder, dataDirectory);
+        ApplyMemberDefaults(builder, dataDirectory);
 
         builder.Services.Configure<LiveRoomsOptions>(config.GetSection(LiveRoomsOptions.SectionName));
         builder.Services.AddProblemDetails();
@@ -73,7 +74,7 @@ public static partial class LiveRoomsApp
         string connectionString = config.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs
             ? cs
             : "Data Source=" + Path.Combine(dataDirectory, "rooms.db");
-        builder.Services.AddSingleton(sp => new RoomStore(connectionString, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new RoomStore(connectionString, sp.GetRequiredService<TimeProvider>()) { ReconnectWindow = sp.GetRequiredService<MultiCloudRooms>().ReconnectWindow });
         builder.AddRoomChannel(dataDirectory, connectionString);
         builder.Services.AddSingleton(new RoomEventHub(rooms.MaxWatchersPerRoom));
         builder.Services.AddSingleton<RecordingStarter>();
@@ -83,6 +84,7 @@ public static partial class LiveRoomsApp
         builder.Services.AddHostedService<PluginStatusWatcher>();
         builder.Services.AddSingleton<IStreamEventObserver, RoomStreamObserver>();
         builder.Services.TryAddSingleton<IRoomChat, EmbeddedRoomChat>();
+        AddMultiCloudRooms(builder.Services);
         builder.Services.AddSingleton<RoomReconciler>();
         builder.Services.AddSingleton<LiveRoomsLifecycle>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveRoomsLifecycle>());

@@ -55,6 +55,13 @@ public sealed class LiveRoomsOptions
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long a host that stopped pushing may come back and continue the same show (default 30 s; zero ends the show
+    /// at once, as before): meanwhile the room reads <c>reconnecting</c>, and it goes idle when the window passes. With a
+    /// multi-cloud provider its own <c>ReconnectWindow</c> applies instead.
+    /// </summary>
+    public TimeSpan ReconnectWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Whether <c>GET /api/bench/fixed/{bytes}</c> is mapped: a fixed JSON of that many bytes, the ceiling the load test
     /// (scripts/bench.sh) compares <c>GET /api/rooms/{id}</c> with. Off by default; never turn it on in production.
     /// </summary>
@@ -88,6 +95,11 @@ public sealed class LiveRoomsOptions
         if (ReconcileInterval < TimeSpan.Zero)
         {
             failures.Add($"{p}:ReconcileInterval must not be negative (zero turns it off); got {ReconcileInterval}.");
+        }
+
+        if (ReconnectWindow < TimeSpan.Zero || ReconnectWindow > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{p}:ReconnectWindow must be from 00:00:00 (off) to 01:00:00; got {ReconnectWindow}.");
         }
 
         if (CreateRoomWindow <= TimeSpan.Zero)

@@ -43,6 +43,9 @@ public sealed class RoomsApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The app's services (the multi-cloud tests reach the provider's ledger and the nginx servers).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public string RecordingsDirectory => Path.Combine(DataDirectory, "nginx", "recordings");
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "liverooms-tests-" + Guid.NewGuid().ToString("N")[..10]);
@@ -66,6 +69,8 @@ public sealed class RoomsApp : IAsyncDisposable
             $"--LiveCloud:Nginx:HttpPort={nginxHttp}",
             $"--LiveCloud:Nginx:SigningKey={SigningKey}",
             "--Logging:LogLevel:Default=Warning",
+            // Most tests check what an unpublish does at once; the reconnect window's tests set their own.
+            "--LiveRooms:ReconnectWindow=00:00:00",
             .. extraArgs,
         ];
         WebApplication app = LiveRoomsApp.Build(new WebApplicationOptions

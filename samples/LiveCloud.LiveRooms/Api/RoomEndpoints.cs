@@ -35,6 +35,7 @@ public static partial class RoomEndpoints
         rooms.MapGet("/{id}/events", Events);
         rooms.MapPost("/{id}/chat", ChatAsync);
         MapRelayEndpoints(rooms);
+        MapShowEndpoints(rooms);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, IRoomChat chat, IOptions<LiveRoomsOptions> options, TimeProvider time, ILoggerFactory loggers)
@@ -83,7 +84,7 @@ public static partial class RoomEndpoints
         return TypedResults.Created($"/api/rooms/{id}", new CreatedRoomDto(id, room.Title, stream.Name, hostToken, RoomDtos.Push(push)));
     }
 
-    private static async Task<IResult> ListAsync(string? page, string? pageSize, string? kind, RoomStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(string? page, string? pageSize, string? kind, RoomStore store, MultiCloudRooms multiCloud, CancellationToken cancellationToken)
     {
         if (kind is { Length: > 0 } && !RoomKinds.IsKind(kind))
         {
@@ -101,10 +102,10 @@ public static partial class RoomEndpoints
         }
 
         (IReadOnlyList<Room> rooms, int total) = await store.ListAsync(p, size, kind is { Length: > 0 } ? kind : null, cancellationToken);
-        return TypedResults.Ok(new RoomPageDto([.. rooms.Select(RoomDtos.Summary)], p, size, total));
+        return TypedResults.Ok(new RoomPageDto([.. rooms.Select(r => RoomDtos.Summary(r) with { State = multiCloud.StateOf(r) })], p, size, total));
     }
 
-    private static async Task<IResult> GetAsync(string id, string? client, RoomStore store, StreamProviders providers, IOptions<LiveRoomsOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, string? client, RoomStore store, StreamProviders providers, MultiCloudRooms multiCloud, IOptions<LiveRoomsOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         PlayClient playClient;
         switch (client?.ToLowerInvariant())
@@ -141,7 +142,7 @@ public static partial class RoomEndpoints
 
         // Signed on every call, with a short expiry: a leaked URL stops working soon.
         PlayUrlSet urls = ProviderOf(room, providers).CreatePlayUrls(room.Stream, time.GetUtcNow().Add(options.Value.PlayUrlLifetime), new PlayUrlOptions { Client = playClient });
-        return TypedResults.Ok(new RoomDto(room.Id, room.Title, room.State, [.. urls.Urls.Select(u => new PlayDto(u.Protocol.ToShortName(), u.Url))], urls.ExpiresAt));
+        return TypedResults.Ok(new RoomDto(room.Id, room.Title, multiCloud.StateOf(room), [.. urls.Urls.Select(u => new PlayDto(u.Protocol.ToShortName(), u.Url))], urls.ExpiresAt));
     }
 
     private static async Task<IResult> PushAsync(string id, HttpContext context, RoomStore store, StreamProviders providers, PluginRooms plugins, IOptions<LiveRoomsOptions> options, TimeProvider time)
@@ -261,12 +262,12 @@ public static partial class RoomEndpoints
         return TypedResults.Ok(join);
     }
 
-    private static RoomEventsResult Events(string id, RoomStore store, RoomEventHub hub, IHostApplicationLifetime lifetime, HttpContext context) =>
+    private static RoomEventsResult Events(string id, RoomStore store, RoomEventHub hub, MultiCloudRooms multiCloud, IHostApplicationLifetime lifetime, HttpContext context) =>
         // The room is looked up inside the stream so that a missing room still answers a plain 404 first.
-        new RoomEventsResult(id, store, hub, lifetime);
+        new RoomEventsResult(id, store, hub, multiCloud, lifetime);
 
     /// <summary>Streams a room's changes; the first event is its current state (so a reconnect resynchronises).</summary>
-    private sealed class RoomEventsResult(string id, RoomStore store, RoomEventHub hub, IHostApplicationLifetime lifetime) : IResult
+    private sealed class RoomEventsResult(string id, RoomStore store, RoomEventHub hub, MultiCloudRooms multiCloud, IHostApplicationLifetime lifetime) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -289,12 +290,12 @@ public static partial class RoomEndpoints
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, lifetime.ApplicationStopping);
             httpContext.Response.Headers.CacheControl = "no-cache";
             httpContext.Response.Headers["X-Accel-Buffering"] = "no";
-            await TypedResults.ServerSentEvents(Items(room, subscription, stop.Token)).ExecuteAsync(httpContext);
+            await TypedResults.ServerSentEvents(Items(room, multiCloud.StateOf(room), subscription, stop.Token)).ExecuteAsync(httpContext);
         }
 
-        private static async IAsyncEnumerable<SseItem<object>> Items(Room room, RoomEventHub.Subscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
+        private static async IAsyncEnumerable<SseItem<object>> Items(Room room, string state, RoomEventHub.Subscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            yield return new SseItem<object>(RoomDtos.State(room), "state") { ReconnectionInterval = TimeSpan.FromSeconds(2) };
+            yield return new SseItem<object>(RoomDtos.State(room) with { State = state }, "state") { ReconnectionInterval = TimeSpan.FromSeconds(2) };
             while (true)
             {
                 RoomChange? change;

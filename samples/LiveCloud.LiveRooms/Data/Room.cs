@@ -40,7 +40,9 @@ public static class RoomKinds
 /// <param name="EndedAt">When the host ended it.</param>
 /// <param name="Kind">One of <see cref="RoomKinds"/>.</param>
 /// <param name="WeChatRoomId">For a plugin room, its WeChat room id (its stream is <c>live/{AppID}-{roomId}</c>).</param>
-public sealed record Room(string Id, string Title, string Provider, StreamId Stream, string State, DateTimeOffset CreatedAt, DateTimeOffset? LiveSince, DateTimeOffset? EndedAt, string Kind = RoomKinds.Stream, long? WeChatRoomId = null)
+/// <param name="HostLostAt">For a live room whose host stopped pushing (within the reconnect window): when; derived from the
+/// stored publish and unpublish times, not stored.</param>
+public sealed record Room(string Id, string Title, string Provider, StreamId Stream, string State, DateTimeOffset CreatedAt, DateTimeOffset? LiveSince, DateTimeOffset? EndedAt, string Kind = RoomKinds.Stream, long? WeChatRoomId = null, DateTimeOffset? HostLostAt = null)
 {
     /// <summary>Whether this is a WeChat plugin room.</summary>
     public bool IsPlugin => Kind == RoomKinds.Plugin && WeChatRoomId is not null;

@@ -81,7 +81,13 @@ public sealed class RoomStore : IDisposable
         PRAGMA user_version = 3;
         """;
 
-    private const string RoomColumns = "id, title, provider, stream_app, stream_name, state, created_at, live_since, ended_at, kind, wechat_room_id";
+    // The last column is derived, not stored: when a live room's host went away (its last unpublish is newer than its last
+    // publish and no push session is on), the time of that unpublish; the reconnect window runs from it.
+    private const string RoomColumns = """
+        id, title, provider, stream_app, stream_name, state, created_at, live_since, ended_at, kind, wechat_room_id,
+        CASE WHEN state = 'live' AND last_unpublish_at >= COALESCE(last_publish_at, live_since, 0)
+          AND NOT EXISTS (SELECT 1 FROM live_sessions s WHERE s.room_id = rooms.id) THEN last_unpublish_at END
+        """;
 
     /// <summary>The most push sessions remembered per room (a captured signature replayed with new session ids cannot grow it).</summary>
     public const int MaxSessionsPerRoom = 16;
@@ -125,6 +131,13 @@ public sealed class RoomStore : IDisposable
 
         Migrate(connection);
     }
+
+    /// <summary>
+    /// How long a live room whose host stopped pushing stays live, as <see cref="Room.HostLostAt"/> (reconnecting), before
+    /// it may be set idle (<see cref="MarkIdleIfNoPublishSinceAsync"/>, by the app's timer); zero (the default) sets it idle
+    /// at the unpublish, as before.
+    /// </summary>
+    public TimeSpan ReconnectWindow { get; init; }
 
     /// <summary>The schema version this code writes (<c>PRAGMA user_version</c>).</summary>
     public const int SchemaVersion = 3;
@@ -471,9 +484,11 @@ public sealed class RoomStore : IDisposable
 
                     // A second session while live (a reconnect racing the old one) keeps the time the room went live.
                     await ExecuteAsync(connection, transaction, "UPDATE rooms SET live_since = CASE WHEN state = 'live' THEN live_since ELSE $at END, state = 'live', last_publish_at = $at, updated_at = $now WHERE id = $id", room.Id, occurred, now, cancellationToken);
-                    result = room.State == RoomStates.Live
+                    result = room.State == RoomStates.Live && room.HostLostAt is null
                         ? new EventResult(EventOutcome.Unchanged, room)
-                        : new EventResult(EventOutcome.Changed, room with { State = RoomStates.Live, LiveSince = FromMs(occurred) });
+                        : room.State == RoomStates.Live
+                            ? new EventResult(EventOutcome.Changed, room with { HostLostAt = null }) // back within the reconnect window
+                            : new EventResult(EventOutcome.Changed, room with { State = RoomStates.Live, LiveSince = FromMs(occurred) });
                     break;
 
                 case StreamEventKind.Unpublished:
@@ -484,6 +499,13 @@ public sealed class RoomStore : IDisposable
                         // Another session that published is still on, or this one never published (nginx refused it
                         // as "already publishing" after on_publish approved it): the room stays as it is.
                         result = new EventResult(EventOutcome.Unchanged, room);
+                    }
+                    else if (current && room.State == RoomStates.Live && ReconnectWindow > TimeSpan.Zero)
+                    {
+                        // The host may come back within the reconnect window: the room stays live (one show) and reads
+                        // as reconnecting (Room.HostLostAt) until a publish, or the window's end sets it idle.
+                        await ExecuteAsync(connection, transaction, "DELETE FROM live_sessions WHERE room_id = $id", room.Id, occurred, now, cancellationToken);
+                        result = new EventResult(EventOutcome.Changed, room with { HostLostAt = FromMs(occurred) });
                     }
                     else if (current && room.State == RoomStates.Live)
                     {
@@ -699,7 +721,7 @@ public sealed class RoomStore : IDisposable
             return null;
         }
 
-        return (ReadRoom(reader), reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.IsDBNull(12) ? null : reader.GetInt64(12));
+        return (ReadRoom(reader), reader.IsDBNull(12) ? null : reader.GetInt64(12), reader.IsDBNull(13) ? null : reader.GetInt64(13));
     }
 
     // No push session of the room is on any more (it ended, or the provider says nobody pushes).
@@ -803,7 +825,8 @@ public sealed class RoomStore : IDisposable
         reader.IsDBNull(7) ? null : FromMs(reader.GetInt64(7)),
         reader.IsDBNull(8) ? null : FromMs(reader.GetInt64(8)),
         reader.GetString(9),
-        reader.IsDBNull(10) ? null : reader.GetInt64(10));
+        reader.IsDBNull(10) ? null : reader.GetInt64(10),
+        reader.IsDBNull(11) ? null : FromMs(reader.GetInt64(11)));
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 

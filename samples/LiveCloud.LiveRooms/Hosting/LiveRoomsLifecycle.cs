@@ -25,18 +25,34 @@ public sealed partial class LiveRoomsLifecycle(
     private CancellationTokenSource? _stopping;
     private Task? _loop;
 
-    /// <summary>The local nginx-rtmp server the app runs, or <see langword="null"/> when it runs none.</summary>
-    public NginxRtmpServer? Nginx { get; private set; }
+    /// <summary>The local nginx-rtmp server the app runs (the first, in multi-cloud mode), or <see langword="null"/> when it runs none.</summary>
+    public NginxRtmpServer? Nginx => Servers.Count > 0 ? Servers[0].Server : null;
+
+    /// <summary>
+    /// Every local nginx-rtmp server the app runs, by provider name: the provider's, or in multi-cloud mode each nginx
+    /// member's (<c>LiveCloud:NginxA</c>, <c>LiveCloud:NginxB</c>…).
+    /// </summary>
+    public IReadOnlyList<(string Name, NginxRtmpServer Server)> Servers { get; private set; } = [];
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.StartNginx && providers.Default.GetService<NginxStreamProvider>() is not null)
+        if (options.Value.StartNginx)
         {
-            NginxRtmpServer nginx = services.GetRequiredService<NginxRtmpServer>();
-            nginx.Restarted += OnRestarted;
-            Nginx = nginx;
-            await nginx.StartAsync(cancellationToken);
+            IStreamProvider selected = providers.Default;
+            IEnumerable<IStreamProvider> local = selected.GetService<MultiCloud.MultiCloudStreamProvider>() is { } composite ? composite.Members : [selected];
+            var servers = new List<(string, NginxRtmpServer)>();
+            foreach (IStreamProvider provider in local.Where(p => p.GetService<NginxStreamProvider>() is not null))
+            {
+                NginxRtmpServer nginx = string.Equals(provider.Name, NginxOptions.ProviderName, StringComparison.OrdinalIgnoreCase)
+                    ? services.GetRequiredService<NginxRtmpServer>()
+                    : services.GetRequiredKeyedService<NginxRtmpServer>(provider.Name);
+                nginx.Restarted += OnRestarted;
+                servers.Add((provider.Name, nginx));
+            }
+
+            Servers = servers;
+            await Task.WhenAll(servers.Select(s => s.Item2.StartAsync(cancellationToken)));
         }
 
         // Whatever was live before this start and is not online now ended while the app was away.
@@ -54,7 +70,7 @@ public sealed partial class LiveRoomsLifecycle(
             await _loop!;
         }
 
-        if (Nginx is { } nginx)
+        foreach ((_, NginxRtmpServer nginx) in Servers)
         {
             nginx.Restarted -= OnRestarted;
             await nginx.StopAsync(cancellationToken);

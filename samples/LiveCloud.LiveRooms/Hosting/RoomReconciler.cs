@@ -16,7 +16,8 @@ public sealed partial class RoomReconciler(
     RoomStore store,
     RoomNotifier notifier,
     TimeProvider time,
-    ILogger<RoomReconciler> logger)
+    ILogger<RoomReconciler> logger,
+    MultiCloudRooms? multiCloud = null)
 {
     /// <summary>
     /// How long a room that just went live is left alone by the periodic pass: the publish callback comes before the
@@ -43,7 +44,9 @@ public sealed partial class RoomReconciler(
         IReadOnlyList<Room> live = await store.ListInStateAsync(RoomStates.Live, cancellationToken);
         var gone = new List<(Room Room, IStreamProvider Provider)>();
         bool everyProviderAnswered = true;
-        foreach (IGrouping<string, Room> rooms in live.Where(r => r.LiveSince < liveBefore).GroupBy(r => r.Provider, StringComparer.OrdinalIgnoreCase))
+        // A room whose host is gone within the reconnect window (or whose multi-cloud show the ledger keeps open) is
+        // not online by design: the window's end, not this pass, sets it idle.
+        foreach (IGrouping<string, Room> rooms in live.Where(r => r.LiveSince < liveBefore && r.HostLostAt is null && multiCloud?.ShowOf(r) is not { IsOpen: true }).GroupBy(r => r.Provider, StringComparer.OrdinalIgnoreCase))
         {
             IStreamProvider provider = providers.Contains(rooms.Key) ? providers.Get(rooms.Key) : providers.Default;
             // WeChat rooms follow the status poller (PluginStatusWatcher), which reads the same room list within its

@@ -4,14 +4,23 @@ using LiveCloud.LiveRooms.Data;
 namespace LiveCloud.LiveRooms.Rooms;
 
 /// <summary>Tells a room's watchers what changed and starts a recording when a room goes live.</summary>
-public sealed class RoomNotifier(RoomEventHub hub, RecordingStarter recorder)
+/// <param name="hub">Where watchers listen.</param>
+/// <param name="recorder">Starts recordings.</param>
+/// <param name="multiCloud">Gives a live room's state as watchers see it (<c>live</c> or <c>reconnecting</c>).</param>
+public sealed class RoomNotifier(RoomEventHub hub, RecordingStarter recorder, MultiCloudRooms? multiCloud = null)
 {
     /// <summary>The room's state changed.</summary>
     public void StateChanged(Room room)
     {
         ArgumentNullException.ThrowIfNull(room);
-        hub.Publish(room.Id, new RoomChange("state", RoomDtos.State(room)));
-        if (room.State == RoomStates.Live)
+        StateDto state = RoomDtos.State(room);
+        if (room.HostLostAt is not null)
+        {
+            multiCloud?.HostLost(); // the window's end is swept for
+        }
+
+        hub.Publish(room.Id, new RoomChange("state", multiCloud is null ? state : state with { State = multiCloud.StateOf(room) }));
+        if (room.State == RoomStates.Live && room.HostLostAt is null)
         {
             recorder.Enqueue(room);
         }

@@ -15,12 +15,21 @@ public sealed partial class RoomStreamObserver(
     RoomStore store,
     RoomNotifier notifier,
     PluginRooms plugins,
-    ILogger<RoomStreamObserver> logger) : IStreamEventObserver
+    ILogger<RoomStreamObserver> logger,
+    MultiCloudRooms? multiCloud = null) : IStreamEventObserver
 {
     /// <inheritdoc />
     public async ValueTask<StreamEventDecision> HandleAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streamEvent);
+        // A multi-cloud member's event (its own callback route) applies to the room stored under the multi-cloud provider;
+        // the id pairing publish and unpublish sessions is the member's.
+        string? endedSession = EndedSessionEventId(streamEvent);
+        if (multiCloud?.RoomProvider(streamEvent.Provider) is { } roomProvider && !string.Equals(roomProvider, streamEvent.Provider, StringComparison.Ordinal))
+        {
+            streamEvent = streamEvent with { Provider = roomProvider };
+        }
+
         if (streamEvent.Kind == StreamEventKind.PlayRequested)
         {
             // nginx asks for every RTMP play and every HLS playlist and segment; only for its own rooms.
@@ -53,7 +62,7 @@ public sealed partial class RoomStreamObserver(
             return StreamEventDecision.Accept;
         }
 
-        EventResult result = await store.ApplyEventAsync(streamEvent, EndedSessionEventId(streamEvent), cancellationToken);
+        EventResult result = await store.ApplyEventAsync(streamEvent, endedSession, cancellationToken);
         LogApplied(logger, streamEvent.Provider, streamEvent.Kind, streamEvent.Stream, result.Outcome);
         switch (result.Outcome)
         {

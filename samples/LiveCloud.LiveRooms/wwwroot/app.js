@@ -28,7 +28,7 @@ async function api(path, init) {
 }
 
 function stateLabel(state) {
-  return state === 'live' ? 'live' : state === 'ended' ? 'ended' : 'idle';
+  return state === 'live' ? 'live' : state === 'reconnecting' ? 'reconnecting' : state === 'ended' ? 'ended' : 'idle';
 }
 
 // ---- room list and "start a room" ----------------------------------------------------------------------------
@@ -136,6 +136,7 @@ function showRoom(id) {
   let wasLive = false;
   let closed = false;
   let plugin = null;          // a WeChat plugin room: { roomId, path }; it plays only in WeChat's live player plugin
+  const seen = window.__roomStates = []; // the states this page was told, in order (diagnostics)
 
   function stopPlayer() {
     clearTimeout(refreshTimer);
@@ -175,7 +176,7 @@ function showRoom(id) {
 
   function retryLater() {
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(() => { if (state === 'live' && !closed) { play(); } }, 1500);
+    retryTimer = setTimeout(() => { if (onAir(state) && !closed) { play(); } }, 1500);
   }
 
   function startPlayer(room) {
@@ -222,7 +223,7 @@ function showRoom(id) {
   async function play() {
     try {
       const room = await api(`/api/rooms/${id}?client=web`);
-      if (room.state === 'live' && !closed) { startPlayer(room); }
+      if (onAir(room.state) && !closed) { startPlayer(room); }
     } catch (e) {
       note.textContent = e.message;
       retryLater();
@@ -239,7 +240,13 @@ function showRoom(id) {
       stateText.textContent = 'On air.';
       if (plugin) {
         note.textContent = `A WeChat live room: it plays only in the mini-program, at ${plugin.path}`;
-      } else if (previous !== 'live') { play(); }
+      } else if (previous !== 'live' && !(previous === 'reconnecting' && player)) { play(); }
+    } else if (state === 'reconnecting') {
+      // The host's push dropped; the show goes on if it returns within the reconnect window (maybe on another cloud):
+      // the player keeps trying, and a host on this page gets a fresh push URL.
+      stateText.textContent = 'The host\'s connection dropped; reconnecting…';
+      if (!player && !plugin) { play(); }
+      if (previous !== 'reconnecting') { freshPushUrl(); }
     } else {
       stopPlayer();
       stateText.textContent = state === 'ended' ? 'The room has ended.'
@@ -319,7 +326,8 @@ function showRoom(id) {
   }).catch((e) => { stateText.textContent = e.message; });
 
   const events = new EventSource(`/api/rooms/${id}/events`);
-  events.addEventListener('state', (e) => { const next = JSON.parse(e.data); loaded.then(() => applyState(next)); });
+  events.addEventListener('state', (e) => { const next = JSON.parse(e.data); seen.push(next.state); loaded.then(() => applyState(next)); });
+  followServing(events);
   // Still live, but no picture: the anchor's push dropped (WeChat ends the room after 15 minutes of it) or it is paused.
   events.addEventListener('alert', (e) => {
     const alert = JSON.parse(e.data).alert;
@@ -370,8 +378,51 @@ function showRoom(id) {
 
   onLeave(() => { closed = true; events.close(); stopPlayer(); });
 
-  // Chat, viewer count and room state over the room's WebSocket (room-chat.js); SSE above stays for older clients.
-  const chat = window.RoomChat.attach(id, { hostToken: localStorage.getItem(hostKey(id)), onState: (next) => loaded.then(() => applyState(next)) });
+  // ---- failover: a new serving cloud, a stalled player, a dropped push ----
+
+  // On air: live, or the host is reconnecting (the show goes on).
+  function onAir(s) { return s === 'live' || s === 'reconnecting'; }
+
+  // The member viewers play from changed (multi-cloud): fetch fresh play URLs and switch source on the same <video>.
+  function followServing(source) {
+    source.addEventListener('serving', (e) => {
+      const serving = JSON.parse(e.data);
+      window.__servingSwitches = (window.__servingSwitches || 0) + 1;
+      video.dataset.serving = serving.provider;
+      if (onAir(state) && !plugin && !closed) { note.textContent = `Switching to ${serving.provider}…`; play(); }
+    });
+  }
+
+  // A player that stalls (no new frames for a few seconds while the room is on air) asks for play URLs again: the stream
+  // may be served from another cloud now, or the old URL's server is gone.
+  let stallTimer = null;
+  const watchStall = () => {
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => { if (onAir(state) && player && !closed) { note.textContent = 'Stalled; fetching the stream again…'; play(); } }, 4000);
+  };
+  video.addEventListener('waiting', watchStall);
+  video.addEventListener('stalled', watchStall);
+  video.addEventListener('playing', () => clearTimeout(stallTimer));
+  onLeave(() => clearTimeout(stallTimer));
+
+  // The host's push failed: ask for a fresh push URL (it lands on a healthy cloud) and show it to the host.
+  async function freshPushUrl() {
+    const token = localStorage.getItem(hostKey(id));
+    if (!token) { return; }
+    try {
+      const push = await api(`/api/rooms/${id}/push`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+      document.getElementById('host-push').textContent = push.url;
+    } catch (e) {
+      console.warn('push', e);
+    }
+  }
+
+  // Chat and viewer count over the room's WebSocket (room-chat.js). Room state comes from SSE while its stream is open
+  // and from the socket when it is not (two streams interleaved could replay an older state after a newer one).
+  const chat = window.RoomChat.attach(id, {
+    hostToken: localStorage.getItem(hostKey(id)),
+    onState: (next) => { if (events.readyState !== EventSource.OPEN) { loaded.then(() => applyState(next)); } },
+  });
   onLeave(() => chat.close());
 }
 

@@ -134,6 +134,73 @@ test('the plugin rooms page reads the real backend\'s room list and lists only r
   assert.match(get.url, /[?&]kind=plugin(&|$)/);
 });
 
+// ---- reconnecting and failover (issue 17, issue 18 item 4) ----
+
+test('the host page asks for a fresh push URL after <live-pusher> -1307 and pushes again', async () => {
+  const host = await hostARoom('Node test: -1307');
+  host.startPush();
+  const starts = () => wx.calls.filter((c) => c[0] === 'pusher.start').length;
+  const startsBefore = starts();
+  const requestsBefore = wx.requests.length;
+
+  await host.onPushStateChange({ detail: { code: -1307 } });
+
+  const refresh = wx.requests.slice(requestsBefore).find((r) => r.method === 'POST' && r.url === `${backend.url}/api/rooms/${encodeURIComponent(host.data.roomId)}/push`);
+  assert.ok(refresh, 'a fresh push URL was asked for');
+  assert.match(refresh.header.Authorization, /^Bearer .+/);
+  assert.match(host.data.pushUrl, /^rtmps?:\/\//);
+  assert.equal(host.data.pushing, true, 'pushing again');
+  assert.equal(starts(), startsBefore + 1, 'the pusher started again with the fresh URL');
+});
+
+test('the viewer page fetches its play URL again after <live-player> -2301 and replaces the source', async () => {
+  const host = await hostARoom('Node test: -2301');
+  const { page: viewer, loaded } = open('pages/viewer/viewer', { id: host.data.roomId });
+  await loaded;
+  const stale = 'rtmp://127.0.0.1:9/live/a-server-that-is-gone';
+  viewer.setData({ playUrl: stale });
+  const requestsBefore = wx.requests.length;
+
+  await viewer.onPlayState({ detail: { code: -2301 } });
+
+  assert.ok(wx.requests.slice(requestsBefore).some((r) => r.method === 'GET' && r.url.startsWith(`${backend.url}/api/rooms/${encodeURIComponent(host.data.roomId)}?`)), 'the room was fetched again');
+  assert.notEqual(viewer.data.playUrl, stale, 'the source was replaced');
+  assert.match(viewer.data.playUrl, /^(rtmps?:\/\/|https?:\/\/.+\.flv)/i);
+});
+
+test('the viewer page shows "reconnecting" while the host is gone within the reconnect window, then live again', async (t) => {
+  const { spawnSync, spawn } = require('node:child_process');
+  if (spawnSync('ffmpeg', ['-version']).status !== 0) {
+    t.skip('ffmpeg is not installed (apt-get install ffmpeg)');
+    return;
+  }
+
+  const host = await hostARoom('Node test: reconnecting');
+  const { page: viewer, loaded } = open('pages/viewer/viewer', { id: host.data.roomId });
+  await loaded;
+  const push = () => spawn('ffmpeg', ['-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '15', '-f', 'flv', host.data.pushUrl], { stdio: 'ignore' });
+  const until = async (state, seconds) => {
+    for (let i = 0; i < seconds * 2; i += 1) {
+      await viewer.load();
+      if (viewer.data.state === state) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.fail(`the viewer page did not show '${state}' within ${seconds} s (it shows '${viewer.data.state}')`);
+  };
+
+  let ffmpeg = push();
+  try {
+    await until('live', 30);
+    ffmpeg.kill('SIGKILL'); // the host's connection drops
+    await until('reconnecting', 20);
+    ffmpeg = push(); // and comes back within the window: the same show
+    await until('live', 30);
+  } finally {
+    ffmpeg.kill('SIGKILL');
+  }
+});
+
 async function waitFor(condition, what, ms = 20000) {
   const deadline = Date.now() + ms;
   while (!condition()) {

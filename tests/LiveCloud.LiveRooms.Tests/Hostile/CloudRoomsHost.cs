@@ -105,6 +105,7 @@ public sealed class CloudRoomsHost : IAsyncDisposable
                 "--LiveRooms:CreateRoomPermitLimit=1000000",
                 $"--LiveRooms:StartNginx={startNginx}",
                 "--LiveRooms:RecordShows=false",
+                "--LiveRooms:ReconnectWindow=00:00:00", // the reconnect window's own tests set one
                 $"--Logging:LogLevel:Default={appLogLevel}",
                 .. allProviders ? ProviderArgs(defaultProvider) : [],
             ];

@@ -120,10 +120,19 @@ Page({
   },
 
   // <live-pusher bindstatechange>: 1002 = connected and pushing; 3004 = the server closed it (e.g. an expired URL); -1307 = reconnects gave up.
-  onPushStateChange(e) {
+  // After -1307 the host asks the backend for a fresh push URL and pushes again: with a multi-cloud backend the URL may
+  // be another cloud's (the one it pushed to is down), and within the reconnect window the room stays one show.
+  async onPushStateChange(e) {
     const code = e.detail.code;
     if (code === 1002) this.setData({ state: 'pushing', error: '' });
-    else if (code === -1307 || code === 3004) this.setData({ state: 'ready', pushing: false, error: `Push stopped (${code}).` });
+    else if (code === -1307 || code === 3004) {
+      const wasPushing = this.data.pushing;
+      this.setData({ state: 'ready', pushing: false, error: `Push stopped (${code}); reconnecting with a fresh push URL…` });
+      if (code === -1307 && this.data.roomId && this.data.state !== 'ended') {
+        await this.refreshPush();
+        if (wasPushing && this.data.pushUrl && !/Could not/.test(this.data.error)) this.startPush();
+      }
+    }
   },
 
   onPusherError(e) {

@@ -12,7 +12,7 @@ Page({
   data: {
     roomId: '',
     title: '',
-    state: 'loading', // loading → idle | live | ended; 'missing' for an unknown room
+    state: 'loading', // loading → idle | live | reconnecting | ended; 'missing' for an unknown room
     playUrl: '',
     playProtocol: '',
     expiresAt: '',
@@ -100,10 +100,13 @@ Page({
     this.timer = setTimeout(() => this.load(), Math.min(POLL_MS, untilDue));
   },
 
-  // <live-player bindstatechange>: 2004 = playing; 2006/-2301 = stream ended or gave up reconnecting.
+  // <live-player bindstatechange>: 2004 = playing; 2006/-2301 = stream ended or gave up reconnecting. After -2301 the
+  // play URL is fetched afresh (and the source replaced): the stream may be served from another cloud now.
   onPlayState(e) {
     const code = e.detail.code;
-    if (code === -2301 || code === 2006) this.load();
+    if (code === -2301) this.urlDue = 0;
+    if (code === -2301 || code === 2006) return this.load();
+    return undefined;
   },
 
   onPlayError(e) {
