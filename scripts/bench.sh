@@ -109,6 +109,7 @@ rooms_load() {
     --urls "$base" --contentRoot "$PWD/samples/LiveCloud.LiveRooms" \
     --LiveCloud:Provider=Nginx --LiveCloud:Nginx:RtmpPort="$rtmp" --LiveCloud:Nginx:HttpPort="$nginx_http" \
     --LiveRooms:DataDirectory="$rooms_data" --LiveRooms:BenchmarkEndpoints=true --LiveRooms:RecordShows=false --LiveRooms:ReconcileInterval=00:00:00 \
+    --LiveRooms:Chat:MaxConnectionsPerAddress=100000 \
     --Logging:LogLevel:Default=Warning > "$work/rooms-app.log" 2>&1 &
   rooms_run_pid=$!
   for _ in $(seq 1 300); do
@@ -155,6 +156,11 @@ print(urllib.parse.quote(token, safe="") + " " + urllib.parse.urlencode(fields))
   local herd_rc=0
   "$exe" herd --base "$base" --room "$room" --pid "$rooms_app_pid" --viewers 5000 --spread 1 --connections 256 \
     --out "$work/herd.json" > /dev/null || herd_rc=$?
+  # WebSocket fan-out: 2,000 viewers on the room's socket (one address: the per-address limit is raised above), one chat
+  # message → delivery latency to each, and memory per idle connection.
+  local fanout_rc=0
+  "$exe" wsfanout --base "$base" --created "$work/room.json" --pid "$rooms_app_pid" --viewers 2000 \
+    --out "$work/wsfanout.json" > /dev/null || fanout_rc=$?
   # The same GET on two instances over PostgreSQL + Redis (issue 18), after this one stops; skipped without them.
   rooms_stop
   local scale_rc=0
@@ -163,7 +169,7 @@ print(urllib.parse.quote(token, safe="") + " " + urllib.parse.urlencode(fields))
   python3 bench/rooms.py "$work" 2 "$bytes" || report_rc=$?
   rooms_stop
   cat "$work/rooms.md"
-  [ "$herd_rc" -eq 0 ] && [ "$report_rc" -eq 0 ] && [ "$scale_rc" -eq 0 ]
+  [ "$herd_rc" -eq 0 ] && [ "$fanout_rc" -eq 0 ] && [ "$report_rc" -eq 0 ] && [ "$scale_rc" -eq 0 ]
 }
 # In a subshell with its own traps so that errexit holds inside (it would not under `||`) and the app stops however it ends.
 rooms_rc=0

@@ -164,7 +164,7 @@ public static class Herd
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     // The resident set of a process in KiB, from /proc/PID/status (0 when unknown).
-    private static long RssKiB(int pid)
+    internal static long RssKiB(int pid)
     {
         if (pid <= 0)
         {

@@ -16,7 +16,8 @@ namespace LiveCloud.Benchmarks;
 /// Modes: <c>check</c> (the sample-style signers produce exactly the library's URLs; prints their lengths as JSON),
 /// <c>bench [--full] [--artifacts DIR] [BDN args]</c> (the BenchmarkDotNet suites), <c>soak [--calls N] [--seconds S] [--out FILE]</c>,
 /// <c>herd --base URL --room ID [--pid PID] [--viewers N] [--spread S] [--connections C] [--out FILE]</c> (the live-rooms
-/// thundering herd), <c>failover [--runs N] [--out FILE]</c> (the multi-cloud failover with two real nginx), and <c>emulators</c> (the vendor emulators in a child process, for the soak).
+/// thundering herd), <c>wsfanout --base URL --created ROOM_JSON [--pid PID] [--viewers N] [--out FILE]</c> (the live-rooms
+/// WebSocket fan-out), <c>failover [--runs N] [--out FILE]</c> (the multi-cloud failover with two real nginx), and <c>emulators</c> (the vendor emulators in a child process, for the soak).
 /// </summary>
 public static class Program
 {
@@ -29,6 +30,7 @@ public static class Program
             "check" => Check.Run(),
             "soak" => await Soak.RunAsync(rest).ConfigureAwait(false),
             "herd" => await Herd.RunAsync(rest).ConfigureAwait(false),
+            "wsfanout" => await WsFanout.RunAsync(rest).ConfigureAwait(false),
             "failover" => await Failover.RunAsync(rest).ConfigureAwait(false),
             "emulators" => await EmulatorHost.RunAsync().ConfigureAwait(false),
             "bench" => RunBenchmarks(rest),
@@ -38,7 +40,7 @@ public static class Program
 
     private static int Usage(string mode)
     {
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: check | bench [--full] [--artifacts DIR] [BenchmarkDotNet args] | soak [--calls N] [--seconds S] [--out FILE] | herd --base URL --room ID [--pid PID] [--out FILE] | failover [--runs N] [--out FILE] | emulators");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: check | bench [--full] [--artifacts DIR] [BenchmarkDotNet args] | soak [--calls N] [--seconds S] [--out FILE] | herd --base URL --room ID [--pid PID] [--out FILE] | wsfanout --base URL --created ROOM_JSON [--pid PID] [--viewers N] [--out FILE] | failover [--runs N] [--out FILE] | emulators");
         return 2;
     }
 

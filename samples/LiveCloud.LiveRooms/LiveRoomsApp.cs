@@ -73,6 +73,11 @@ public static partial class LiveRoomsApp
 
         // LiveRooms:Store (SQLite by default, or PostgreSQL), the room cache, and LiveRooms:Backplane (none, or Redis).
         builder.Services.AddRoomStore(config, rooms, dataDirectory);
+        // The chat log (room channel history and moderation) is kept in SQLite beside the rooms.
+        string chatConnectionString = config.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs && rooms.Store != LiveRoomsOptions.StorePostgreSql
+            ? cs
+            : "Data Source=" + Path.Combine(dataDirectory, "rooms.db");
+        builder.AddRoomChannel(dataDirectory, chatConnectionString);
         builder.Services.AddSingleton(new RoomEventHub(rooms.MaxWatchersPerRoom));
         builder.Services.AddSingleton<RecordingStarter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingStarter>());
@@ -80,7 +85,7 @@ public static partial class LiveRoomsApp
         builder.Services.AddSingleton<PluginRooms>();
         builder.Services.AddHostedService<PluginStatusWatcher>();
         builder.Services.AddSingleton<IStreamEventObserver, RoomStreamObserver>();
-        builder.Services.TryAddSingleton<IRoomChat, NoRoomChat>();
+        builder.Services.TryAddSingleton<IRoomChat, EmbeddedRoomChat>();
         AddMultiCloudRooms(builder.Services);
         builder.Services.AddSingleton<RoomReconciler>();
         builder.Services.AddSingleton<LiveRoomsLifecycle>();
@@ -126,6 +131,7 @@ public static partial class LiveRoomsApp
         app.UseRateLimiter();
 
         app.MapRoomEndpoints();
+        app.MapRoomChannel();
         app.MapHealth();
         if (app.Services.GetRequiredService<IOptions<LiveRoomsOptions>>().Value.BenchmarkEndpoints)
         {
@@ -258,7 +264,8 @@ public static partial class LiveRoomsApp
         return null;
     }
 
-    private static string DevelopmentSigningKey(string dataDirectory, string fileName = "nginx-signing-key")
+    /// <summary>A key generated once into <paramref name="fileName"/> in the data folder (readable by its owner only), or the one there.</summary>
+    internal static string DevelopmentSigningKey(string dataDirectory, string fileName = "nginx-signing-key")
     {
         string path = Path.Combine(dataDirectory, fileName);
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 32 } existing)

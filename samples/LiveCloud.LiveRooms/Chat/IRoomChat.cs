@@ -10,7 +10,8 @@ public sealed record RoomChatJoinRequest(string? UserId, bool IsHost);
 /// <summary>
 /// The room chat seam (e.g. Tencent Cloud IM). The sample calls it when a room is created and ended, and
 /// <c>POST /api/rooms/{id}/chat</c> returns what <see cref="JoinAsync"/> returns, serialised as camelCase JSON.
-/// Register an implementation in DI to replace <see cref="NoRoomChat"/>.
+/// The default is <see cref="EmbeddedRoomChat"/> (the app's own WebSocket channel); <see cref="TencentRoomChat"/> is
+/// registered instead when <c>Chat:Tencent</c> is configured. Register an implementation in DI to replace them.
 /// </summary>
 public interface IRoomChat
 {
@@ -33,7 +34,7 @@ public interface IRoomChat
     Task<object> JoinAsync(Room room, RoomChatJoinRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>The default: no chat. The chat endpoint answers 404 "chat is not configured".</summary>
+/// <summary>No chat at all (register it to turn chat off): the chat endpoint answers 404 "chat is not configured".</summary>
 public sealed class NoRoomChat : IRoomChat
 {
     /// <inheritdoc />

@@ -416,6 +416,14 @@ function showRoom(id) {
       console.warn('push', e);
     }
   }
+
+  // Chat and viewer count over the room's WebSocket (room-chat.js). Room state comes from SSE while its stream is open
+  // and from the socket when it is not (two streams interleaved could replay an older state after a newer one).
+  const chat = window.RoomChat.attach(id, {
+    hostToken: localStorage.getItem(hostKey(id)),
+    onState: (next) => { if (events.readyState !== EventSource.OPEN) { loaded.then(() => applyState(next)); } },
+  });
+  onLeave(() => chat.close());
 }
 
 window.addEventListener('hashchange', route);

@@ -87,8 +87,8 @@ test('the viewer page plays an RTMP or FLV URL, and shows the room ended after t
   const get = wx.requests.find((r) => r.method === 'GET' && r.url.startsWith(`${backend.url}/api/rooms/${encodeURIComponent(host.data.roomId)}?`));
   assert.match(get.url, /[?&]client=miniprogram(&|$)/);
 
-  // Chat: without Chat:Tencent the backend answers 404 and the page shows no chat; with it, credentials come back.
-  assert.ok(['off', 'no-sdk'].includes(viewer.data.chatState), `chat state ${viewer.data.chatState}`);
+  // Chat: without Chat:Tencent the backend's own chat over the room socket; with it, IM credentials come back.
+  assert.ok(['embedded', 'no-sdk'].includes(viewer.data.chatState), `chat state ${viewer.data.chatState}`);
 
   await host.endRoom();
   assert.equal(host.data.state, 'ended');
@@ -199,4 +199,52 @@ test('the viewer page shows "reconnecting" while the host is gone within the rec
   } finally {
     ffmpeg.kill('SIGKILL');
   }
+});
+
+async function waitFor(condition, what, ms = 20000) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Waited ${ms} ms for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const noWebSocket = typeof WebSocket === 'function' ? false : 'no WebSocket in this Node: use Node 22+, or node --experimental-websocket (scripts/test.sh adds it)';
+
+test('host and viewer pages chat over the room socket (wx.connectSocket), reconnect, and the viewer sees the end at once', { skip: noWebSocket }, async () => {
+  const host = await hostARoom('Node test: socket chat');
+  const { page: viewer, loaded } = open('pages/viewer/viewer', { id: host.data.roomId });
+  await loaded;
+  assert.equal(viewer.data.chatState, 'embedded', 'without Tencent IM keys the backend answers with its own chat');
+  await waitFor(() => host.data.viewers === 2, `the host to count 2 sockets (has ${host.data.viewers})`);
+  assert.ok(wx.sockets.some((s) => s.url.includes('access_token=')), 'the host connects with its token');
+
+  // The viewer listens, then picks a nickname and gets a chat token; the socket reconnects with it.
+  viewer.onNicknameInput({ detail: { value: 'Mini' } });
+  await viewer.joinChat();
+  await waitFor(() => /^v_/.test(viewer.data.chatUser), 'the viewer to be known to the socket');
+
+  viewer.onDraftInput({ detail: { value: '<b>hi</b> from the mini-program' } });
+  viewer.sendMessage();
+  await waitFor(() => host.data.messages.some((m) => m.from === 'Mini' && m.text === '<b>hi</b> from the mini-program'), 'the host to hear the viewer');
+  host.onDraftInput({ detail: { value: 'welcome' } });
+  host.sendMessage();
+  await waitFor(() => viewer.data.messages.some((m) => m.host && m.text === 'welcome'), 'the viewer to hear the host');
+
+  // The connection drops: the page reconnects by itself and gets the recent messages again.
+  const before = wx.sockets.length;
+  viewer.setData({ messages: [] });
+  wx.sockets[wx.sockets.length - 1].ws.close();
+  await waitFor(() => wx.sockets.length > before, 'a reconnect');
+  await waitFor(() => viewer.data.messages.length === 2, 'the history after reconnecting');
+
+  // Moderation from the host page reaches the viewer.
+  host.moderate({ currentTarget: { dataset: { user: viewer.data.chatUser } } });
+  await waitFor(() => /muted/.test(viewer.data.chatNote), 'the viewer to learn it is muted');
+
+  // The end comes over the socket (the 10 s poll is switched off here).
+  if (viewer.timer) clearTimeout(viewer.timer);
+  viewer.schedule = () => {};
+  await host.endRoom();
+  await waitFor(() => viewer.data.state === 'ended', 'the viewer page to show the end');
 });

@@ -82,3 +82,37 @@ test('the chat adapter logs in with the backend credentials and joins the AVChat
   assert.deepEqual(log.slice(4), [['quit', 'room_r1'], ['logout']]);
   assert.deepEqual(seen, [['POST', 'http://backend.invalid/api/rooms/r2/chat'], ['POST', 'http://backend.invalid/api/rooms/r1/chat'], ['POST', 'http://backend.invalid/api/rooms/r1/chat']]);
 });
+
+test('room-socket reconnects with growing back-off, drops a rejected token, and stops when removed', async () => {
+  installWx({ baseUrl: 'http://backend.invalid' });
+  const tasks = [];
+  global.wx.connectSocket = ({ url }) => {
+    const h = {};
+    const task = { url, onOpen: (f) => { h.open = f; }, onMessage: (f) => { h.message = f; }, onClose: (f) => { h.close = f; }, onError: () => {}, send: () => {}, close: () => {}, h };
+    tasks.push(task);
+    return task;
+  };
+  const { openRoomSocket } = require('../utils/room-socket');
+  const statuses = [];
+  const frames = [];
+  const socket = openRoomSocket('r1', { token: 'a.b', minDelayMs: 5, maxDelayMs: 20, random: () => 1, onStatus: (s) => statuses.push(s), onFrame: (f) => frames.push(f) });
+  assert.equal(tasks[0].url, 'ws://backend.invalid/api/rooms/r1/ws?access_token=a.b');
+  tasks[0].h.open();
+  tasks[0].h.message({ data: '{"type":"chat","data":{"text":"x"}}' });
+  tasks[0].h.message({ data: 'not json' });
+  assert.deepEqual(frames, [{ type: 'chat', data: { text: 'x' } }]);
+
+  tasks[0].h.close({ code: 1006, reason: '' });
+  tasks[0].h.close({ code: 1006, reason: '' }); // a stale handler changes nothing
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(tasks.length, 2, 'reconnected once');
+  tasks[1].h.close({ code: 4401, reason: 'token rejected: expired' });
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(tasks[2].url, 'ws://backend.invalid/api/rooms/r1/ws', 'a rejected token is dropped: back as a listener');
+  assert.deepEqual(statuses.filter((s) => s.state === 'reconnecting').map((s) => s.delayMs), [5, 10], 'the delay doubles');
+  tasks[2].h.close({ code: 4403, reason: 'removed by the host' });
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(tasks.length, 3, 'no reconnect after removal');
+  assert.deepEqual(statuses.at(-1), { state: 'closed', code: 4403, reason: 'removed by the host' });
+  socket.close();
+});

@@ -55,4 +55,6 @@ module.exports = {
   // utils/plugin.js narrows to those with plugin.roomId.
   listPluginRooms: () => request('GET', '/api/rooms?kind=plugin'),
   joinChat: (id) => request('POST', `/api/rooms/${enc(id)}/chat`),
+  // A viewer's signed chat token for the room socket: { token, user, nickname, expiresAt, socket }.
+  chatToken: (id, nickname) => request('POST', `/api/rooms/${enc(id)}/chat-token`, { data: { nickname } }),
 };

@@ -14,7 +14,8 @@ function setChatSdk(sdk) {
 
 /**
  * Joins a room's chat. Resolves with { state, credentials, send(text), leave() }:
- * state 'off' (backend has no chat: 404), 'no-sdk' (credentials fetched but no SDK plugged in) or 'joined'.
+ * state 'off' (backend has no chat: 404), 'embedded' (the backend's own chat over the room socket), 'no-sdk'
+ * (IM credentials fetched but no SDK plugged in) or 'joined'.
  */
 async function joinRoomChat(roomId, { onMessage } = {}) {
   let credentials;
@@ -25,6 +26,8 @@ async function joinRoomChat(roomId, { onMessage } = {}) {
     throw err;
   }
 
+  // The backend's own chat (no Tencent IM keys): the room socket carries it (utils/room-socket.js).
+  if (credentials && credentials.provider === 'embedded') return { state: 'embedded', credentials, send: noop, leave: noop };
   if (!chatSdk) return { state: 'no-sdk', credentials, send: noop, leave: noop };
 
   const TencentCloudChat = chatSdk;

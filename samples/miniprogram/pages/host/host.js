@@ -1,6 +1,7 @@
 // The broadcaster: creates a room, pushes to its RTMP URL with <live-pusher>, keeps the URL fresh, ends the room.
 const api = require('../../utils/api');
 const { refreshDelayMs } = require('../../utils/timing');
+const { openRoomSocket } = require('../../utils/room-socket');
 
 const TOKEN_KEY = 'livecloud.hostRooms';
 
@@ -15,6 +16,10 @@ Page({
     state: 'new', // new → ready → pushing → ended
     pushing: false,
     busy: false,
+    messages: [], // the room chat over the room socket (utils/room-socket.js), as text
+    draft: '',
+    viewers: 0,
+    chatClosed: false,
     error: '',
   },
 
@@ -26,6 +31,7 @@ Page({
   onUnload() {
     this.clearTimer();
     if (this.pusher) this.pusher.stop();
+    if (this.socket) this.socket.close();
   },
 
   onTitleInput(e) {
@@ -47,6 +53,7 @@ Page({
       rememberToken(room.id, room.hostToken);
       this.setData({ roomId: room.id, title: room.title, state: 'ready' });
       this.applyPush(room.push);
+      this.openChat();
     } catch (err) {
       this.setData({ error: `Could not create the room: ${err.message}` });
     } finally {
@@ -144,6 +151,41 @@ Page({
     return this.hostToken || recallToken(this.data.roomId);
   },
 
+  // The room socket with the host token: chat, viewer count, moderation.
+  openChat() {
+    if (this.socket) this.socket.close();
+    this.socket = openRoomSocket(this.data.roomId, {
+      token: this.token(),
+      onFrame: ({ type, data }) => {
+        if (type === 'history') this.setData({ messages: data.messages.map(toView) });
+        else if (type === 'chat' && !this.data.messages.some((m) => m.id === data.id)) this.setData({ messages: this.data.messages.concat([toView(data)]).slice(-50) });
+        else if (type === 'viewers') this.setData({ viewers: data.count });
+        else if (type === 'hello') this.setData({ chatClosed: data.chatClosed });
+        else if (type === 'moderation' && data.action === 'chat-closed') this.setData({ chatClosed: data.closed });
+        else if (type === 'error') this.setData({ error: data.message });
+      },
+    });
+  },
+
+  onDraftInput(e) {
+    this.setData({ draft: e.detail.value });
+  },
+
+  sendMessage() {
+    const text = (this.data.draft || '').trim();
+    if (text && this.socket && this.socket.send({ type: 'chat', text })) this.setData({ draft: '' });
+  },
+
+  // Long-press a viewer's message: mute them; data-action="kick" on the element removes them instead.
+  moderate(e) {
+    const { user, action } = e.currentTarget.dataset;
+    if (user && this.socket) this.socket.send({ type: action || 'mute', user });
+  },
+
+  toggleChat() {
+    if (this.socket) this.socket.send({ type: 'chat-closed', closed: !this.data.chatClosed });
+  },
+
   schedule(delayMs) {
     this.clearTimer();
     this.timer = setTimeout(() => this.refreshPush(), delayMs);
@@ -165,4 +207,8 @@ function rememberToken(roomId, token) {
 function recallToken(roomId) {
   const tokens = wx.getStorageSync(TOKEN_KEY) || {};
   return tokens[roomId] || null;
+}
+
+function toView(message) {
+  return { id: message.id, from: message.from.nickname, host: message.from.host, user: message.from.user, text: message.text };
 }

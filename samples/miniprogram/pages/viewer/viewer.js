@@ -4,6 +4,7 @@ const api = require('../../utils/api');
 const { refreshDelayMs } = require('../../utils/timing');
 const { joinRoomChat } = require('../../utils/chat');
 const { pickPlayUrl } = require('../../utils/play');
+const { openRoomSocket } = require('../../utils/room-socket');
 
 const POLL_MS = 10000;
 
@@ -19,6 +20,10 @@ Page({
     chatState: 'off',
     messages: [],
     draft: '',
+    nickname: '',
+    chatUser: '', // set once the socket knows this viewer (a chat token); empty while only listening
+    chatNote: '',
+    viewers: 0,
     error: '',
   },
 
@@ -37,6 +42,7 @@ Page({
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.chat) this.chat.leave();
+    if (this.socket) this.socket.close();
   },
 
   // GET /api/rooms → rooms to pick from when the page opens without ?id=
@@ -117,16 +123,70 @@ Page({
     } catch (err) {
       this.setData({ chatState: 'error', error: `Chat unavailable: ${err.message}` });
     }
+    this.startSocket();
   },
 
   onDraftInput(e) {
     this.setData({ draft: e.detail.value });
   },
 
+  // The room socket: room state at once (the 10 s poll stays for the play URL), and the embedded chat.
+  startSocket() {
+    if (this.stopped || this.socket) return;
+    const saved = wx.getStorageSync(`livecloud.chat.${this.data.roomId}`) || null;
+    this.socket = openRoomSocket(this.data.roomId, {
+      token: saved,
+      onFrame: (frame) => this.onRoomFrame(frame),
+      onStatus: (s) => {
+        if (s.state === 'token-rejected') wx.setStorageSync(`livecloud.chat.${this.data.roomId}`, '');
+        if (s.state !== 'open') this.setData({ chatNote: s.reason || (s.state === 'reconnecting' ? 'Reconnecting…' : '') });
+      },
+    });
+  },
+
+  onRoomFrame({ type, data }) {
+    if (type === 'hello') this.setData({ chatUser: data.user || '', chatNote: data.chatClosed ? 'The host closed chat.' : '' });
+    else if (type === 'history') this.setData({ messages: data.messages.map(toView) });
+    else if (type === 'chat') {
+      if (!this.data.messages.some((m) => m.id === data.id)) this.setData({ messages: this.data.messages.concat([toView(data)]).slice(-50) });
+    } else if (type === 'state') {
+      if (data.state !== this.data.state && this.data.state !== 'loading') this.load();
+    } else if (type === 'viewers') this.setData({ viewers: data.count });
+    else if (type === 'moderation') {
+      if (data.action === 'chat-closed') this.setData({ chatNote: data.closed ? 'The host closed chat.' : '' });
+      else if (data.user === this.data.chatUser) this.setData({ chatNote: data.action === 'mute' ? 'The host muted you.' : data.action === 'unmute' ? '' : 'The host removed you.' });
+    } else if (type === 'error') this.setData({ chatNote: data.message });
+  },
+
+  onNicknameInput(e) {
+    this.setData({ nickname: e.detail.value });
+  },
+
+  // POST /api/rooms/{id}/chat-token {nickname} → a signed chat token; the socket reconnects with it.
+  async joinChat() {
+    try {
+      const answer = await api.chatToken(this.data.roomId, (this.data.nickname || '').trim());
+      wx.setStorageSync(`livecloud.chat.${this.data.roomId}`, answer.token);
+      this.setData({ chatNote: '' });
+      if (this.socket) this.socket.setToken(answer.token);
+    } catch (err) {
+      this.setData({ chatNote: err.message });
+    }
+  },
+
   async sendMessage() {
     const text = (this.data.draft || '').trim();
+    if (text && this.data.chatState === 'embedded') {
+      if (this.socket && this.socket.send({ type: 'chat', text })) this.setData({ draft: '' });
+      return;
+    }
     if (!text || !this.chat || this.data.chatState !== 'joined') return;
     await this.chat.send(text);
     this.setData({ draft: '', messages: this.data.messages.concat([{ from: 'me', text }]).slice(-50) });
   },
 });
+
+// A chat frame as the list shows it (text only: WXML binds it as text, never as markup).
+function toView(message) {
+  return { id: message.id, from: message.from.nickname, host: message.from.host, user: message.from.user, text: message.text };
+}

@@ -8,6 +8,7 @@ function installWx({ baseUrl, request } = {}) {
   const storage = new Map();
   const calls = [];
   const requests = [];
+  const sockets = [];
   let app = null;
   let lastPage = null;
 
@@ -26,6 +27,7 @@ function installWx({ baseUrl, request } = {}) {
     setClipboardData: (o) => calls.push(['setClipboardData', o.data]),
     navigateTo: (o) => calls.push(['navigateTo', o.url]),
     showToast: (o) => calls.push(['showToast', o.title]),
+    connectSocket: (o) => connectSocket(o, sockets),
   };
 
   // app.js sets globalData.baseUrl from config.js; tests point it at the backend under test.
@@ -35,6 +37,7 @@ function installWx({ baseUrl, request } = {}) {
   return {
     calls,
     requests,
+    sockets,
     app: () => app,
     // Loads a page module (fresh) and returns an instance with WeChat's data/setData semantics.
     loadPage(route) {
@@ -111,6 +114,29 @@ function fetchRequest(options, requests) {
       if (options.complete) options.complete(result);
     });
   return { abort() {} };
+}
+
+// wx.connectSocket over a real WebSocket (Node 22+, or Node 20 with --experimental-websocket): a SocketTask with
+// onOpen/onMessage/onClose/onError, send({data}) and close({code, reason}).
+function connectSocket(options, sockets) {
+  if (typeof WebSocket !== 'function') throw new Error('No WebSocket in this Node (use Node 22+, or node --experimental-websocket).');
+  const ws = new WebSocket(options.url);
+  const handlers = { open: [], message: [], close: [], error: [] };
+  ws.onopen = () => handlers.open.forEach((h) => h({ header: {} }));
+  ws.onmessage = (e) => handlers.message.forEach((h) => h({ data: e.data }));
+  ws.onerror = () => handlers.error.forEach((h) => h({ errMsg: 'socket error' }));
+  ws.onclose = (e) => handlers.close.forEach((h) => h({ code: e.code, reason: e.reason }));
+  sockets.push({ url: options.url, ws });
+  return {
+    onOpen: (h) => handlers.open.push(h),
+    onMessage: (h) => handlers.message.push(h),
+    onClose: (h) => handlers.close.push(h),
+    onError: (h) => handlers.error.push(h),
+    send({ data, success, fail } = {}) {
+      try { ws.send(data); if (success) success({ errMsg: 'sendSocketMessage:ok' }); } catch (err) { if (fail) fail({ errMsg: err.message }); }
+    },
+    close({ code, reason } = {}) { try { ws.close(code, reason); } catch (_) { ws.close(); } },
+  };
 }
 
 module.exports = { installWx };
