@@ -71,13 +71,9 @@ public static partial class LiveRoomsApp
         }
 
 
-        // LiveRooms:Store (SQLite by default, or PostgreSQL), the room cache, and LiveRooms:Backplane (none, or Redis).
+        // LiveRooms:Store (SQLite by default, or PostgreSQL) with the chat log beside the rooms, the room cache, and LiveRooms:Backplane (none, or Redis).
         builder.Services.AddRoomStore(config, rooms, dataDirectory);
-        // The chat log (room channel history and moderation) is kept in SQLite beside the rooms.
-        string chatConnectionString = config.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs && rooms.Store != LiveRoomsOptions.StorePostgreSql
-            ? cs
-            : "Data Source=" + Path.Combine(dataDirectory, "rooms.db");
-        builder.AddRoomChannel(dataDirectory, chatConnectionString);
+        builder.AddRoomChannel(dataDirectory);
         builder.Services.AddSingleton(new RoomEventHub(rooms.MaxWatchersPerRoom));
         builder.Services.AddSingleton<RecordingStarter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingStarter>());

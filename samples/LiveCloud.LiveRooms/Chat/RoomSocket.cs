@@ -43,7 +43,7 @@ internal sealed partial class RoomSocket : IDisposable
     private readonly ChatSender? _sender;
     private readonly RoomEventHub.Subscription _subscription;
     private readonly IRoomStore _store;
-    private readonly ChatLog _log;
+    private readonly IChatLog _log;
     private readonly RoomEventHub _hub;
     private readonly RoomChatOptions _limits;
     private readonly TimeProvider _time;
@@ -54,7 +54,7 @@ internal sealed partial class RoomSocket : IDisposable
     private long _refilledAt;
     private int _refusedInARow;
 
-    public RoomSocket(WebSocket socket, Room room, ChatSender? sender, RoomEventHub.Subscription subscription, IRoomStore store, ChatLog log, RoomEventHub hub, RoomChatOptions limits, TimeProvider time, ILogger logger)
+    public RoomSocket(WebSocket socket, Room room, ChatSender? sender, RoomEventHub.Subscription subscription, IRoomStore store, IChatLog log, RoomEventHub hub, RoomChatOptions limits, TimeProvider time, ILogger logger)
     {
         _socket = socket;
         _room = room;

@@ -20,11 +20,13 @@ public static class RoomSocketEndpoints
     /// <summary>The query parameter a browser sends its token in (browsers cannot set headers on a WebSocket).</summary>
     public const string TokenParameter = "access_token";
 
-    /// <summary>Adds the channel's services: options, tokens, chat log, connection limits, token redaction in request logs.</summary>
+    /// <summary>
+    /// Adds the channel's services: options, tokens, connection limits, token redaction in request logs (the chat log,
+    /// <see cref="IChatLog"/>, is registered with the room store: it lives in the same database).
+    /// </summary>
     /// <param name="builder">The app builder (after <c>AddLiveCloudCallbacks</c>, whose context factory this one wraps).</param>
     /// <param name="dataDirectory">The data folder (for the generated signing key).</param>
-    /// <param name="connectionString">The rooms database's connection string (the chat log's tables live there).</param>
-    public static void AddRoomChannel(this WebApplicationBuilder builder, string dataDirectory, string connectionString)
+    public static void AddRoomChannel(this WebApplicationBuilder builder, string dataDirectory)
     {
         ArgumentNullException.ThrowIfNull(builder);
         RoomChatOptions chat = builder.Configuration.GetSection(RoomChatOptions.SectionName).Get<RoomChatOptions>() ?? new RoomChatOptions();
@@ -36,7 +38,6 @@ public static class RoomSocketEndpoints
         builder.Services.Configure<RoomChatOptions>(builder.Configuration.GetSection(RoomChatOptions.SectionName));
         string key = chat.SigningKey ?? LiveRoomsApp.DevelopmentSigningKey(dataDirectory, "chat-signing-key");
         builder.Services.AddSingleton(sp => new ChatTokens(key, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(new ChatLog(connectionString, chat.HistorySize));
         builder.Services.AddSingleton<RoomChannel>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
@@ -118,7 +119,7 @@ public static class RoomSocketEndpoints
         return RoomInput.TitleError(nickname, null) is { } titleError ? "nickname" + titleError["title".Length..] : null;
     }
 
-    private static async Task ConnectAsync(string id, HttpContext context, IRoomStore store, ChatTokens tokens, RoomChannel channel, RoomEventHub hub, ChatLog log, IOptions<RoomChatOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILoggerFactory loggers)
+    private static async Task ConnectAsync(string id, HttpContext context, IRoomStore store, ChatTokens tokens, RoomChannel channel, RoomEventHub hub, IChatLog log, IOptions<RoomChatOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {

@@ -7,13 +7,15 @@ namespace LiveCloud.LiveRooms.Hosting;
 /// <summary>
 /// Chooses where rooms are kept (<c>LiveRooms:Store</c>, <c>ConnectionStrings:Rooms</c>) and how instances share room
 /// changes (<c>LiveRooms:Backplane</c>, <c>ConnectionStrings:Redis</c>), and puts the room cache in front of the store.
+/// The chat log (<see cref="IChatLog"/>) is kept in the same database as the rooms, so with several instances on
+/// PostgreSQL they share chat history and moderation.
 /// </summary>
 internal static class RoomScaleOut
 {
     /// <summary>The name of the connection string of the Redis backplane.</summary>
     public const string RedisConnectionStringName = "Redis";
 
-    /// <summary>Registers <see cref="IRoomStore"/> (cached), the <see cref="RoomCache"/> and the backplane, if any.</summary>
+    /// <summary>Registers <see cref="IRoomStore"/> (cached), <see cref="IChatLog"/>, the <see cref="RoomCache"/> and the backplane, if any.</summary>
     public static void AddRoomStore(this IServiceCollection services, IConfiguration config, LiveRoomsOptions rooms, string dataDirectory)
     {
         string? connectionString = config.GetConnectionString(LiveRoomsApp.ConnectionStringName) is { Length: > 0 } cs ? cs : null;
@@ -43,6 +45,12 @@ internal static class RoomScaleOut
             services.AddHostedService(sp => sp.GetRequiredService<RedisRoomBackplane>());
         }
 
+        string sqlite = connectionString ?? "Data Source=" + Path.Combine(dataDirectory, "rooms.db");
+        services.AddSingleton<IChatLog>(sp =>
+        {
+            int historySize = sp.GetRequiredService<IOptions<Chat.RoomChatOptions>>().Value.HistorySize;
+            return postgres ? new PostgresChatLog(connectionString!, historySize) : new SqliteChatLog(sqlite, historySize);
+        });
         services.AddSingleton<IRoomStore>(sp =>
         {
             TimeProvider time = sp.GetRequiredService<TimeProvider>();
@@ -61,7 +69,7 @@ internal static class RoomScaleOut
             }
             else
             {
-                inner = new SqliteRoomStore(connectionString ?? "Data Source=" + Path.Combine(dataDirectory, "rooms.db"), time) { ReconnectWindow = reconnectWindow };
+                inner = new SqliteRoomStore(sqlite, time) { ReconnectWindow = reconnectWindow };
             }
 
             return new CachingRoomStore(inner, sp.GetRequiredService<RoomCache>(), sp.GetService<IRoomBackplane>());

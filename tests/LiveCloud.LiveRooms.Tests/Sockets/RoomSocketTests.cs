@@ -177,7 +177,7 @@ public sealed class RoomSocketTests : IAsyncLifetime
         status.Should().Be(WebSocketCloseStatus.PolicyViolation);
         reason.Should().StartWith("flooding");
 
-        IReadOnlyList<Data.ChatMessage> kept = await _host.Services.GetRequiredService<Data.ChatLog>().RecentAsync(room.Id, CancellationToken.None);
+        IReadOnlyList<Data.ChatMessage> kept = await _host.Services.GetRequiredService<Data.IChatLog>().RecentAsync(room.Id, CancellationToken.None);
         kept.Count(m => m.Text.StartsWith("spam", StringComparison.Ordinal)).Should().BeLessThanOrEqualTo(6 + (int)Math.Ceiling(seconds * 2), "at most the burst and the refill got through");
 
         await ChatAsync(calm, "I am fine");
@@ -338,7 +338,7 @@ public sealed class RoomSocketTests : IAsyncLifetime
         await using RoomSocketClient back = await ConnectAsync(room.Id, bobToken.Token);
         ((int?)(await back.ClosedAsync()).Status).Should().Be(4403);
 
-        ChatLog(await _host.Services.GetRequiredService<Data.ChatLog>().RecentAsync(room.Id, CancellationToken.None))
+        ChatLog(await _host.Services.GetRequiredService<Data.IChatLog>().RecentAsync(room.Id, CancellationToken.None))
             .Should().NotContain(["am I heard?", "closed?"]);
 
         static IEnumerable<string> ChatLog(IReadOnlyList<Data.ChatMessage> messages) => messages.Select(m => m.Text);
