@@ -12,7 +12,7 @@ namespace LiveCloud.LiveRooms.Tests.Scale;
 /// </summary>
 [Collection(ScaleGroup.Name)]
 [Trait("Category", "RealParts")]
-public sealed class TwoInstanceTests(ScaleFixture fixture) : IAsyncLifetime
+public sealed partial class TwoInstanceTests(ScaleFixture fixture) : IAsyncLifetime
 {
     private readonly List<RoomsApp> _apps = [];
     private string _database = null!;
@@ -48,6 +48,7 @@ public sealed class TwoInstanceTests(ScaleFixture fixture) : IAsyncLifetime
             $"--ConnectionStrings:Redis={fixture.Redis.ConnectionString}",
             "--LiveRooms:RecordShows=false",
             "--LiveRooms:ReconcileInterval=00:00:00", // the hooks below are sent by the test, not by a push nginx sees
+            $"--LiveRooms:Chat:SigningKey={ChatSigningKey}", // instances behind one load balancer share it
         ]);
 
     [SkippableFact]
