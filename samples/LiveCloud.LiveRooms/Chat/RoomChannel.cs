@@ -6,10 +6,10 @@ namespace LiveCloud.LiveRooms.Chat;
 
 /// <summary>
 /// This instance's room sockets: how many each room and each client address has open (the limits of
-/// <see cref="RoomChatOptions"/>), and the debounced <c>viewers</c> count, published through <see cref="RoomEventHub"/>
-/// like every other room change.
+/// <see cref="RoomChatOptions"/>), and the debounced count of this instance's viewers per room, which
+/// <see cref="ViewerCounts"/> adds to the other instances' counts before watchers hear it as <c>viewers</c>.
 /// </summary>
-public sealed class RoomChannel(RoomEventHub hub, IOptions<RoomChatOptions> options, TimeProvider time) : IDisposable
+public sealed class RoomChannel(ViewerCounts viewers, IOptions<RoomChatOptions> options, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<RoomSocket, byte> _sockets = new();
     private ITimer? _watchdog;
@@ -130,7 +130,7 @@ public sealed class RoomChannel(RoomEventHub hub, IOptions<RoomChatOptions> opti
         finally
         {
             _pendingCounts.TryRemove(roomId, out _);
-            hub.Publish(roomId, new RoomChange("viewers", new { count = Connections(roomId) }));
+            viewers.SetLocal(roomId, Connections(roomId));
         }
     }
 }

@@ -54,6 +54,12 @@ public sealed class RoomChatOptions
     /// <summary>How long viewer-count changes are gathered before one <c>viewers</c> frame (default 1 s).</summary>
     public TimeSpan ViewerCountDebounce { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// With several instances: how often each sends its viewer counts again (default 15 s); an instance not heard for
+    /// three times this (stopped without saying so) drops out of the <c>viewers</c> count.
+    /// </summary>
+    public TimeSpan ViewerCountRefresh { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Adds a message per bad setting, naming its key.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -72,6 +78,7 @@ public sealed class RoomChatOptions
         Check(SigningKey is null || SigningKey.Length >= 32, $"{p}:SigningKey must be at least 32 characters (got {SigningKey?.Length ?? 0}); leave it unset to use a generated key.");
         Check(HistorySize is >= 0 and <= 1000, $"{p}:HistorySize must be 0–1000; got {HistorySize}.");
         Check(ViewerCountDebounce >= TimeSpan.Zero, $"{p}:ViewerCountDebounce must not be negative; got {ViewerCountDebounce}.");
+        Check(ViewerCountRefresh > TimeSpan.Zero, $"{p}:ViewerCountRefresh must be positive; got {ViewerCountRefresh}.");
         return failures;
 
         void Check(bool ok, string failure)

@@ -26,6 +26,8 @@ internal static class RoomScaleOut
         }
 
         services.AddSingleton(new RoomCache(rooms.RoomCacheSize));
+        // The viewer count of a room sums every instance's count (each instance sends its own through the backplane).
+        services.AddSingleton(sp => new ViewerCounts(sp.GetRequiredService<RoomEventHub>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<Chat.RoomChatOptions>>().Value.ViewerCountRefresh));
         // The cached room's answer is serialised without reflection (the rest of the API keeps the same Web defaults).
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, Api.RoomJsonContext.Default));
         if (string.Equals(rooms.Backplane, LiveRoomsOptions.BackplaneRedis, StringComparison.OrdinalIgnoreCase))
@@ -39,6 +41,7 @@ internal static class RoomScaleOut
                 redis,
                 sp.GetRequiredService<RoomEventHub>(),
                 sp.GetRequiredService<RoomCache>(),
+                sp.GetRequiredService<ViewerCounts>(),
                 sp.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>(),
                 sp.GetRequiredService<ILogger<RedisRoomBackplane>>()));
             services.AddSingleton<IRoomBackplane>(sp => sp.GetRequiredService<RedisRoomBackplane>());

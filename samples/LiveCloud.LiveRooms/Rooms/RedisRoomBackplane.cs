@@ -21,17 +21,19 @@ internal sealed partial class RedisRoomBackplane : IRoomBackplane, IHostedServic
     private readonly string _connectionString;
     private readonly RoomEventHub _hub;
     private readonly RoomCache _cache;
+    private readonly ViewerCounts _viewers;
     private readonly JsonSerializerOptions _json;
     private readonly ILogger<RedisRoomBackplane> _logger;
     private readonly string _origin = Guid.NewGuid().ToString("N");
     private ConnectionMultiplexer? _redis;
     private ISubscriber? _subscriber;
 
-    public RedisRoomBackplane(string connectionString, RoomEventHub hub, RoomCache cache, IOptions<HttpJsonOptions> json, ILogger<RedisRoomBackplane> logger)
+    public RedisRoomBackplane(string connectionString, RoomEventHub hub, RoomCache cache, ViewerCounts viewers, IOptions<HttpJsonOptions> json, ILogger<RedisRoomBackplane> logger)
     {
         _connectionString = connectionString;
         _hub = hub;
         _cache = cache;
+        _viewers = viewers;
         _json = json.Value.SerializerOptions;
         _logger = logger;
     }
@@ -166,7 +168,14 @@ internal sealed partial class RedisRoomBackplane : IRoomBackplane, IHostedServic
                 return;
             }
 
-            _hub.Deliver(room, new RoomChange(root.GetProperty("type").GetString()!, root.GetProperty("data").Clone()));
+            string type = root.GetProperty("type").GetString()!;
+            if (type == ViewerCounts.InstanceChangeType)
+            {
+                _viewers.Receive(room, root.GetProperty("data"));
+                return;
+            }
+
+            _hub.Deliver(room, new RoomChange(type, root.GetProperty("data").Clone()));
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {

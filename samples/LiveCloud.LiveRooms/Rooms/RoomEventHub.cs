@@ -65,6 +65,12 @@ public sealed class RoomEventHub
         _backplane?.Publish(roomId, change);
     }
 
+    /// <summary>Sends a change to the other instances only (<see cref="ViewerCounts"/>: this instance's count of a room).</summary>
+    internal void PublishToOthers(string roomId, RoomChange change) => _backplane?.Publish(roomId, change);
+
+    /// <summary>Whether changes reach other instances.</summary>
+    internal bool HasBackplane => _backplane is not null;
+
     /// <summary>Sends what is published here to the other instances too.</summary>
     internal void UseBackplane(IRoomBackplane backplane) => _backplane = backplane;
 

@@ -3,12 +3,15 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using LiveCloud.LiveRooms.Chat;
+using LiveCloud.LiveRooms.Rooms;
 using LiveCloud.LiveRooms.Tests.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace LiveCloud.LiveRooms.Tests.Scale;
 
 /// <summary>
-/// The room channel across two instances: chat, room states and moderation reach a socket whichever
+/// The room channel across two instances: chat, room states, moderation and the viewer count reach a socket whichever
 /// instance it is connected to, and what one instance accepted survives it (the chat log is in PostgreSQL).
 /// </summary>
 public sealed partial class TwoInstanceTests
@@ -30,6 +33,8 @@ public sealed partial class TwoInstanceTests
     }
 
     private static Task ChatAsync(RoomSocketClient client, string text) => client.SendAsync(new { type = "chat", text });
+
+    private static Func<JsonElement, bool> Count(int n) => v => v.GetProperty("count").GetInt32() == n;
 
     [SkippableFact]
     public async Task A_chat_message_sent_on_instance_one_reaches_a_socket_viewer_on_instance_two()
@@ -143,5 +148,34 @@ public sealed partial class TwoInstanceTests
         (WebSocketCloseStatus? status, string? reason) = await eveOnTwo.ClosedAsync();
         status.Should().Be(RoomSocket.Removed);
         reason.Should().Be("removed by the host");
+    }
+
+    [SkippableFact]
+    public async Task The_viewer_count_adds_up_both_instances_and_forgets_an_instance_that_went_silent()
+    {
+        CreatedRoom room = await One.CreateRoomAsync("Counted across");
+        await using RoomSocketClient a = await ConnectAsync(One, room.Id);
+        RoomSocketClient b = await ConnectAsync(Two, room.Id);
+        await using RoomSocketClient c = await ConnectAsync(Two, room.Id);
+        await a.NextAsync("viewers", Count(3));
+        await c.NextAsync("viewers", Count(3));
+
+        await b.DisposeAsync();
+        await a.NextAsync("viewers", Count(2));
+        await c.NextAsync("viewers", Count(2));
+        One.Services.GetRequiredService<ViewerCounts>().Total(room.Id).Should().Be(2);
+
+        // An instance that stops without saying so (here: a made-up one that sent its count once) drops out of the
+        // count once it has not been heard for three refreshes (1 s each here).
+        await using (ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(fixture.Redis.ConnectionString))
+        {
+            string ghost = JsonSerializer.Serialize(new { origin = "ghost", room = room.Id, type = ViewerCounts.InstanceChangeType, data = new { instance = "ghost", count = 40 } });
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal("livecloud:rooms"), ghost);
+        }
+
+        await a.NextAsync("viewers", Count(42));
+        await c.NextAsync("viewers", Count(42));
+        await a.NextAsync("viewers", Count(2));
+        await c.NextAsync("viewers", Count(2));
     }
 }

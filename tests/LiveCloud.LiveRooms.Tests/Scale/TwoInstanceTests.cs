@@ -49,6 +49,8 @@ public sealed partial class TwoInstanceTests(ScaleFixture fixture) : IAsyncLifet
             "--LiveRooms:RecordShows=false",
             "--LiveRooms:ReconcileInterval=00:00:00", // the hooks below are sent by the test, not by a push nginx sees
             $"--LiveRooms:Chat:SigningKey={ChatSigningKey}", // instances behind one load balancer share it
+            "--LiveRooms:Chat:ViewerCountDebounce=00:00:00.100",
+            "--LiveRooms:Chat:ViewerCountRefresh=00:00:01",
         ]);
 
     [SkippableFact]
