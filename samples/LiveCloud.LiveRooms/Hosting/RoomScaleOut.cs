@@ -75,6 +75,9 @@ internal static class RoomScaleOut
                 inner = new SqliteRoomStore(sqlite, time) { ReconnectWindow = reconnectWindow };
             }
 
+            // The chat log is opened with the store (after it: a bad connection string is reported by the store), at
+            // start-up, so its tables are created before any request.
+            _ = sp.GetRequiredService<IChatLog>();
             return new CachingRoomStore(inner, sp.GetRequiredService<RoomCache>(), sp.GetService<IRoomBackplane>());
         });
     }

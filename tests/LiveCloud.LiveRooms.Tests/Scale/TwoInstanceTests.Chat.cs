@@ -37,6 +37,18 @@ public sealed partial class TwoInstanceTests
     private static Func<JsonElement, bool> Count(int n) => v => v.GetProperty("count").GetInt32() == n;
 
     [SkippableFact]
+    public async Task The_chat_tables_are_created_at_start_up_before_any_socket()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT to_regclass('chat_messages') IS NOT NULL AND to_regclass('chat_moderation') IS NOT NULL, (SELECT MAX(version) FROM livecloud_chat_schema)", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue();
+        reader.GetBoolean(0).Should().BeTrue("no socket has connected yet: the tables come from start-up");
+        reader.GetInt32(1).Should().Be(Data.PostgresChatLog.SchemaVersion);
+    }
+
+    [SkippableFact]
     public async Task A_chat_message_sent_on_instance_one_reaches_a_socket_viewer_on_instance_two()
     {
         CreatedRoom room = await One.CreateRoomAsync("Chat across");
