@@ -137,6 +137,18 @@ public sealed class FailoverBrowserTests(ITestOutputHelper output)
 
             double[] gaps = await page.EvaluateAsync<double[]>($"() => {{ const m = window.__media; const w = m.find(x => x[0] !== 'playing' && x[1] > {killedMs}); const p = w && m.find(x => x[0] === 'playing' && x[1] > w[1]); return [w ? w[1] - {killedMs} : -1, p ? p[1] - {killedMs} : -1]; }}");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"observed (not asserted): NginxA marked down {detected.TotalSeconds:0.00} s after the kill; host on NginxB {hostMoved.TotalSeconds:0.00} s; the page's <video> stalled at {gaps[0] / 1000:0.00} s and played again at {gaps[1] / 1000:0.00} s; currentTime advancing 2 s by {playing.TotalSeconds:0.00} s"));
+            // scripts/bench.sh runs this test to put the browser's figures in the results file (measured there, never judged here).
+            if (Environment.GetEnvironmentVariable("LIVECLOUD_BENCH_BROWSER_FAILOVER") is { Length: > 0 } figures)
+            {
+                File.WriteAllText(figures, System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    detectSeconds = detected.TotalSeconds,
+                    hostMovedSeconds = hostMoved.TotalSeconds,
+                    stalledSeconds = gaps[0] / 1000,
+                    playingAgainSeconds = gaps[1] / 1000,
+                    currentTimeAdvancingSeconds = playing.TotalSeconds,
+                }));
+            }
 
             // NginxA comes back: marked up, and nobody is moved back to it.
             NginxRtmpServer primary = lifecycle.Servers.Single(s => s.Name == Primary).Server;
