@@ -104,6 +104,17 @@ public sealed class FailoverBrowserTests(ITestOutputHelper output)
             TimeSpan hostMoved = clock.Elapsed;
             host.Servers[^1].Should().Be($"127.0.0.1:{members[Backup]}", "the host's last fresh push URL from the backend is NginxB's");
 
+            // The app still serves: /health names the dead member but stays 200 while the other member runs.
+            using (HttpResponseMessage health = await app.Client.GetAsync("/health"))
+            {
+                string healthBody = await health.Content.ReadAsStringAsync();
+                health.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "NginxB still serves ({0})", healthBody);
+                using var doc = System.Text.Json.JsonDocument.Parse(healthBody);
+                System.Text.Json.JsonElement servers = doc.RootElement.GetProperty("nginxServers");
+                servers.GetProperty(Backup).GetProperty("state").GetString().Should().Be("Healthy");
+                servers.GetProperty(Primary).GetProperty("state").GetString().Should().NotBe("Healthy");
+            }
+
             // The page plays again, from NginxB (NginxA is dead), in the same document.
             // After the switch the new source's clock may start lower than the old one's: the baseline follows it down.
             double? baseline = null;
