@@ -60,6 +60,14 @@ soak_rc=0
 
 # 3b. The multi-cloud failover with real parts.
 "$exe" failover --runs 3 --out "$work/failover.json" || failover_rc=$?
+
+# 3c. The same failover seen by a browser: the live-rooms page in Chromium (hls.js) while the sample runs in multi-cloud
+# mode; its test writes the figures it observed (FailoverBrowserTests; nothing is judged inside the test).
+if [ -x /usr/bin/chromium ]; then
+  dotnet build tests/LiveCloud.LiveRooms.Tests -c Release -warnaserror -nologo -v quiet
+  LIVECLOUD_BENCH_BROWSER_FAILOVER="$work/browser-failover.json" dotnet test tests/LiveCloud.LiveRooms.Tests -c Release --no-build \
+    --filter "FullyQualifiedName~FailoverBrowserTests" --nologo -v quiet > "$work/browser-failover.log" 2>&1 || failover_rc=$?
+fi
 fi
 
 # 4. ===================== LIVE-ROOMS LOAD TEST (wrk + the herd) =====================

@@ -6,9 +6,10 @@ namespace LiveCloud.LiveRooms.Hosting;
 /// <summary>The answer of <c>GET /health</c>.</summary>
 /// <param name="Status"><c>healthy</c> or <c>unhealthy</c>.</param>
 /// <param name="Provider">The default provider's name.</param>
-/// <param name="Nginx">The local nginx-rtmp server, when the app runs one.</param>
+/// <param name="Nginx">The local nginx-rtmp server, when the app runs one (the first, when it runs several).</param>
 /// <param name="LastReconciledAt">When rooms were last checked against what the provider reports online.</param>
-public sealed record HealthDto(string Status, string Provider, NginxHealthDto? Nginx, DateTimeOffset? LastReconciledAt);
+/// <param name="NginxServers">Every local nginx-rtmp server by provider name (several in multi-cloud mode over nginx members).</param>
+public sealed record HealthDto(string Status, string Provider, NginxHealthDto? Nginx, DateTimeOffset? LastReconciledAt, IReadOnlyDictionary<string, NginxHealthDto> NginxServers);
 
 /// <summary>The local nginx-rtmp server's health (see <see cref="NginxServerHealth"/>).</summary>
 /// <param name="State"><c>Starting</c>, <c>Healthy</c>, <c>Restarting</c>, <c>Failed</c> or <c>Stopped</c>.</param>
@@ -22,7 +23,11 @@ public sealed record HealthDto(string Status, string Provider, NginxHealthDto? N
 /// <param name="LastError">What last went wrong.</param>
 public sealed record NginxHealthDto(string State, DateTimeOffset Since, int? ProcessId, int? WorkerProcessId, int Restarts, int WorkerRestarts, DateTimeOffset? LastRestartAt, int? LastExitCode, string? LastError);
 
-/// <summary><c>GET /health</c>: 200 when the app can serve rooms, 503 while its nginx is not running.</summary>
+/// <summary>
+/// <c>GET /health</c>: 200 when the app can serve rooms, 503 while its nginx is not running. With several local nginx
+/// servers (the members of a multi-cloud provider) the app serves while any of them runs: the composite moves hosts and
+/// viewers to the healthy one, so one member down is reported but is not a 503.
+/// </summary>
 public static class HealthEndpoints
 {
     /// <summary>Maps <c>GET /health</c>.</summary>
@@ -30,13 +35,18 @@ public static class HealthEndpoints
 
     private static JsonHttpResult<HealthDto> Health(LiveRoomsLifecycle lifecycle, StreamProviders providers, RoomReconciler reconciler)
     {
+        var servers = lifecycle.Servers.ToDictionary(s => s.Name, s => Dto(s.Server.Health), StringComparer.Ordinal);
+        bool healthy = lifecycle.Servers.Count == 0 || lifecycle.Servers.Any(s => s.Server.Health.IsHealthy);
         NginxServerHealth? nginx = lifecycle.Nginx?.Health;
-        bool healthy = nginx is null || nginx.IsHealthy;
         var body = new HealthDto(
             healthy ? "healthy" : "unhealthy",
             providers.Default.Name,
-            nginx is null ? null : new NginxHealthDto(nginx.State.ToString(), nginx.Since, nginx.ProcessId, nginx.WorkerProcessId, nginx.Restarts, nginx.WorkerRestarts, nginx.LastRestartAt, nginx.LastExitCode, nginx.LastError),
-            reconciler.LastReconciledAt);
+            nginx is null ? null : Dto(nginx),
+            reconciler.LastReconciledAt,
+            servers);
         return TypedResults.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
+
+    private static NginxHealthDto Dto(NginxServerHealth nginx) =>
+        new(nginx.State.ToString(), nginx.Since, nginx.ProcessId, nginx.WorkerProcessId, nginx.Restarts, nginx.WorkerRestarts, nginx.LastRestartAt, nginx.LastExitCode, nginx.LastError);
 }
