@@ -41,7 +41,8 @@ public sealed class FailoverTests
 
         await Poll.UntilAsync(() => !show.Health.IsUp(FailoverRig.Primary), "NginxA marked down", 60);
         await Poll.UntilAsync(() => show.Ledger.Find(stream) is { State: ShowState.Live, HostProvider: FailoverRig.Backup }, "the host on NginxB", 60);
-        (await rig.Member(FailoverRig.Backup).GetStreamStateAsync(stream)).Status.Should().Be(StreamStatus.Active, "NginxB's /stat sees the push");
+        // The ledger moves the host at NginxB's on_publish hook, which nginx calls before /stat lists the publisher: poll.
+        await Poll.UntilAsync(async () => (await rig.Member(FailoverRig.Backup).GetStreamStateAsync(stream)).Status == StreamStatus.Active, "NginxB's /stat to see the push", 30);
         host.Attempts[^1].Server.Should().Be($"127.0.0.1:{rig.Options(FailoverRig.Backup).RtmpPort}", "the host's last fresh URL is NginxB's");
         await Poll.UntilAsync(() => viewer.GapAround(killed, FailoverRig.Backup) is not null, "the viewer playing again from NginxB", 60);
 
