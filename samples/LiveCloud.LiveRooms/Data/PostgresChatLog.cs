@@ -62,32 +62,7 @@ public sealed class PostgresChatLog : IChatLog, IDisposable
         }
     }
 
-    private void Migrate()
-    {
-        using NpgsqlConnection connection = _dataSource.OpenConnection();
-        using NpgsqlTransaction transaction = connection.BeginTransaction();
-        using NpgsqlCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT pg_advisory_xact_lock({MigrationLock}); CREATE TABLE IF NOT EXISTS livecloud_chat_schema (version INTEGER NOT NULL)";
-        command.ExecuteNonQuery();
-        command.CommandText = "SELECT MAX(version) FROM livecloud_chat_schema";
-        int version = command.ExecuteScalar() is int v ? v : 0;
-        if (version > SchemaVersion)
-        {
-            throw new InvalidOperationException($"The chat tables have schema version {version}; this build knows up to {SchemaVersion}. Run a newer build.");
-        }
-
-        for (; version < SchemaVersion; version++)
-        {
-            command.CommandText = Migrations[version];
-            command.ExecuteNonQuery();
-        }
-
-        command.CommandText = "DELETE FROM livecloud_chat_schema; INSERT INTO livecloud_chat_schema (version) VALUES (@version)";
-        command.Parameters.AddWithValue("version", SchemaVersion);
-        command.ExecuteNonQuery();
-        transaction.Commit();
-    }
+    private void Migrate() => PostgresSchema.Migrate(_dataSource, MigrationLock, "livecloud_chat_schema", Migrations, "The chat log");
 
     /// <inheritdoc />
     public async Task AppendAsync(string roomId, ChatMessage message, CancellationToken cancellationToken)

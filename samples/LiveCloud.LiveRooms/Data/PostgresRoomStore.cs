@@ -131,34 +131,8 @@ public sealed class PostgresRoomStore : IRoomStore
     /// </summary>
     public TimeSpan ReconnectWindow { get; init; }
 
-    // One transaction under an advisory lock: a second instance starting at the same time waits, then finds the
-    // schema at the current version and does nothing.
-    private void Migrate()
-    {
-        using NpgsqlConnection connection = _dataSource.OpenConnection();
-        using NpgsqlTransaction transaction = connection.BeginTransaction();
-        using NpgsqlCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT pg_advisory_xact_lock({MigrationLock}); CREATE TABLE IF NOT EXISTS livecloud_schema (version INTEGER NOT NULL)";
-        command.ExecuteNonQuery();
-        command.CommandText = "SELECT MAX(version) FROM livecloud_schema";
-        int version = command.ExecuteScalar() is int v ? v : 0;
-        if (version > SchemaVersion)
-        {
-            throw new InvalidOperationException($"The rooms database has schema version {version}; this build knows up to {SchemaVersion}. Run a newer build.");
-        }
-
-        for (; version < SchemaVersion; version++)
-        {
-            command.CommandText = Migrations[version];
-            command.ExecuteNonQuery();
-        }
-
-        command.CommandText = "DELETE FROM livecloud_schema; INSERT INTO livecloud_schema (version) VALUES (@version)";
-        command.Parameters.AddWithValue("version", SchemaVersion);
-        command.ExecuteNonQuery();
-        transaction.Commit();
-    }
+    // One transaction under an advisory lock (PostgresSchema): instances may start together.
+    private void Migrate() => PostgresSchema.Migrate(_dataSource, MigrationLock, "livecloud_schema", Migrations, "The rooms database");
 
     /// <inheritdoc />
     public async Task<Room> CreateAsync(string id, string title, string provider, StreamId stream, byte[] hostTokenHash, long? wechatRoomId, CancellationToken cancellationToken)
