@@ -47,6 +47,7 @@ public static class NginxLiveCloudBuilderExtensions
                 string name = section.Key;
                 builder.Services.TryAddKeyedSingleton(name, (sp, _) => new NginxRtmpServer(
                     sp.GetRequiredService<IOptionsMonitor<NginxOptions>>().Get(name),
+                    name,
                     sp.GetService<ILogger<NginxRtmpServer>>()));
             }
         }

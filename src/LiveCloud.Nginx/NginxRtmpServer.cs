@@ -47,15 +47,27 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
     private CancellationTokenSource? _supervision;
     private Task? _supervisor;
     private bool _disposed;
+    private readonly string _providerName;
+    private readonly string _section;
 
     /// <summary>Creates the server (it does not start until <see cref="StartAsync"/>).</summary>
     /// <param name="options">The options; validated here as at start-up.</param>
     /// <param name="logger">Where start, stop, deaths and restarts are logged.</param>
     /// <exception cref="LiveCloudConfigurationException">The options are invalid; the message names each bad key.</exception>
     public NginxRtmpServer(NginxOptions options, ILogger<NginxRtmpServer>? logger = null)
+        : this(options, NginxOptions.ProviderName, logger)
+    {
+    }
+
+    // For a provider configured under another name (a section with "Type": "Nginx", e.g. a multi-cloud member): its
+    // errors name that provider and that section's keys.
+    internal NginxRtmpServer(NginxOptions options, string providerName, ILogger<NginxRtmpServer>? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.ThrowIfInvalid(NginxOptions.ProviderName, $"{LiveCloudOptions.SectionName}:{NginxOptions.ProviderName}");
+        ArgumentException.ThrowIfNullOrEmpty(providerName);
+        _providerName = providerName;
+        _section = $"{LiveCloudOptions.SectionName}:{providerName}";
+        options.ThrowIfInvalid(providerName, _section);
         _options = options;
         _signer = new NginxUrlSigner(options.SigningKey!);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -220,10 +232,10 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
     private async Task<Run> LaunchAsync(CancellationToken cancellationToken)
     {
         string nginx = ResolveExecutable(_options.NginxPath)
-            ?? throw new LiveCloudConfigurationException($"nginx was not found ('{_options.NginxPath}', set by LiveCloud:Nginx:NginxPath). Install it: {InstallHint}") { Provider = NginxOptions.ProviderName };
+            ?? throw new LiveCloudConfigurationException($"nginx was not found ('{_options.NginxPath}', set by {_section}:NginxPath). Install it: {InstallHint}") { Provider = _providerName };
         if (!File.Exists(_options.ModulePath))
         {
-            throw new LiveCloudConfigurationException($"The nginx RTMP module was not found at {_options.ModulePath} (LiveCloud:Nginx:ModulePath). Install it: {InstallHint}") { Provider = NginxOptions.ProviderName };
+            throw new LiveCloudConfigurationException($"The nginx RTMP module was not found at {_options.ModulePath} ({_section}:ModulePath). Install it: {InstallHint}") { Provider = _providerName };
         }
 
         PrepareDirectories();
@@ -281,7 +293,7 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
             await StopRunAsync(run).ConfigureAwait(false);
             if (ex is TimeoutException)
             {
-                throw new LiveCloudException($"nginx's watchdog did not report nginx's process id within {_options.StartTimeout.TotalSeconds:0.#} s. {Diagnostics()}") { Provider = NginxOptions.ProviderName, IsTransient = true };
+                throw new LiveCloudException($"nginx's watchdog did not report nginx's process id within {_options.StartTimeout.TotalSeconds:0.#} s. {Diagnostics()}") { Provider = _providerName, IsTransient = true };
             }
 
             throw;
@@ -531,9 +543,9 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
             throw new LiveCloudException(
-                $"Port {port.ToString(CultureInfo.InvariantCulture)} (LiveCloud:Nginx:{key}) is already in use by {NginxProcesses.ListenerOn(port) ?? "another process"}, not by an nginx of {WorkDirectory}: stop that process or set another port.",
+                $"Port {port.ToString(CultureInfo.InvariantCulture)} ({_section}:{key}) is already in use by {NginxProcesses.ListenerOn(port) ?? "another process"}, not by an nginx of {WorkDirectory}: stop that process or set another port.",
                 ex)
-            { Provider = NginxOptions.ProviderName };
+            { Provider = _providerName };
         }
     }
 
@@ -581,7 +593,7 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
                 if (run.Exited)
                 {
                     await run.Exit.ConfigureAwait(false);
-                    throw new LiveCloudException($"nginx exited with code {Describe(run.Process.ExitCode)} while starting. {Diagnostics()}") { Provider = NginxOptions.ProviderName };
+                    throw new LiveCloudException($"nginx exited with code {Describe(run.Process.ExitCode)} while starting. {Diagnostics()}") { Provider = _providerName };
                 }
 
                 if (await AnswersAsync("127.0.0.1", _options.RtmpPort, deadline.Token).ConfigureAwait(false)
@@ -595,7 +607,7 @@ public sealed partial class NginxRtmpServer : IAsyncDisposable, IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new LiveCloudException($"nginx did not open ports {_options.RtmpPort} (RTMP) and {_options.HttpPort} (HTTP) within {_options.StartTimeout.TotalSeconds:0.#} s. {Diagnostics()}") { Provider = NginxOptions.ProviderName, IsTransient = true };
+            throw new LiveCloudException($"nginx did not open ports {_options.RtmpPort} (RTMP) and {_options.HttpPort} (HTTP) within {_options.StartTimeout.TotalSeconds:0.#} s. {Diagnostics()}") { Provider = _providerName, IsTransient = true };
         }
     }
 

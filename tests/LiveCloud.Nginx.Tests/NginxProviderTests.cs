@@ -260,6 +260,30 @@ public sealed class NginxProviderTests
     }
 
     [Fact]
+    public async Task A_second_nginx_section_names_its_own_keys_and_provider_in_start_up_errors()
+    {
+        IConfiguration config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LiveCloud:Provider"] = "Nginx",
+            ["LiveCloud:Nginx:SigningKey"] = TestOptions.Key,
+            ["LiveCloud:Nginx:HookBaseUrl"] = "http://127.0.0.1:5000/hook",
+            ["LiveCloud:NginxB:Type"] = "Nginx",
+            ["LiveCloud:NginxB:SigningKey"] = TestOptions.Key,
+            ["LiveCloud:NginxB:HookBaseUrl"] = "http://127.0.0.1:5000/hookb",
+            ["LiveCloud:NginxB:NginxPath"] = Environment.ProcessPath!, // any existing file: the module is checked first
+            ["LiveCloud:NginxB:ModulePath"] = "/nonexistent/ngx_rtmp_module.so",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLiveCloud(config.GetSection("LiveCloud")).AddNginx();
+        await using ServiceProvider sp = services.BuildServiceProvider();
+        NginxRtmpServer second = sp.GetRequiredKeyedService<NginxRtmpServer>("NginxB");
+
+        Func<Task> start = () => second.StartAsync();
+        (await start.Should().ThrowAsync<LiveCloudConfigurationException>().WithMessage("*LiveCloud:NginxB:ModulePath*"))
+            .Which.Provider.Should().Be("NginxB");
+    }
+
+    [Fact]
     public void AddNginx_registers_a_validated_keyed_provider()
     {
         IConfiguration config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
