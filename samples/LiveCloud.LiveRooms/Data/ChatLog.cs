@@ -17,7 +17,32 @@ public sealed record ChatSender(string User, string Nickname, bool Host);
 /// <param name="Muted">Users whose messages are refused.</param>
 /// <param name="Removed">Users the host removed: their token is refused from now on.</param>
 /// <param name="Closed">Whether the host closed chat (only the host may write).</param>
-public sealed record ChatModeration(IReadOnlySet<string> Muted, IReadOnlySet<string> Removed, bool Closed);
+public sealed record ChatModeration(IReadOnlySet<string> Muted, IReadOnlySet<string> Removed, bool Closed)
+{
+    /// <summary>Reads a room's <c>chat_moderation</c> rows (<c>user_id, action</c>), the same for every store.</summary>
+    internal static async Task<ChatModeration> ReadAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+    {
+        HashSet<string> muted = new(StringComparer.Ordinal), removed = new(StringComparer.Ordinal);
+        bool closed = false;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            switch (reader.GetString(1))
+            {
+                case "mute":
+                    muted.Add(reader.GetString(0));
+                    break;
+                case "remove":
+                    removed.Add(reader.GetString(0));
+                    break;
+                default:
+                    closed = true;
+                    break;
+            }
+        }
+
+        return new ChatModeration(muted, removed, closed);
+    }
+}
 
 /// <summary>
 /// The recent chat of each room (the last <c>historySize</c> messages) and its moderation, kept where the rooms are

@@ -117,26 +117,8 @@ public sealed class PostgresChatLog : IChatLog, IDisposable
     {
         await using NpgsqlCommand command = _dataSource.CreateCommand("SELECT user_id, action FROM chat_moderation WHERE room_id = @room");
         command.Parameters.AddWithValue("room", roomId);
-        HashSet<string> muted = new(StringComparer.Ordinal), removed = new(StringComparer.Ordinal);
-        bool closed = false;
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            switch (reader.GetString(1))
-            {
-                case "mute":
-                    muted.Add(reader.GetString(0));
-                    break;
-                case "remove":
-                    removed.Add(reader.GetString(0));
-                    break;
-                default:
-                    closed = true;
-                    break;
-            }
-        }
-
-        return new ChatModeration(muted, removed, closed);
+        return await ChatModeration.ReadAsync(reader, cancellationToken);
     }
 
     /// <inheritdoc />
